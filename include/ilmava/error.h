@@ -1,0 +1,56 @@
+/* ilmava: error reporting shared by every module.
+ *
+ * Functions that can fail return 0 on success or a negative ILM_E* code, and
+ * append messages a user can act on to an optional ilm_errors list. Each
+ * message names the field and the record, e.g.
+ * "measures[3].share: 1.4 is outside 0..1".
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#ifndef ILMAVA_ERROR_H
+#define ILMAVA_ERROR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    ILM_OK = 0,
+    ILM_EINVAL = -1,  /* the input is invalid: see the messages */
+    ILM_ENOMEM = -2,  /* out of memory */
+    ILM_EIO = -3,     /* a file could not be read or written */
+    ILM_ELIMIT = -4,  /* a size cap was exceeded */
+    ILM_EINTERNAL = -5
+};
+
+/* At most this many messages are kept; later ones only raise `dropped`. */
+#define ILM_ERRORS_MAX 32
+#define ILM_ERROR_LEN 240
+
+/* A list of error messages. Zero-initialise it (or call ilm_errors_clear). */
+typedef struct ilm_errors {
+    int count;
+    int dropped;
+    char msg[ILM_ERRORS_MAX][ILM_ERROR_LEN];
+} ilm_errors;
+
+/* Empties the list. */
+void ilm_errors_clear(ilm_errors *err);
+
+/* Appends a printf-formatted message. `err` may be NULL (then it does
+ * nothing). */
+void ilm_errors_add(ilm_errors *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Formats a double the shortest way that reads back to the same value
+ * ("1.4", not "1.3999999999999999") into buf, which must hold 32 bytes.
+ * Returns buf. */
+char *ilm_format_number(char *buf, double v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

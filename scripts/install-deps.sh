@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian 12 packages that building and testing ilmava need.
+# apt-get runs only when a package is missing, so a ready machine is untouched.
+# Usage: scripts/install-deps.sh [build|check|bench]
+set -eu
+
+build_pkgs="cmake make gcc pkg-config libjansson-dev"
+check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev"
+bench_pkgs="$build_pkgs python3 python3-numpy hyperfine"
+
+case "${1:-build}" in
+  build) want=$build_pkgs ;;
+  check) want=$check_pkgs ;;
+  bench) want=$bench_pkgs ;;
+  *) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,280 @@
+/* The `ilmava` command line: thin commands over the library.
+ *
+ * Exit codes: 0 success, 2 a user error (bad input, unknown option; one
+ * message per line on stderr and nothing on stdout), 1 anything else.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ilmava/io.h"
+#include "ilmava/model.h"
+#include "ilmava/plan.h"
+
+#define EXIT_USER 2
+
+static const char *const main_usage =
+    "usage: ilmava COMMAND [ARGS]\n"
+    "\n"
+    "ilmava: a climate-leadership workbench for municipalities.\n"
+    "\n"
+    "commands:\n"
+    "  validate PLAN.json    check a plan document; prints ok or the errors\n"
+    "  pathway PLAN.json     compute the pathway, gap, measure classes and,\n"
+    "                        with draws, the probability of meeting the target\n"
+    "  optimize PLAN.json    choose the cheapest optional measures that meet\n"
+    "                        the target\n"
+    "\n"
+    "Run 'ilmava COMMAND --help' for a command's options.\n";
+
+static const char *const validate_usage =
+    "usage: ilmava validate PLAN.json\n"
+    "\n"
+    "Checks a plan document (spec/plan-model.md section 1). Prints ok and\n"
+    "exits 0, or prints each error, naming the field and record, on stderr\n"
+    "and exits 2.\n";
+
+static const char *const pathway_usage =
+    "usage: ilmava pathway PLAN.json [--json] [--draws N] [--seed S] [--threads T]\n"
+    "\n"
+    "Computes the plan's baseline, scenario and target path, the gap and\n"
+    "overshoot, and each measure's cost per tonne, abatement and class.\n"
+    "\n"
+    "  --json        print the result document (spec section 7)\n"
+    "  --draws N     Monte Carlo draws (default: the plan's settings.draws)\n"
+    "  --seed S      random seed (default: the plan's settings.seed)\n"
+    "  --threads T   worker threads for the Monte Carlo (default 1); the\n"
+    "                result is the same for any T\n";
+
+static const char *const optimize_usage =
+    "usage: ilmava optimize PLAN.json [--json]\n"
+    "\n"
+    "Chooses which optional measures to keep so that the total annual cost is\n"
+    "lowest while the target is met. When no choice meets it, says so and\n"
+    "gives the choice with the smallest gap. Exact up to 25 optional measures.\n"
+    "\n"
+    "  --json        print {feasible, keep, drop, annual_cost, gap, method, ...}\n";
+
+int cli_user_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ilmava: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_USER;
+}
+
+/* Prints the error list, each message prefixed by `prefix`. Returns the exit
+ * code for the error: 2 for bad input, 1 otherwise. */
+int cli_print_errors(const char *prefix, const ilm_errors *err, int rc)
+{
+    for (int i = 0; i < err->count; i++)
+        fprintf(stderr, "%s%s%s\n", prefix ? prefix : "", prefix ? ": " : "", err->msg[i]);
+    if (err->dropped)
+        fprintf(stderr, "%s%s(%d more errors not shown)\n", prefix ? prefix : "",
+                prefix ? ": " : "", err->dropped);
+    return rc == ILM_EINVAL || rc == ILM_EIO || rc == ILM_ELIMIT ? EXIT_USER : 1;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
+int cli_parse_int(const char *opt, const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return cli_user_error("%s: '%s' is not a whole number in %lld..%lld", opt, s, lo, hi);
+    *out = v;
+    return 0;
+}
+
+/* Reads the plan at path; on failure prints the errors. */
+static int load_plan(const char *path, ilm_plan **plan)
+{
+    ilm_errors err = {0};
+    int rc = ilm_plan_read_file(path, plan, &err);
+    if (rc)
+        return cli_print_errors(path, &err, rc);
+    return 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(validate_usage, stdout);
+        return 0;
+    }
+    if (argc != 2 || argv[1][0] == '-')
+        return argc == 2 ? cli_user_error("validate: unknown option '%s'", argv[1])
+                         : cli_user_error("validate: expects one PLAN.json (see --help)");
+    ilm_plan *plan = NULL;
+    int rc = load_plan(argv[1], &plan);
+    if (rc)
+        return rc;
+    ilm_plan_free(plan);
+    puts("ok");
+    return 0;
+}
+
+static int cmd_pathway(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(pathway_usage, stdout);
+        return 0;
+    }
+    const char *path = NULL;
+    bool json = false;
+    ilm_run_options opt = ilm_run_options_default();
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        long long v;
+        if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--draws") == 0 || strcmp(a, "--seed") == 0 ||
+                   strcmp(a, "--threads") == 0) {
+            if (i + 1 >= argc)
+                return cli_user_error("pathway: %s needs a value", a);
+            long long hi = strcmp(a, "--draws") == 0   ? ILM_MAX_DRAWS
+                           : strcmp(a, "--seed") == 0 ? 9007199254740991LL
+                                                       : 64;
+            long long lo = strcmp(a, "--threads") == 0 ? 1 : 0;
+            int rc = cli_parse_int(a, argv[++i], lo, hi, &v);
+            if (rc)
+                return rc;
+            if (strcmp(a, "--draws") == 0)
+                opt.draws = v;
+            else if (strcmp(a, "--seed") == 0)
+                opt.seed = v;
+            else
+                opt.threads = (int)v;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_user_error("pathway: unknown option '%s'", a);
+        } else if (path) {
+            return cli_user_error("pathway: expects one PLAN.json, got '%s' too", a);
+        } else {
+            path = a;
+        }
+    }
+    if (!path)
+        return cli_user_error("pathway: expects a PLAN.json (see --help)");
+
+    ilm_plan *plan = NULL;
+    int rc = load_plan(path, &plan);
+    if (rc)
+        return rc;
+    cli_progress progress = {0};
+    if (isatty(STDERR_FILENO)) {
+        opt.progress = cli_progress_report;
+        opt.progress_user = &progress;
+    }
+    ilm_errors err = {0};
+    ilm_result *res = NULL;
+    rc = ilm_model_run(plan, &opt, &res, &err);
+    cli_progress_done(&progress);
+    if (rc) {
+        ilm_plan_free(plan);
+        return cli_print_errors(path, &err, rc);
+    }
+    if (json) {
+        char *s = ilm_result_to_json(res);
+        if (!s) {
+            rc = 1;
+            fputs("ilmava: out of memory\n", stderr);
+        } else {
+            puts(s);
+            free(s);
+        }
+    } else {
+        cli_print_pathway(stdout, plan, res);
+    }
+    ilm_result_free(res);
+    ilm_plan_free(plan);
+    return rc;
+}
+
+static int cmd_optimize(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(optimize_usage, stdout);
+        return 0;
+    }
+    const char *path = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0)
+            json = true;
+        else if (a[0] == '-' && a[1])
+            return cli_user_error("optimize: unknown option '%s'", a);
+        else if (path)
+            return cli_user_error("optimize: expects one PLAN.json, got '%s' too", a);
+        else
+            path = a;
+    }
+    if (!path)
+        return cli_user_error("optimize: expects a PLAN.json (see --help)");
+    ilm_plan *plan = NULL;
+    int rc = load_plan(path, &plan);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    ilm_optimum *o = NULL;
+    rc = ilm_optimize(plan, NULL, &o, &err);
+    if (rc) {
+        ilm_plan_free(plan);
+        return cli_print_errors(path, &err, rc);
+    }
+    if (json) {
+        char *s = ilm_optimum_to_json(plan, o);
+        if (!s) {
+            rc = 1;
+            fputs("ilmava: out of memory\n", stderr);
+        } else {
+            puts(s);
+            free(s);
+        }
+    } else {
+        cli_print_optimum(stdout, plan, o);
+    }
+    ilm_optimum_free(o);
+    ilm_plan_free(plan);
+    return rc;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"validate", cmd_validate},
+    {"pathway", cmd_pathway},
+    {"optimize", cmd_optimize},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_user_error("expects a command (see 'ilmava --help')");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(main_usage, stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return cli_user_error("unknown command '%s' (see 'ilmava --help')", argv[1]);
+}

@@ -1,0 +1,446 @@
+/* The plan record: allocation, copying, enum names and value validation
+ * (spec/plan-model.md section 1).
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ilmava/plan.h"
+
+ilm_plan *ilm_plan_new(void)
+{
+    ilm_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->format = ILM_PLAN_FORMAT;
+    p->scope = ILM_SCOPE_TOTAL;
+    p->discount_rate = 0.04;
+    p->seed = 1;
+    p->easy_max_eur_per_t = 50;
+    p->hard_min_eur_per_t = 150;
+    return p;
+}
+
+static void measure_free(ilm_measure *m)
+{
+    free(m->id);
+    free(m->name);
+    free(m->sector);
+    free(m->responsible);
+    free(m->notes);
+}
+
+void ilm_plan_free(ilm_plan *p)
+{
+    if (!p)
+        return;
+    free(p->name);
+    free(p->municipality_code);
+    free(p->municipality_name);
+    for (size_t i = 0; i < p->n_inventory; i++)
+        free(p->inventory[i].sector);
+    free(p->inventory);
+    free(p->population);
+    for (size_t i = 0; i < p->n_trends; i++)
+        free(p->trends[i].sector);
+    free(p->trends);
+    for (size_t i = 0; i < p->n_measures; i++)
+        measure_free(&p->measures[i]);
+    free(p->measures);
+    free(p);
+}
+
+/* strdup that keeps NULL as NULL; sets *oom on failure. */
+static char *dup_or_null(const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+/* Copies n elements of size sz; NULL for n == 0. */
+static void *dup_array(const void *src, size_t n, size_t sz, bool *oom)
+{
+    if (n == 0)
+        return NULL;
+    void *d = malloc(n * sz);
+    if (!d) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(d, src, n * sz);
+    return d;
+}
+
+ilm_plan *ilm_plan_clone(const ilm_plan *p)
+{
+    ilm_plan *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *p;
+    bool oom = false;
+    c->name = dup_or_null(p->name, &oom);
+    c->municipality_code = dup_or_null(p->municipality_code, &oom);
+    c->municipality_name = dup_or_null(p->municipality_name, &oom);
+    c->inventory = dup_array(p->inventory, p->n_inventory, sizeof *p->inventory, &oom);
+    c->population = dup_array(p->population, p->n_population, sizeof *p->population, &oom);
+    c->trends = dup_array(p->trends, p->n_trends, sizeof *p->trends, &oom);
+    c->measures = dup_array(p->measures, p->n_measures, sizeof *p->measures, &oom);
+    /* Element strings still point into p; give the copy its own, or NULL
+     * them so that freeing a half-built copy is safe. */
+    for (size_t i = 0; i < p->n_inventory; i++)
+        if (c->inventory)
+            c->inventory[i].sector = dup_or_null(p->inventory[i].sector, &oom);
+    for (size_t i = 0; i < p->n_trends; i++)
+        if (c->trends)
+            c->trends[i].sector = dup_or_null(p->trends[i].sector, &oom);
+    for (size_t i = 0; i < p->n_measures; i++) {
+        if (!c->measures)
+            break;
+        ilm_measure *m = &c->measures[i];
+        const ilm_measure *s = &p->measures[i];
+        m->id = dup_or_null(s->id, &oom);
+        m->name = dup_or_null(s->name, &oom);
+        m->sector = dup_or_null(s->sector, &oom);
+        m->responsible = dup_or_null(s->responsible, &oom);
+        m->notes = dup_or_null(s->notes, &oom);
+    }
+    if (!c->inventory)
+        c->n_inventory = 0;
+    if (!c->trends)
+        c->n_trends = 0;
+    if (!c->measures)
+        c->n_measures = 0;
+    if (!c->population)
+        c->n_population = 0;
+    if (oom) {
+        ilm_plan_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int ilm_plan_last_year(const ilm_plan *p)
+{
+    int last = 0;
+    for (size_t i = 0; i < p->n_inventory; i++)
+        if (p->inventory[i].year > last)
+            last = p->inventory[i].year;
+    return last;
+}
+
+int ilm_plan_horizon(const ilm_plan *p)
+{
+    return p->horizon ? p->horizon : p->target_year;
+}
+
+static const char *const scope_names[] = {"total", "non_ets", "hinku"};
+static const char *const control_names[] = {"own", "steer", "influence", "none"};
+static const char *const status_names[] = {"idea", "planned", "ongoing", "done",
+                                           "cancelled"};
+
+const char *ilm_scope_name(ilm_scope s) { return scope_names[s]; }
+const char *ilm_control_name(ilm_control c) { return control_names[c]; }
+const char *ilm_status_name(ilm_status s) { return status_names[s]; }
+
+static int lookup(const char *s, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int ilm_scope_parse(const char *s, ilm_scope *out)
+{
+    int i = lookup(s, scope_names, 3);
+    if (i < 0)
+        return ILM_EINVAL;
+    *out = (ilm_scope)i;
+    return 0;
+}
+
+int ilm_control_parse(const char *s, ilm_control *out)
+{
+    int i = lookup(s, control_names, 4);
+    if (i < 0)
+        return ILM_EINVAL;
+    *out = (ilm_control)i;
+    return 0;
+}
+
+int ilm_status_parse(const char *s, ilm_status *out)
+{
+    int i = lookup(s, status_names, 5);
+    if (i < 0)
+        return ILM_EINVAL;
+    *out = (ilm_status)i;
+    return 0;
+}
+
+/* ---- validation ---- */
+
+static bool stream_in_inventory(const ilm_plan *p, const char *sector, bool ets)
+{
+    for (size_t i = 0; i < p->n_inventory; i++)
+        if (p->inventory[i].ets == ets && strcmp(p->inventory[i].sector, sector) == 0)
+            return true;
+    return false;
+}
+
+static bool sector_in_inventory(const ilm_plan *p, const char *sector)
+{
+    return stream_in_inventory(p, sector, false) || stream_in_inventory(p, sector, true);
+}
+
+static int cmp_inventory(const void *a, const void *b)
+{
+    const ilm_inventory_row *x = *(const ilm_inventory_row *const *)a;
+    const ilm_inventory_row *y = *(const ilm_inventory_row *const *)b;
+    if (x->year != y->year)
+        return x->year < y->year ? -1 : 1;
+    int c = strcmp(x->sector, y->sector);
+    if (c)
+        return c;
+    return (int)x->ets - (int)y->ets;
+}
+
+/* Duplicate (year, sector, ets) records, found by sorting pointers so that a
+ * large inventory stays O(n log n). Reports the later record of each pair. */
+static void check_inventory_duplicates(const ilm_plan *p, ilm_errors *err, bool *bad)
+{
+    size_t n = p->n_inventory;
+    if (n < 2)
+        return;
+    const ilm_inventory_row **v = malloc(n * sizeof *v);
+    if (!v) {
+        ilm_errors_add(err, "out of memory while checking the inventory");
+        *bad = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = &p->inventory[i];
+    qsort(v, n, sizeof *v, cmp_inventory);
+    for (size_t i = 1; i < n; i++) {
+        if (cmp_inventory(&v[i - 1], &v[i]) == 0) {
+            size_t a = (size_t)(v[i - 1] - p->inventory), b = (size_t)(v[i] - p->inventory);
+            if (a > b) {
+                size_t t = a;
+                a = b;
+                b = t;
+            }
+            ilm_errors_add(err,
+                           "inventory[%zu]: duplicate record for year %d, sector "
+                           "\"%s\", ets %s (first at inventory[%zu])",
+                           b, v[i]->year, v[i]->sector, v[i]->ets ? "true" : "false", a);
+            *bad = true;
+        }
+    }
+    free(v);
+}
+
+static void check_measure(const ilm_plan *p, size_t i, int target_year, ilm_errors *err,
+                          bool *bad)
+{
+    const ilm_measure *m = &p->measures[i];
+    char a[32], b[32], c[32];
+    const char *what = m->is_absolute ? "absolute_t" : "share";
+    const char *range = m->is_absolute ? "absolute_range" : "share_range";
+    (void)target_year;
+
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(p->measures[j].id, m->id) == 0) {
+            ilm_errors_add(err, "measures[%zu].id: \"%s\" is already used by measures[%zu]",
+                           i, m->id, j);
+            *bad = true;
+            break;
+        }
+    if (!stream_in_inventory(p, m->sector, m->ets)) {
+        ilm_errors_add(err,
+                       "measures[%zu].sector: no inventory records for sector \"%s\" "
+                       "with ets %s",
+                       i, m->sector, m->ets ? "true" : "false");
+        *bad = true;
+    }
+    if (m->full < m->start) {
+        ilm_errors_add(err, "measures[%zu].full: %d is before start %d", i, m->full,
+                       m->start);
+        *bad = true;
+    }
+    if (!m->is_absolute && !(m->amount >= 0 && m->amount <= 1)) {
+        ilm_errors_add(err, "measures[%zu].share: %s is outside 0..1", i,
+                       ilm_format_number(a, m->amount));
+        *bad = true;
+    }
+    if (m->is_absolute && !(m->amount >= 0)) {
+        ilm_errors_add(err, "measures[%zu].absolute_t: %s is negative", i,
+                       ilm_format_number(a, m->amount));
+        *bad = true;
+    }
+    if (m->has_range) {
+        const double *r = m->range;
+        if (!(r[0] <= r[1] && r[1] <= r[2])) {
+            ilm_errors_add(err, "measures[%zu].%s: [%s, %s, %s] is not low <= mode <= high",
+                           i, range, ilm_format_number(a, r[0]), ilm_format_number(b, r[1]),
+                           ilm_format_number(c, r[2]));
+            *bad = true;
+        } else if (!m->is_absolute && !(r[0] >= 0 && r[2] <= 1)) {
+            ilm_errors_add(err, "measures[%zu].share_range: [%s, %s, %s] is outside 0..1",
+                           i, ilm_format_number(a, r[0]), ilm_format_number(b, r[1]),
+                           ilm_format_number(c, r[2]));
+            *bad = true;
+        } else if (m->is_absolute && !(r[0] >= 0)) {
+            ilm_errors_add(err, "measures[%zu].absolute_range: low %s is negative", i,
+                           ilm_format_number(a, r[0]));
+            *bad = true;
+        }
+        if (r[1] != m->amount) {
+            ilm_errors_add(err, "measures[%zu].%s: mode %s differs from %s %s", i, range,
+                           ilm_format_number(a, r[1]), what, ilm_format_number(b, m->amount));
+            *bad = true;
+        }
+    }
+    if (!(m->capex >= 0)) {
+        ilm_errors_add(err, "measures[%zu].capex: %s is negative", i,
+                       ilm_format_number(a, m->capex));
+        *bad = true;
+    }
+    if (!isfinite(m->opex)) {
+        ilm_errors_add(err, "measures[%zu].opex: not a finite number", i);
+        *bad = true;
+    }
+    if (m->capex > 0 && !(m->lifetime >= 1)) {
+        if (m->lifetime == 0)
+            ilm_errors_add(err, "measures[%zu].lifetime: required when capex > 0", i);
+        else
+            ilm_errors_add(err, "measures[%zu].lifetime: %s is below 1", i,
+                           ilm_format_number(a, m->lifetime));
+        *bad = true;
+    } else if (m->lifetime != 0 && !(m->lifetime >= 1)) {
+        ilm_errors_add(err, "measures[%zu].lifetime: %s is below 1", i,
+                       ilm_format_number(a, m->lifetime));
+        *bad = true;
+    }
+}
+
+int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
+{
+    bool bad = false;
+    char a[32];
+
+    if (p->n_inventory == 0) {
+        ilm_errors_add(err, "inventory: no records");
+        return ILM_EINVAL;
+    }
+    for (size_t i = 0; i < p->n_inventory; i++) {
+        const ilm_inventory_row *r = &p->inventory[i];
+        if (!(r->t >= 0)) {
+            ilm_errors_add(err, "inventory[%zu].t: %s is negative (year %d, sector \"%s\")",
+                           i, ilm_format_number(a, r->t), r->year, r->sector);
+            bad = true;
+        }
+    }
+    check_inventory_duplicates(p, err, &bad);
+
+    for (size_t i = 0; i < p->n_population; i++) {
+        if (!(p->population[i].n >= 0)) {
+            ilm_errors_add(err, "population[%zu].n: %s is negative", i,
+                           ilm_format_number(a, p->population[i].n));
+            bad = true;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (p->population[j].year == p->population[i].year) {
+                ilm_errors_add(err, "population[%zu].year: %d is already given at "
+                                    "population[%zu]",
+                               i, p->population[i].year, j);
+                bad = true;
+                break;
+            }
+    }
+
+    for (size_t i = 0; i < p->n_trends; i++) {
+        if (!sector_in_inventory(p, p->trends[i].sector)) {
+            ilm_errors_add(err, "baseline.trend.%s: no inventory records for this sector",
+                           p->trends[i].sector);
+            bad = true;
+        }
+        if (!(p->trends[i].rate > -1)) {
+            ilm_errors_add(err, "baseline.trend.%s: %s is not above -1",
+                           p->trends[i].sector, ilm_format_number(a, p->trends[i].rate));
+            bad = true;
+        }
+    }
+    if (!(p->default_trend > -1)) {
+        ilm_errors_add(err, "baseline.default_trend: %s is not above -1",
+                       ilm_format_number(a, p->default_trend));
+        bad = true;
+    }
+    if (!(p->trend_sd >= 0 && p->trend_sd < 1)) {
+        ilm_errors_add(err, "baseline.trend_sd: %s is outside 0..1",
+                       ilm_format_number(a, p->trend_sd));
+        bad = true;
+    }
+
+    int last = ilm_plan_last_year(p);
+    int horizon = ilm_plan_horizon(p);
+    bool base_found = false;
+    for (size_t i = 0; i < p->n_inventory && !base_found; i++)
+        base_found = p->inventory[i].year == p->base_year;
+    if (!base_found) {
+        ilm_errors_add(err, "target.base_year: %d is not in the inventory", p->base_year);
+        bad = true;
+    }
+    if (!(p->reduction >= 0 && p->reduction <= 1)) {
+        ilm_errors_add(err, "target.reduction: %s is outside 0..1",
+                       ilm_format_number(a, p->reduction));
+        bad = true;
+    }
+    if (p->base_year > last) {
+        ilm_errors_add(err, "target.base_year: %d is after the last inventory year %d",
+                       p->base_year, last);
+        bad = true;
+    }
+    if (p->target_year <= last) {
+        ilm_errors_add(err,
+                       "target.target_year: %d must be after the last inventory year %d",
+                       p->target_year, last);
+        bad = true;
+    }
+    if (p->horizon != 0 && p->horizon < p->target_year) {
+        ilm_errors_add(err, "settings.horizon: %d is before the target year %d", p->horizon,
+                       p->target_year);
+        bad = true;
+    }
+    if (horizon - p->base_year + 1 > ILM_MAX_YEARS) {
+        ilm_errors_add(err, "settings.horizon: %d is more than %d years after the base year",
+                       horizon, ILM_MAX_YEARS - 1);
+        bad = true;
+    }
+
+    if (!(p->discount_rate > -1 && p->discount_rate <= 1)) {
+        ilm_errors_add(err, "settings.discount_rate: %s is outside -1..1 (exclusive of -1)",
+                       ilm_format_number(a, p->discount_rate));
+        bad = true;
+    }
+    if (p->draws < 0 || p->draws > ILM_MAX_DRAWS) {
+        ilm_errors_add(err, "settings.draws: %lld is outside 0..%d", (long long)p->draws,
+                       ILM_MAX_DRAWS);
+        bad = true;
+    }
+    if (!(p->easy_max_eur_per_t <= p->hard_min_eur_per_t)) {
+        char b[32];
+        ilm_errors_add(err,
+                       "settings.easy_max_eur_per_t: %s is above hard_min_eur_per_t %s",
+                       ilm_format_number(a, p->easy_max_eur_per_t),
+                       ilm_format_number(b, p->hard_min_eur_per_t));
+        bad = true;
+    }
+
+    for (size_t i = 0; i < p->n_measures; i++)
+        check_measure(p, i, p->target_year, err, &bad);
+
+    return bad ? ILM_EINVAL : 0;
+}
