@@ -139,7 +139,7 @@ static int cmd_pathway(int argc, char **argv)
     ilm_run_options opt = ilm_run_options_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        long long v;
+        long long v = 0;
         if (strcmp(a, "--json") == 0) {
             json = true;
         } else if (strcmp(a, "--draws") == 0 || strcmp(a, "--seed") == 0 ||
