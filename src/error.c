@@ -43,5 +43,9 @@ char *ilm_format_number(char *buf, double v)
         if (strtod(buf, NULL) == v)
             break;
     }
+    /* %g writes whole numbers with fewer significant digits than integer
+     * digits in exponent form (2030 as 2.03e+03); people read them plain. */
+    if (strchr(buf, 'e') && fabs(v) >= 1.0 && fabs(v) < 1e16)
+        snprintf(buf, 32, "%.0f", v);
     return buf;
 }

@@ -76,6 +76,11 @@ int model_scenario_total(const model *m, size_t f, const bool *active, double *t
 /* annual_cost of spec section 5: capex * CRF + opex. */
 double model_annual_cost(const ilm_plan *p, const ilm_measure *pm);
 
+/* The 5th, 50th and 95th percentiles of v[0..n) (n >= 1), with linear
+ * interpolation between order statistics; may reorder v. Returns 0 or
+ * ILM_ENOMEM. Exposed for the tests. */
+int model_quantiles(double *v, size_t n, double out[3]);
+
 /* Runs the Monte Carlo of spec section 6 into a new result. */
 int model_montecarlo(const model *m, int64_t draws, uint64_t seed, int threads,
                      ilm_progress_fn progress, void *progress_user,

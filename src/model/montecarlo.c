@@ -397,24 +397,51 @@ static void quantiles(double *v, size_t n, qscratch *qs, double out[3])
     }
 }
 
+/* Scratch for arrays of n values; NULL when out of memory. */
+static qscratch *qscratch_new(size_t n)
+{
+    qscratch *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return NULL;
+    /* Roughly 2 % of the values fall in a bracket; 1/8 is ample. */
+    qs->cap = n / 8 + 1;
+    for (int i = 0; i < 3; i++)
+        qs->cand[i] = malloc(qs->cap * sizeof(double));
+    if (!qs->cand[0] || !qs->cand[1] || !qs->cand[2]) {
+        for (int i = 0; i < 3; i++)
+            free(qs->cand[i]);
+        free(qs);
+        return NULL;
+    }
+    return qs;
+}
+
+static void qscratch_free(qscratch *qs)
+{
+    if (!qs)
+        return;
+    for (int i = 0; i < 3; i++)
+        free(qs->cand[i]);
+    free(qs);
+}
+
+int model_quantiles(double *v, size_t n, double out[3])
+{
+    qscratch *qs = qscratch_new(n);
+    if (!qs)
+        return ILM_ENOMEM;
+    quantiles(v, n, qs, out);
+    qscratch_free(qs);
+    return 0;
+}
+
 /* Phase two: the yearly percentiles, one year at a time. */
 static void *percentiles(void *p)
 {
     worker_arg *a = p;
     sim *s = a->s;
-    qscratch *qs = malloc(sizeof *qs);
-    if (qs) {
-        /* Roughly 2 % of the draws fall in a bracket; 1/8 is ample. */
-        qs->cap = (size_t)s->draws / 8 + 1;
-        for (int i = 0; i < 3; i++)
-            qs->cand[i] = malloc(qs->cap * sizeof(double));
-        if (!qs->cand[0] || !qs->cand[1] || !qs->cand[2]) {
-            for (int i = 0; i < 3; i++)
-                free(qs->cand[i]);
-            qs->cand[0] = NULL;
-        }
-    }
-    qscratch none = {.cand = {NULL, NULL, NULL}};
+    qscratch *qs = qscratch_new((size_t)s->draws);
+    qscratch none = {.cand = {NULL, NULL, NULL}}; /* selection only */
     for (;;) {
         size_t f = atomic_fetch_add(&s->next_year, 1);
         if (f >= s->m->nf)
@@ -425,12 +452,7 @@ static void *percentiles(void *p)
         s->res->p50[f] = q[1];
         s->res->p95[f] = q[2];
     }
-    if (qs) {
-        if (qs->cand[0])
-            for (int i = 0; i < 3; i++)
-                free(qs->cand[i]);
-        free(qs);
-    }
+    qscratch_free(qs);
     return NULL;
 }
 
@@ -520,17 +542,21 @@ int model_montecarlo(const model *m, int64_t draws, uint64_t seed, int threads,
             s.n_streams++;
         }
     }
-    /* Ordered by stream slot for run_block. A measure at full effect by L
-     * changes nothing later (phi = 1, d = 0). */
+    /* Ordered by stream slot for run_block, and within a stream the share
+     * measures before the absolute ones: the model is B * prod(phi) - sum(d),
+     * so the shares must not scale the absolute cuts. A measure at full
+     * effect by L changes nothing later (phi = 1, d = 0). */
     for (size_t k = 0; k < s.n_streams; k++)
-        for (size_t j = 0; j < m->n_meas; j++) {
-            const cmeasure *cm = &m->meas[j];
-            if (slot_of[cm->stream] != k || cm->ramp_last >= 1.0)
-                continue;
-            s.meas[s.n_meas] = cm;
-            s.meas_slot[s.n_meas] = k;
-            s.n_meas++;
-        }
+        for (int absolute = 0; absolute <= 1; absolute++)
+            for (size_t j = 0; j < m->n_meas; j++) {
+                const cmeasure *cm = &m->meas[j];
+                if (slot_of[cm->stream] != k || cm->ramp_last >= 1.0 ||
+                    cm->absolute != absolute)
+                    continue;
+                s.meas[s.n_meas] = cm;
+                s.meas_slot[s.n_meas] = k;
+                s.n_meas++;
+            }
     free(slot_of);
 
     for (int t = 0; t < threads; t++)
