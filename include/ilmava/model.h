@@ -109,8 +109,8 @@ typedef struct ilm_optimum {
     double annual_cost;  /* of every kept measure, optional or not */
     double gap;          /* of the chosen set, by the deterministic model */
     bool exact;          /* the search finished: the choice is optimal */
-    const char *method;  /* "exhaustive" or "branch_and_bound" (exact), or
-                            "branch_and_bound_limited" */
+    const char *method;  /* "exact" (the search finished) or "bounded"
+                            (it stopped at the node limit) */
     double cost_bound;   /* when feasible: no choice meeting the target
                             costs less than this (equals annual_cost when
                             exact) */
