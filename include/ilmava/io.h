@@ -26,8 +26,8 @@ extern "C" {
 int ilm_plan_from_json(const char *text, size_t len, ilm_plan **out,
                        ilm_errors *err);
 
-/* Reads and parses a plan file as ilm_plan_from_json does. Messages about
- * the file itself name its path. */
+/* Reads and parses a plan file as ilm_plan_from_json does. The messages do
+ * not repeat the path: the caller names the file. */
 int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err);
 
 /* Renders the result document of spec section 7. Returns a NUL-terminated

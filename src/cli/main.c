@@ -264,6 +264,17 @@ static const command commands[] = {
     {"optimize", cmd_optimize},
 };
 
+/* A result that did not reach stdout (a full disk, a closed pipe) must not
+ * exit 0 as if it had. */
+static int finish_output(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "ilmava: cannot write the output: %s\n", strerror(errno));
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -275,6 +286,6 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return finish_output(commands[i].run(argc - 1, argv + 1));
     return cli_user_error("unknown command '%s' (see 'ilmava --help')", argv[1]);
 }

@@ -577,7 +577,7 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err)
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        ilm_errors_add(err, "%s: %s", path, strerror(errno));
+        ilm_errors_add(err, "%s", strerror(errno));
         return ILM_EIO;
     }
     size_t cap = 64 * 1024, len = 0;
@@ -586,7 +586,7 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err)
     while (buf) {
         if (len == cap) {
             if (cap > ILM_PLAN_MAX_BYTES) {
-                ilm_errors_add(err, "%s: larger than %u bytes", path, ILM_PLAN_MAX_BYTES);
+                ilm_errors_add(err, "larger than %u bytes", ILM_PLAN_MAX_BYTES);
                 rc = ILM_ELIMIT;
                 break;
             }
@@ -603,7 +603,7 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err)
         len += got;
         if (got == 0) {
             if (ferror(f)) {
-                ilm_errors_add(err, "%s: read error", path);
+                ilm_errors_add(err, "cannot read: %s", strerror(errno));
                 rc = ILM_EIO;
             }
             break;
@@ -611,7 +611,7 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err)
     }
     fclose(f);
     if (!buf) {
-        ilm_errors_add(err, "%s: out of memory", path);
+        ilm_errors_add(err, "out of memory");
         return ILM_ENOMEM;
     }
     if (rc == 0)

@@ -19,6 +19,11 @@
 #define MAX_THREADS 64
 /* Totals kept for the percentiles: draws x future years, capped at 800 MB. */
 #define MAX_CELLS 100000000LL
+/* Simulation steps (draws x future years x (streams + measures)): about a
+ * minute of one core. A plan beyond it is a mistake, not a workload. */
+#define MAX_STEPS 20000000000.0
+/* Items (sectors, streams, measures) whose scratch rows a worker keeps. */
+#define MAX_ITEMS 4096
 
 /* ---- random numbers: xoshiro256** seeded by splitmix64 ---- */
 
@@ -499,6 +504,17 @@ int model_montecarlo(const model *m, int64_t draws, uint64_t seed, int threads,
                        "draws: %lld draws over %zu years exceed the limit of %lld "
                        "simulated years; use fewer draws",
                        (long long)draws, m->nf, MAX_CELLS);
+        return ILM_ELIMIT;
+    }
+    size_t items = m->n_sectors + m->n_streams + 2 * m->n_meas;
+    double steps = (double)draws * (double)m->nf * (double)(m->n_streams + m->n_meas);
+    if (items > MAX_ITEMS || steps > MAX_STEPS) {
+        ilm_errors_add(err,
+                       "draws: a Monte Carlo of %lld draws over %zu years, %zu streams and "
+                       "%zu measures is beyond the limit of %.0f steps and %d sectors, "
+                       "streams and measures; use fewer draws or a coarser inventory",
+                       (long long)draws, m->nf, m->n_streams, m->n_meas, MAX_STEPS,
+                       MAX_ITEMS);
         return ILM_ELIMIT;
     }
     if (threads < 1)

@@ -2,6 +2,7 @@
  * measure economics, attribution and classes (spec sections 2-5, 7).
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,19 +47,52 @@ void model_free(model *m)
     memset(m, 0, sizeof *m);
 }
 
-static size_t find_sector(const model *m, const char *name)
+/* Stream lookup by (sector, ets) in an open-addressing hash table, so that
+ * compiling a large inventory stays linear. Slots hold stream index + 1. */
+typedef struct stream_index {
+    size_t *slot;
+    size_t mask;
+} stream_index;
+
+static size_t hash_key(const char *sector, bool ets)
 {
-    for (size_t i = 0; i < m->n_sectors; i++)
-        if (strcmp(m->sector_names[i], name) == 0)
-            return i;
-    return (size_t)-1;
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)sector; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    return (size_t)((h ^ (uint64_t)ets) * 1099511628211u);
 }
 
-static size_t find_stream(const model *m, size_t sector, bool ets)
+static int index_init(stream_index *ix, size_t n)
 {
-    for (size_t i = 0; i < m->n_streams; i++)
-        if (m->streams[i].sector == sector && m->streams[i].ets == ets)
-            return i;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    ix->slot = calloc(cap, sizeof *ix->slot);
+    ix->mask = cap - 1;
+    return ix->slot ? 0 : ILM_ENOMEM;
+}
+
+/* The slot of (sector, ets): holding its stream, or empty where it goes. */
+static size_t *index_find(const stream_index *ix, const model *m, const char *sector, bool ets)
+{
+    for (size_t i = hash_key(sector, ets) & ix->mask;; i = (i + 1) & ix->mask) {
+        size_t *slot = &ix->slot[i];
+        if (*slot == 0)
+            return slot;
+        const cstream *st = &m->streams[*slot - 1];
+        if (st->ets == ets && strcmp(m->sector_names[st->sector], sector) == 0)
+            return slot;
+    }
+}
+
+/* The sector index of a name, through either of its two streams. */
+static size_t index_sector(const stream_index *ix, const model *m, const char *sector)
+{
+    for (int ets = 0; ets <= 1; ets++) {
+        size_t *slot = index_find(ix, m, sector, ets);
+        if (*slot)
+            return m->streams[*slot - 1].sector;
+    }
     return (size_t)-1;
 }
 
@@ -81,25 +115,30 @@ int model_build(const ilm_plan *p, model *m)
     if (!m->sector_names || !m->streams || !m->meas)
         goto oom;
 
+    stream_index ix;
+    if (index_init(&ix, p->n_inventory))
+        goto oom;
     size_t nhist = (size_t)(m->L - m->B + 1);
     for (size_t i = 0; i < p->n_inventory; i++) {
         const ilm_inventory_row *r = &p->inventory[i];
-        size_t s = find_sector(m, r->sector);
-        if (s == (size_t)-1) {
-            s = m->n_sectors++;
-            m->sector_names[s] = r->sector;
-        }
-        size_t k = find_stream(m, s, r->ets);
-        if (k == (size_t)-1) {
-            k = m->n_streams++;
+        size_t *slot = index_find(&ix, m, r->sector, r->ets);
+        if (*slot == 0) {
+            size_t s = index_sector(&ix, m, r->sector);
+            if (s == (size_t)-1) {
+                s = m->n_sectors++;
+                m->sector_names[s] = r->sector;
+            }
+            size_t k = m->n_streams++;
+            *slot = k + 1;
             cstream *st = &m->streams[k];
             st->sector = s;
             st->ets = r->ets;
             st->in_scope = p->scope != ILM_SCOPE_NON_ETS || !r->ets;
             st->hist = calloc(nhist, sizeof *st->hist);
             if (!st->hist)
-                goto oom;
+                goto oom_index;
         }
+        size_t k = *slot - 1;
         if (r->year >= m->B)
             m->streams[k].hist[r->year - m->B] = r->t;
         if (r->year == m->L)
@@ -108,12 +147,13 @@ int model_build(const ilm_plan *p, model *m)
 
     m->growth = malloc(m->n_sectors * sizeof *m->growth);
     if (!m->growth)
-        goto oom;
-    for (size_t s = 0; s < m->n_sectors; s++) {
+        goto oom_index;
+    for (size_t s = 0; s < m->n_sectors; s++)
         m->growth[s] = p->default_trend;
-        for (size_t j = 0; j < p->n_trends; j++)
-            if (strcmp(p->trends[j].sector, m->sector_names[s]) == 0)
-                m->growth[s] = p->trends[j].rate;
+    for (size_t j = 0; j < p->n_trends; j++) {
+        size_t s = index_sector(&ix, m, p->trends[j].sector);
+        if (s != (size_t)-1)
+            m->growth[s] = p->trends[j].rate;
     }
 
     for (size_t i = 0; i < p->n_measures; i++) {
@@ -122,7 +162,7 @@ int model_build(const ilm_plan *p, model *m)
             continue;
         cmeasure *cm = &m->meas[m->n_meas++];
         cm->plan_index = i;
-        cm->stream = find_stream(m, find_sector(m, pm->sector), pm->ets);
+        cm->stream = *index_find(&ix, m, pm->sector, pm->ets) - 1;
         cm->absolute = pm->is_absolute;
         cm->amount = pm->amount;
         cm->has_range = pm->has_range;
@@ -130,7 +170,7 @@ int model_build(const ilm_plan *p, model *m)
         cm->ramp_last = model_ramp(pm->start, pm->full, m->L);
         cm->ramp = malloc(m->nf * sizeof *cm->ramp);
         if (!cm->ramp)
-            goto oom;
+            goto oom_index;
         for (size_t f = 0; f < m->nf; f++)
             cm->ramp[f] = model_ramp(pm->start, pm->full, m->L + 1 + (int)f);
     }
@@ -139,7 +179,10 @@ int model_build(const ilm_plan *p, model *m)
         if (m->streams[k].in_scope)
             m->base_total += m->streams[k].hist[0];
     m->V = (1.0 - p->reduction) * m->base_total;
+    free(ix.slot);
     return 0;
+oom_index:
+    free(ix.slot);
 oom:
     model_free(m);
     return ILM_ENOMEM;

@@ -191,6 +191,16 @@ grep -E -q "kiln-electrification .*\(outside scope\)" "$TMP/out" ||
 finish "pathway/report"
 
 begin
+# A report that cannot be written (a full disk) is a failure, not exit 0.
+if [ -w /dev/full ]; then
+    "$BIN" pathway "$BASE" >/dev/full 2>"$TMP/err"
+    rc=$?
+    expect_rc 1
+    grep -q "cannot write the output" "$TMP/err" || bad "no message about the failed write"
+fi
+finish "pathway/write-error"
+
+begin
 run pathway "$INFEASIBLE"
 expect_rc 0
 out_has "The target is NOT met"

@@ -303,6 +303,47 @@ static void test_format_number(void **state)
     assert_string_equal(ilm_format_number(b, -1e-300), "-1e-300");
 }
 
+/* A plan with thousands of sectors computes its pathway quickly, but a
+ * Monte Carlo over it is refused with a message instead of taking
+ * gigabytes of scratch space. */
+static void test_many_sectors_capped_monte_carlo(void **state)
+{
+    (void)state;
+    ilm_plan *p = ilm_plan_new();
+    assert_non_null(p);
+    size_t n = 20000;
+    p->inventory = calloc(n, sizeof *p->inventory);
+    assert_non_null(p->inventory);
+    p->municipality_code = strdup("001");
+    p->municipality_name = strdup("Test");
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "s%zu", i);
+        p->inventory[i] = (ilm_inventory_row){.year = 2020, .sector = strdup(name), .t = 1.0};
+    }
+    p->n_inventory = n;
+    p->base_year = 2020;
+    p->target_year = 2030;
+    p->reduction = 0.5;
+
+    ilm_run_options opt = ilm_run_options_default();
+    opt.draws = 0;
+    ilm_errors err = {0};
+    ilm_result *r = NULL;
+    assert_int_equal(ilm_model_run(p, &opt, &r, &err), 0);
+    NEAR(r->baseline[0], 20000);
+    NEAR(r->target_value, 10000);
+    ilm_result_free(r);
+
+    opt.draws = 100;
+    r = NULL;
+    assert_int_equal(ilm_model_run(p, &opt, &r, &err), ILM_ELIMIT);
+    assert_null(r);
+    assert_int_equal(err.count, 1);
+    assert_non_null(strstr(err.msg[0], "draws"));
+    ilm_plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_growth_per_sector_and_scope_total),
         cmocka_unit_test(test_json_numbers_round_trip),
         cmocka_unit_test(test_format_number),
+        cmocka_unit_test(test_many_sectors_capped_monte_carlo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
