@@ -76,9 +76,11 @@ typedef struct ilm_measure {
     ilm_status status;
     char *responsible; /* may be NULL */
     char *notes;       /* may be NULL */
+    int64_t store_id;  /* the store's number for it; 0 when not stored */
 } ilm_measure;
 
 typedef struct ilm_plan {
+    int64_t store_id;         /* the store's number for it; 0 when not stored */
     int format;               /* ilmava_plan */
     char *name;               /* may be NULL */
     char *municipality_code;  /* 3 digits */
@@ -125,6 +127,9 @@ ilm_plan *ilm_plan_new(void);
 
 /* Frees the plan and everything it owns. NULL is allowed. */
 void ilm_plan_free(ilm_plan *plan);
+
+/* Frees the strings a measure owns and zeroes it. */
+void ilm_measure_clear(ilm_measure *m);
 
 /* Returns a deep copy of the plan, or NULL when out of memory. */
 ilm_plan *ilm_plan_clone(const ilm_plan *plan);

@@ -117,6 +117,7 @@ typedef struct sim {
     size_t n_meas;      /* measures with an effect after L on those streams */
     const cmeasure **meas;
     size_t *meas_slot;  /* slot of the measure's stream */
+    double meet_limit;  /* V + 1e-9 max(1, V) */
     int64_t draws;
     uint64_t seed;
     size_t n_blocks;
@@ -205,9 +206,11 @@ static void run_block(sim *s, worker_buf *w, size_t block)
                 tot[d] += val[d] > 0.0 ? val[d] : 0.0;
         }
         memcpy(s->totals + f * (size_t)s->draws + (size_t)d0, tot, nd * sizeof *tot);
+        /* The same tolerance as the deterministic `meets`, so that a draw
+         * equal to the scenario agrees with it to the last rounding. */
         if (f == m->ti)
             for (size_t d = 0; d < nd; d++)
-                meets += tot[d] <= m->V;
+                meets += tot[d] <= s->meet_limit;
     }
     atomic_fetch_add(&s->meets, meets);
     atomic_fetch_add(&s->done, (long long)nd);
@@ -528,6 +531,7 @@ int model_montecarlo(const model *m, int64_t draws, uint64_t seed, int threads,
     s.m = m;
     s.draws = draws;
     s.seed = seed;
+    s.meet_limit = m->V + 1e-9 * (m->V > 1.0 ? m->V : 1.0);
     s.n_blocks = (size_t)((draws + BLOCK_DRAWS - 1) / BLOCK_DRAWS);
     atomic_init(&s.next_block, 0);
     atomic_init(&s.meets, 0);

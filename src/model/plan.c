@@ -2,6 +2,8 @@
  * (spec/plan-model.md section 1).
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +23,14 @@ ilm_plan *ilm_plan_new(void)
     return p;
 }
 
-static void measure_free(ilm_measure *m)
+void ilm_measure_clear(ilm_measure *m)
 {
     free(m->id);
     free(m->name);
     free(m->sector);
     free(m->responsible);
     free(m->notes);
+    memset(m, 0, sizeof *m);
 }
 
 void ilm_plan_free(ilm_plan *p)
@@ -45,7 +48,7 @@ void ilm_plan_free(ilm_plan *p)
         free(p->trends[i].sector);
     free(p->trends);
     for (size_t i = 0; i < p->n_measures; i++)
-        measure_free(&p->measures[i]);
+        ilm_measure_clear(&p->measures[i]);
     free(p->measures);
     free(p);
 }
@@ -326,10 +329,80 @@ static void check_measure(const ilm_plan *p, size_t i, int target_year, ilm_erro
     }
 }
 
+/* Numbers and years that JSON cannot carry but a plan built in memory (from
+ * the store, or by a caller) can: infinities, NaN, years off the calendar.
+ * Caught first, so that the rules below compare ordinary values. */
+static void check_finite(ilm_errors *err, bool *bad, double v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void check_finite(ilm_errors *err, bool *bad, double v, const char *fmt, ...)
+{
+    if (isfinite(v))
+        return;
+    char field[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(field, sizeof field, fmt, ap);
+    va_end(ap);
+    ilm_errors_add(err, "%s: not a finite number", field);
+    *bad = true;
+}
+
+static void check_year(ilm_errors *err, bool *bad, int year, const char *field, size_t i,
+                       const char *key)
+{
+    if (year >= ILM_MIN_YEAR && year <= ILM_MAX_YEAR)
+        return;
+    if (key)
+        ilm_errors_add(err, "%s[%zu].%s: %d is outside %d..%d", field, i, key, year,
+                       ILM_MIN_YEAR, ILM_MAX_YEAR);
+    else
+        ilm_errors_add(err, "%s: %d is outside %d..%d", field, year, ILM_MIN_YEAR,
+                       ILM_MAX_YEAR);
+    *bad = true;
+}
+
+static bool values_finite(const ilm_plan *p, ilm_errors *err)
+{
+    bool bad = false;
+    for (size_t i = 0; i < p->n_inventory; i++) {
+        check_finite(err, &bad, p->inventory[i].t, "inventory[%zu].t", i);
+        check_year(err, &bad, p->inventory[i].year, "inventory", i, "year");
+    }
+    for (size_t i = 0; i < p->n_population; i++)
+        check_finite(err, &bad, p->population[i].n, "population[%zu].n", i);
+    for (size_t i = 0; i < p->n_trends; i++)
+        check_finite(err, &bad, p->trends[i].rate, "baseline.trend.%s", p->trends[i].sector);
+    check_finite(err, &bad, p->default_trend, "baseline.default_trend");
+    check_finite(err, &bad, p->trend_sd, "baseline.trend_sd");
+    check_finite(err, &bad, p->reduction, "target.reduction");
+    check_year(err, &bad, p->base_year, "target.base_year", 0, NULL);
+    check_year(err, &bad, p->target_year, "target.target_year", 0, NULL);
+    check_finite(err, &bad, p->discount_rate, "settings.discount_rate");
+    check_finite(err, &bad, p->easy_max_eur_per_t, "settings.easy_max_eur_per_t");
+    check_finite(err, &bad, p->hard_min_eur_per_t, "settings.hard_min_eur_per_t");
+    for (size_t i = 0; i < p->n_measures; i++) {
+        const ilm_measure *m = &p->measures[i];
+        check_finite(err, &bad, m->amount, "measures[%zu].%s", i,
+                     m->is_absolute ? "absolute_t" : "share");
+        for (int k = 0; m->has_range && k < 3; k++)
+            check_finite(err, &bad, m->range[k], "measures[%zu].%s[%d]", i,
+                         m->is_absolute ? "absolute_range" : "share_range", k);
+        check_finite(err, &bad, m->capex, "measures[%zu].capex", i);
+        check_finite(err, &bad, m->opex, "measures[%zu].opex", i);
+        check_finite(err, &bad, m->lifetime, "measures[%zu].lifetime", i);
+        check_year(err, &bad, m->start, "measures", i, "start");
+        check_year(err, &bad, m->full, "measures", i, "full");
+    }
+    return !bad;
+}
+
 int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
 {
     bool bad = false;
     char a[32];
+
+    if (!values_finite(p, err))
+        return ILM_EINVAL;
 
     if (p->n_inventory == 0) {
         ilm_errors_add(err, "inventory: no records");
