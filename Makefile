@@ -16,9 +16,10 @@ build:
 	cmake -S . -B $(BUILD) -DILMAVA_SHARED=$(SHARED) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Until the server exists, the product is the engine on the example plans.
+# Until the server exists, the product is the demo store on the command line.
+DB ?= $(BUILD)/demo.db
 run: build
-	@scripts/run-examples.sh $(BUILD)/ilmava $(SHARED)
+	@scripts/run-demo.sh $(BUILD)/ilmava $(DB)
 
 # Sanitizers and the fuzzer first, so that the last lines are CTest's summary.
 check:

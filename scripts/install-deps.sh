@@ -4,9 +4,9 @@
 # Usage: scripts/install-deps.sh [build|check|bench]
 set -eu
 
-build_pkgs="cmake make gcc pkg-config libjansson-dev"
-check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev"
-bench_pkgs="$build_pkgs python3 python3-numpy hyperfine"
+build_pkgs="cmake make gcc pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev"
+check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3"
+bench_pkgs="$build_pkgs python3 python3-numpy hyperfine sqlite3"
 
 case "${1:-build}" in
   build) want=$build_pkgs ;;

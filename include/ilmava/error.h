@@ -22,7 +22,9 @@ enum {
     ILM_ENOMEM = -2,  /* out of memory */
     ILM_EIO = -3,     /* a file could not be read or written */
     ILM_ELIMIT = -4,  /* a size cap was exceeded */
-    ILM_EINTERNAL = -5
+    ILM_EINTERNAL = -5,
+    ILM_ENOTFOUND = -6, /* a named record (plan, measure, municipality) does not exist */
+    ILM_ESTORE = -7     /* the store failed (disk full, locked, corrupt, too new) */
 };
 
 /* At most this many messages are kept; later ones only raise `dropped`. */

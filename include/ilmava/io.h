@@ -10,6 +10,7 @@
 #include "ilmava/error.h"
 #include "ilmava/model.h"
 #include "ilmava/plan.h"
+#include "ilmava/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,33 @@ int ilm_plan_from_json(const char *text, size_t len, ilm_plan **out,
 /* Reads and parses a plan file as ilm_plan_from_json does. The messages do
  * not repeat the path: the caller names the file. */
 int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err);
+
+/* Renders a plan document (spec section 1), defaults written out. Returns a
+ * string the caller frees, or NULL when out of memory. */
+char *ilm_plan_to_json(const ilm_plan *plan);
+
+/* Builds a measure from `base` (NULL for a new one) and FIELD=VALUE
+ * assignments using the plan document's keys ("share=0.3",
+ * "share_range=[0.2,0.3,0.4]", "name=Heat pumps", "notes=" to remove an
+ * optional field). Giving share replaces absolute_t and vice versa. Checks
+ * the measure's shape as the plan reader does, with messages naming
+ * "measure.FIELD"; the rules that involve the whole plan are
+ * ilm_plan_validate's. Fills *out (its strings are freed with the plan
+ * that takes it, or by ilm_measure_clear) and returns 0, or a negative code. */
+int ilm_measure_edit(const ilm_measure *base, const char *const *fields, size_t n,
+                     ilm_measure *out, ilm_errors *err);
+
+/* JSON views of the store's contents (the CLI's --json and the API):
+ * [{"code", "name_fi", "name_sv", "region", "synthetic", "population",
+ *   "population_year", "years"}] */
+char *ilm_municipalities_to_json(const ilm_municipality *v, size_t n);
+/* {"municipality": {"code", "name"}, "scope", "rows": [{"year", "sector",
+ *  "ets", "t"}], "totals": [{"year", "t", "per_capita"}]}; per_capita is
+ * null where there is no population. */
+char *ilm_inventory_to_json(const ilm_municipality *m, const ilm_inventory_view *v);
+/* [{"id", "municipality", "name", "scope", "base_year", "target_year",
+ *   "reduction"}] */
+char *ilm_plan_summaries_to_json(const ilm_plan_summary *v, size_t n);
 
 /* Renders the result document of spec section 7. Returns a NUL-terminated
  * string the caller frees, or NULL when out of memory. */

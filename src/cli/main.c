@@ -10,23 +10,33 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ilmava/app.h"
 #include "ilmava/io.h"
 #include "ilmava/model.h"
 #include "ilmava/plan.h"
 
-#define EXIT_USER 2
-
 static const char *const main_usage =
-    "usage: ilmava COMMAND [ARGS]\n"
+    "usage: ilmava [--db FILE] COMMAND [ARGS]\n"
     "\n"
     "ilmava: a climate-leadership workbench for municipalities.\n"
     "\n"
-    "commands:\n"
-    "  validate PLAN.json    check a plan document; prints ok or the errors\n"
-    "  pathway PLAN.json     compute the pathway, gap, measure classes and,\n"
-    "                        with draws, the probability of meeting the target\n"
-    "  optimize PLAN.json    choose the cheapest optional measures that meet\n"
-    "                        the target\n"
+    "plans as files:\n"
+    "  validate PLAN.json         check a plan document; prints ok or the errors\n"
+    "  pathway PLAN.json|--plan ID\n"
+    "                             compute the pathway, gap, measure classes and,\n"
+    "                             with draws, the probability of meeting the target\n"
+    "  optimize PLAN.json|--plan ID\n"
+    "                             choose the cheapest optional measures that meet\n"
+    "                             the target\n"
+    "the store (--db FILE, else $ILMAVA_DB, else ./ilmava.db):\n"
+    "  import KIND FILE           import SYKE figures, the register or an inventory\n"
+    "  municipalities             list the register and the years with data\n"
+    "  inventory MUNICIPALITY     a municipality's emissions by year and sector\n"
+    "  sectors                    the emission sectors and their keys\n"
+    "  plan new|list|show|delete|export|import\n"
+    "                             stored plans\n"
+    "  measure add|set            a stored plan's measures\n"
+    "  demo                       fill an empty store with synthetic examples\n"
     "\n"
     "Run 'ilmava COMMAND --help' for a command's options.\n";
 
@@ -38,11 +48,13 @@ static const char *const validate_usage =
     "and exits 2.\n";
 
 static const char *const pathway_usage =
-    "usage: ilmava pathway PLAN.json [--json] [--draws N] [--seed S] [--threads T]\n"
+    "usage: ilmava pathway PLAN.json|--plan ID [--json] [--draws N] [--seed S]\n"
+    "                      [--threads T]\n"
     "\n"
     "Computes the plan's baseline, scenario and target path, the gap and\n"
     "overshoot, and each measure's cost per tonne, abatement and class.\n"
     "\n"
+    "  --plan ID     a stored plan, computed on the store's current inventory\n"
     "  --json        print the result document (spec section 7)\n"
     "  --draws N     Monte Carlo draws (default: the plan's settings.draws)\n"
     "  --seed S      random seed (default: the plan's settings.seed)\n"
@@ -50,12 +62,13 @@ static const char *const pathway_usage =
     "                result is the same for any T\n";
 
 static const char *const optimize_usage =
-    "usage: ilmava optimize PLAN.json [--json]\n"
+    "usage: ilmava optimize PLAN.json|--plan ID [--json]\n"
     "\n"
     "Chooses which optional measures to keep so that the total annual cost is\n"
     "lowest while the target is met. When no choice meets it, says so and\n"
     "gives the choice with the smallest gap. Exact up to 25 optional measures.\n"
     "\n"
+    "  --plan ID     a stored plan, on the store's current inventory\n"
     "  --json        print {feasible, keep, drop, annual_cost, gap, method, ...}\n";
 
 int cli_user_error(const char *fmt, ...)
@@ -78,7 +91,9 @@ int cli_print_errors(const char *prefix, const ilm_errors *err, int rc)
     if (err->dropped)
         fprintf(stderr, "%s%s(%d more errors not shown)\n", prefix ? prefix : "",
                 prefix ? ": " : "", err->dropped);
-    return rc == ILM_EINVAL || rc == ILM_EIO || rc == ILM_ELIMIT ? EXIT_USER : 1;
+    return rc == ILM_EINVAL || rc == ILM_EIO || rc == ILM_ELIMIT || rc == ILM_ENOTFOUND
+               ? EXIT_USER
+               : 1;
 }
 
 bool cli_wants_help(int argc, char **argv)
@@ -110,6 +125,23 @@ static int load_plan(const char *path, ilm_plan **plan)
     return 0;
 }
 
+/* Loads stored plan `id_text` on the store's current inventory. */
+static int load_stored_plan(const char *cmd, const char *id_text, ilm_plan **plan)
+{
+    long long id = 0;
+    int rc = cli_parse_int("--plan", id_text, 1, 9007199254740991LL, &id);
+    if (rc)
+        return rc;
+    ilm_store *s = NULL;
+    rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    rc = ilm_store_plan_load(s, id, plan, &err);
+    ilm_store_close(s);
+    return rc ? cli_print_errors(cmd, &err, rc) : 0;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -134,7 +166,7 @@ static int cmd_pathway(int argc, char **argv)
         fputs(pathway_usage, stdout);
         return 0;
     }
-    const char *path = NULL;
+    const char *path = NULL, *stored = NULL;
     bool json = false;
     ilm_run_options opt = ilm_run_options_default();
     for (int i = 1; i < argc; i++) {
@@ -142,6 +174,10 @@ static int cmd_pathway(int argc, char **argv)
         long long v = 0;
         if (strcmp(a, "--json") == 0) {
             json = true;
+        } else if (strcmp(a, "--plan") == 0) {
+            if (i + 1 >= argc)
+                return cli_user_error("pathway: --plan needs a value");
+            stored = argv[++i];
         } else if (strcmp(a, "--draws") == 0 || strcmp(a, "--seed") == 0 ||
                    strcmp(a, "--threads") == 0) {
             if (i + 1 >= argc)
@@ -167,11 +203,11 @@ static int cmd_pathway(int argc, char **argv)
             path = a;
         }
     }
-    if (!path)
-        return cli_user_error("pathway: expects a PLAN.json (see --help)");
+    if (!path == !stored)
+        return cli_user_error("pathway: expects a PLAN.json or --plan ID (see --help)");
 
     ilm_plan *plan = NULL;
-    int rc = load_plan(path, &plan);
+    int rc = stored ? load_stored_plan("pathway", stored, &plan) : load_plan(path, &plan);
     if (rc)
         return rc;
     cli_progress progress = {0};
@@ -185,7 +221,7 @@ static int cmd_pathway(int argc, char **argv)
     cli_progress_done(&progress);
     if (rc) {
         ilm_plan_free(plan);
-        return cli_print_errors(path, &err, rc);
+        return cli_print_errors(path ? path : "pathway", &err, rc);
     }
     if (json) {
         char *s = ilm_result_to_json(res);
@@ -210,12 +246,16 @@ static int cmd_optimize(int argc, char **argv)
         fputs(optimize_usage, stdout);
         return 0;
     }
-    const char *path = NULL;
+    const char *path = NULL, *stored = NULL;
     bool json = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--json") == 0)
             json = true;
+        else if (strcmp(a, "--plan") == 0 && i + 1 < argc)
+            stored = argv[++i];
+        else if (strcmp(a, "--plan") == 0)
+            return cli_user_error("optimize: --plan needs a value");
         else if (a[0] == '-' && a[1])
             return cli_user_error("optimize: unknown option '%s'", a);
         else if (path)
@@ -223,10 +263,10 @@ static int cmd_optimize(int argc, char **argv)
         else
             path = a;
     }
-    if (!path)
-        return cli_user_error("optimize: expects a PLAN.json (see --help)");
+    if (!path == !stored)
+        return cli_user_error("optimize: expects a PLAN.json or --plan ID (see --help)");
     ilm_plan *plan = NULL;
-    int rc = load_plan(path, &plan);
+    int rc = stored ? load_stored_plan("optimize", stored, &plan) : load_plan(path, &plan);
     if (rc)
         return rc;
     ilm_errors err = {0};
@@ -234,7 +274,7 @@ static int cmd_optimize(int argc, char **argv)
     rc = ilm_optimize(plan, NULL, &o, &err);
     if (rc) {
         ilm_plan_free(plan);
-        return cli_print_errors(path, &err, rc);
+        return cli_print_errors(path ? path : "optimize", &err, rc);
     }
     if (json) {
         char *s = ilm_optimum_to_json(plan, o);
@@ -262,7 +302,45 @@ static const command commands[] = {
     {"validate", cmd_validate},
     {"pathway", cmd_pathway},
     {"optimize", cmd_optimize},
+    {"import", cmd_import},
+    {"municipalities", cmd_municipalities},
+    {"inventory", cmd_inventory},
+    {"sectors", cmd_sectors},
+    {"plan", cmd_plan},
+    {"measure", cmd_measure},
+    {"demo", cmd_demo},
 };
+
+const char *cli_db_path = "ilmava.db";
+
+int cli_open_store(ilm_store **s)
+{
+    ilm_errors err = {0};
+    int rc = ilm_store_open(cli_db_path, s, &err);
+    return rc ? cli_print_errors(cli_db_path, &err, rc) : 0;
+}
+
+int cli_print_json(char *json)
+{
+    if (!json) {
+        fputs("ilmava: out of memory\n", stderr);
+        return 1;
+    }
+    puts(json);
+    free(json);
+    return 0;
+}
+
+int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi))
+        return cli_user_error("%s: '%s' is not a number in %g..%g", opt, s, lo, hi);
+    *out = v;
+    return 0;
+}
 
 /* A result that did not reach stdout (a full disk, a closed pipe) must not
  * exit 0 as if it had. */
@@ -277,6 +355,20 @@ static int finish_output(int rc)
 
 int main(int argc, char **argv)
 {
+    const char *env_db = getenv("ILMAVA_DB");
+    if (env_db && *env_db)
+        cli_db_path = env_db;
+    /* --db FILE may come before the command or anywhere after it. */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") != 0)
+            continue;
+        if (i + 1 >= argc || !argv[i + 1][0])
+            return cli_user_error("--db needs a FILE");
+        cli_db_path = argv[i + 1];
+        memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 1) * sizeof *argv);
+        argc -= 2;
+        i--;
+    }
     if (argc < 2)
         return cli_user_error("expects a command (see 'ilmava --help')");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 /* Formats a rounded number with thin-space-free grouping: "1 234 567". */
-static const char *group(char *buf, size_t n, double v, int decimals)
+const char *cli_group(char *buf, size_t n, double v, int decimals)
 {
     char raw[64];
     snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v) < 0.5 * pow(10, -decimals) ? 0.0 : v);
@@ -81,7 +81,7 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
     const ilm_mc_result *mc = r->monte_carlo;
     fprintf(out, "%s (%s)%s%s\n", plan->municipality_name, plan->municipality_code,
             plan->name ? ": " : "", plan->name ? plan->name : "");
-    fprintf(out, "Target: -%s %% from %d by %d, %s.\n", group(a, sizeof a, plan->reduction * 100, 1),
+    fprintf(out, "Target: -%s %% from %d by %d, %s.\n", cli_group(a, sizeof a, plan->reduction * 100, 1),
             r->base_year, r->target_year, scope_text(r->scope));
     fprintf(out, "Inventory up to %d; computed to %d. Figures in t CO2e a year.\n\n",
             r->last_year, r->horizon);
@@ -92,12 +92,12 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
     fputc('\n', out);
     for (size_t i = 0; i < r->n_years; i++) {
         int y = r->years[i];
-        fprintf(out, "%-6d %12s %12s %12s", y, group(a, sizeof a, r->baseline[i], 0),
-                group(b, sizeof b, r->scenario[i], 0), group(c, sizeof c, r->target_path[i], 0));
+        fprintf(out, "%-6d %12s %12s %12s", y, cli_group(a, sizeof a, r->baseline[i], 0),
+                cli_group(b, sizeof b, r->scenario[i], 0), cli_group(c, sizeof c, r->target_path[i], 0));
         if (mc && y > r->last_year) {
             size_t f = (size_t)(y - r->last_year - 1);
-            fprintf(out, " %12s %12s", group(d, sizeof d, mc->p5[f], 0),
-                    group(e, sizeof e, mc->p95[f], 0));
+            fprintf(out, " %12s %12s", cli_group(d, sizeof d, mc->p5[f], 0),
+                    cli_group(e, sizeof e, mc->p95[f], 0));
         }
         if (y == r->last_year)
             fputs("   <- last inventory year", out);
@@ -107,21 +107,21 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
     }
     size_t iT = (size_t)(r->target_year - r->base_year);
     fprintf(out, "\nTarget value in %d: %s t. Scenario: %s t.\n", r->target_year,
-            group(a, sizeof a, r->target_value, 0), group(b, sizeof b, r->scenario[iT], 0));
+            cli_group(a, sizeof a, r->target_value, 0), cli_group(b, sizeof b, r->scenario[iT], 0));
     if (r->meets)
-        fprintf(out, "The target is met, with %s t to spare.\n", group(a, sizeof a, -r->gap, 0));
+        fprintf(out, "The target is met, with %s t to spare.\n", cli_group(a, sizeof a, -r->gap, 0));
     else
-        fprintf(out, "The target is NOT met: the gap is %s t.\n", group(a, sizeof a, r->gap, 0));
+        fprintf(out, "The target is NOT met: the gap is %s t.\n", cli_group(a, sizeof a, r->gap, 0));
     fprintf(out, "Overshoot %d-%d (scenario above the target path, summed): %s t.\n",
-            r->last_year + 1, r->target_year, group(a, sizeof a, r->overshoot, 0));
+            r->last_year + 1, r->target_year, cli_group(a, sizeof a, r->overshoot, 0));
     if (mc)
         fprintf(out, "Probability of meeting the target: %s %% (%lld draws).\n",
-                group(a, sizeof a, mc->p_meet * 100, 1), (long long)mc->draws);
+                cli_group(a, sizeof a, mc->p_meet * 100, 1), (long long)mc->draws);
     if (r->easy_share_null)
         fputs("Easy measures' share of the needed cut: none needed.\n", out);
     else
         fprintf(out, "Easy measures cover %s %% of the needed cut.\n",
-                group(a, sizeof a, r->easy_share * 100, 1));
+                cli_group(a, sizeof a, r->easy_share * 100, 1));
 
     if (r->n_measures == 0) {
         fputs("\nNo measures.\n", out);
@@ -139,14 +139,14 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
     for (size_t i = 0; i < r->n_measures; i++) {
         const ilm_measure_result *m = order[i];
         fprintf(out, "%-9s %-20s %10s %12s %12s %14s%s\n", ilm_class_name(m->cls), m->id,
-                m->cost_per_t_null ? "-" : group(a, sizeof a, m->cost_per_t, 0),
-                group(b, sizeof b, m->abatement, 0), group(c, sizeof c, m->attributed, 0),
-                group(d, sizeof d, m->annual_cost, 0), m->in_scope ? "" : "  (outside scope)");
+                m->cost_per_t_null ? "-" : cli_group(a, sizeof a, m->cost_per_t, 0),
+                cli_group(b, sizeof b, m->abatement, 0), cli_group(c, sizeof c, m->attributed, 0),
+                cli_group(d, sizeof d, m->annual_cost, 0), m->in_scope ? "" : "  (outside scope)");
     }
     fprintf(out, "\n%-9s %6s %14s\n", "class", "count", "attributed t");
     for (int k = 0; k < 3; k++)
         fprintf(out, "%-9s %6zu %14s\n", ilm_class_name((ilm_class)k), r->classes[k].count,
-                group(a, sizeof a, r->classes[k].attributed, 0));
+                cli_group(a, sizeof a, r->classes[k].attributed, 0));
     free(order);
 }
 
@@ -174,12 +174,12 @@ void cli_print_optimum(FILE *out, const ilm_plan *plan, const ilm_optimum *o)
         fputs(shown ? "\n" : " (none)\n", out);
     }
     fprintf(out, "Total annual cost of the kept measures: %s EUR a year.\n",
-            group(a, sizeof a, o->annual_cost, 0));
+            cli_group(a, sizeof a, o->annual_cost, 0));
     if (o->gap <= 0)
         fprintf(out, "Gap in the target year: %s t (met, %s t to spare).\n",
-                group(a, sizeof a, o->gap, 1), group(b, sizeof b, -o->gap, 1));
+                cli_group(a, sizeof a, o->gap, 1), cli_group(b, sizeof b, -o->gap, 1));
     else
-        fprintf(out, "Gap in the target year: %s t (not met).\n", group(a, sizeof a, o->gap, 1));
+        fprintf(out, "Gap in the target year: %s t (not met).\n", cli_group(a, sizeof a, o->gap, 1));
     if (o->exact)
         fprintf(out, "Method: exact branch and bound over %zu optional measures (%llu nodes).\n",
                 o->n_optional, (unsigned long long)o->nodes);
@@ -187,5 +187,5 @@ void cli_print_optimum(FILE *out, const ilm_plan *plan, const ilm_optimum *o)
         fprintf(out,
                 "Method: branch and bound stopped after %llu nodes; no choice that meets the "
                 "target costs less than %s EUR a year.\n",
-                (unsigned long long)o->nodes, group(a, sizeof a, o->cost_bound, 0));
+                (unsigned long long)o->nodes, cli_group(a, sizeof a, o->cost_bound, 0));
 }

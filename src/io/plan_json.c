@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ilmava/io.h"
+#include "plan_io.h"
 
 #define MAX_TEXT 4000   /* name, notes, responsible */
 #define MAX_KEY 64      /* ids and sector keys */
@@ -618,4 +619,87 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err)
         rc = ilm_plan_from_json(buf, len, out, err);
     free(buf);
     return rc;
+}
+
+/* Keys whose values are text: "name=2030 plan" stays a string. */
+static bool is_text_key(const char *key)
+{
+    static const char *const text[] = {"id",      "name",   "sector", "control",
+                                       "status",  "responsible", "notes", NULL};
+    for (const char *const *t = text; *t; t++)
+        if (strcmp(*t, key) == 0)
+            return true;
+    return false;
+}
+
+int ilm_measure_edit(const ilm_measure *base, const char *const *fields, size_t n,
+                     ilm_measure *out, ilm_errors *err)
+{
+    memset(out, 0, sizeof *out);
+    json_t *o = NULL;
+    if (base) {
+        jsonw w;
+        jw_init(&w);
+        plan_write_measure(&w, base);
+        char *text = jw_finish(&w);
+        o = text ? json_loads(text, 0, NULL) : NULL;
+        free(text);
+    } else {
+        o = json_object();
+    }
+    if (!o) {
+        ilm_errors_add(err, "out of memory");
+        return ILM_ENOMEM;
+    }
+    reader rd = {.err = err};
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(fields[i], '=');
+        if (!eq || eq == fields[i]) {
+            ilm_errors_add(err, "'%s': expected FIELD=VALUE", fields[i]);
+            rd.bad = true;
+            continue;
+        }
+        char key[MAX_KEY + 1];
+        size_t klen = (size_t)(eq - fields[i]);
+        if (klen > MAX_KEY) {
+            ilm_errors_add(err, "'%.*s...': no such field", 20, fields[i]);
+            rd.bad = true;
+            continue;
+        }
+        memcpy(key, fields[i], klen);
+        key[klen] = '\0';
+        const char *value = eq + 1;
+        /* A measure is a share or an absolute cut: giving one replaces the
+         * other, with its range. */
+        if (strcmp(key, "share") == 0 || strcmp(key, "absolute_t") == 0) {
+            bool share = key[0] == 's';
+            json_object_del(o, share ? "absolute_t" : "share");
+            json_object_del(o, share ? "absolute_range" : "share_range");
+        }
+        if (!*value) { /* FIELD= removes an optional field */
+            json_object_del(o, key);
+            continue;
+        }
+        json_t *v = is_text_key(key) ? json_string(value)
+                                     : json_loads(value, JSON_DECODE_ANY, NULL);
+        if (!v) {
+            ilm_errors_add(err, "measure.%s: '%s' is not a value (a number, true, false "
+                                "or [low, mode, high])", key, value);
+            rd.bad = true;
+            continue;
+        }
+        json_object_set_new(o, key, v);
+    }
+    if (!rd.bad)
+        read_measure(&rd, o, "measure", out);
+    json_decref(o);
+    if (rd.oom || rd.bad) {
+        ilm_measure_clear(out);
+        if (rd.oom)
+            ilm_errors_add(err, "out of memory");
+        return rd.oom ? ILM_ENOMEM : ILM_EINVAL;
+    }
+    if (base)
+        out->store_id = base->store_id;
+    return 0;
 }

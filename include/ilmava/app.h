@@ -1,0 +1,83 @@
+/* ilmava: what a user does with the store, as single calls.
+ *
+ * Each operation combines the readers (import.h), the store (store.h) and
+ * the model (model.h), so that the command line and the HTTP API do the same
+ * thing the same way. No SQL here and no printing.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#ifndef ILMAVA_APP_H
+#define ILMAVA_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ilmava/error.h"
+#include "ilmava/import.h"
+#include "ilmava/plan.h"
+#include "ilmava/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Imports a data file in one transaction: all of it or, at the first bad
+ * line, none of it (the message names line and column). `kind` is
+ * ILM_FILE_SYKE (shape detected), ILM_FILE_MUNICIPALITIES or
+ * ILM_FILE_INVENTORY. The inventory file's municipalities must be in the
+ * register. `file_name` is recorded as the source (NULL: `path`). */
+int ilm_app_import(ilm_store *s, const char *path, const char *file_name,
+                   ilm_file_kind kind, ilm_import_stats *stats, ilm_import_info *info,
+                   ilm_errors *err);
+
+/* The same from memory (an upload). */
+int ilm_app_import_buffer(ilm_store *s, const char *data, size_t len, const char *file_name,
+                          ilm_file_kind kind, ilm_import_stats *stats,
+                          ilm_import_info *info, ilm_errors *err);
+
+/* Replaces a plan's inventory and population with the store's current ones
+ * for the plan's municipality and scope (Hinku rows only for "hinku"). */
+int ilm_app_attach_inventory(ilm_store *s, ilm_plan *plan, ilm_errors *err);
+
+/* Creates a plan for `municipality` (code or name) cutting `reduction`
+ * from base_year by target_year in `scope`, checked against the store's
+ * inventory (the base year must have data, and so on). `name` may be NULL. */
+int ilm_app_plan_new(ilm_store *s, const char *municipality, int base_year,
+                     int target_year, double reduction, ilm_scope scope,
+                     const char *name, int64_t *id, ilm_errors *err);
+
+/* Stores a plan document as a new plan. Its municipality is added to the
+ * register when new; when the store has no inventory for it, the
+ * document's inventory and population are imported (as counted in the
+ * Hinku rule: a plan document does not say). Otherwise the plan is checked
+ * against the store's inventory, which stays as it is. */
+int ilm_app_plan_import(ilm_store *s, const char *path, int64_t *id, ilm_errors *err);
+
+/* Adds a measure given as FIELD=VALUE assignments (see ilm_measure_edit)
+ * to plan `plan_id`, checked with every rule of the spec on the store's
+ * inventory. Stores the new measure's id in *measure_id. */
+int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const char *const *fields, size_t n,
+                        int64_t *measure_id, ilm_errors *err);
+
+/* Changes fields of measure `measure_id`, checked the same way. */
+int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const char *const *fields,
+                        size_t n, ilm_errors *err);
+
+typedef struct ilm_demo_stats {
+    int municipalities;
+    int plans;
+    int measures;
+    long long inventory_rows;
+} ilm_demo_stats;
+
+/* Fills an empty store with synthetic municipalities generated here (an
+ * industrial town with a large ETS plant, a mid-size city, a rural
+ * municipality), each with an inventory, a plan and measures, all marked
+ * synthetic. Refuses a store that already has municipalities or plans. */
+int ilm_app_demo(ilm_store *s, ilm_demo_stats *stats, ilm_errors *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,432 @@
+/* The data commands: import, municipalities, inventory, demo.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ilmava/app.h"
+#include "ilmava/io.h"
+
+static const char *const import_usage =
+    "usage: ilmava import syke|municipalities|inventory FILE\n"
+    "\n"
+    "Imports a data file into the store in one transaction: all of it, or at\n"
+    "the first bad line none of it.\n"
+    "\n"
+    "  syke            SYKE's municipal emission figures: the long export\n"
+    "                  (';', decimal comma, UTF-8 or Windows-1252), the wide\n"
+    "                  summary, or the simple long form; detected from the\n"
+    "                  header. kt become t. Municipalities not yet in the\n"
+    "                  register are added from the file.\n"
+    "  municipalities  the municipality register (code, names, region,\n"
+    "                  population by year)\n"
+    "  inventory       a plain CSV: municipality,year,sector,ets,t[,hinku]\n"
+    "                  with sector keys (see 'ilmava sectors')\n"
+    "\n"
+    "For every municipality and year in the file its rows replace the\n"
+    "store's. Importing the same file again changes nothing.\n";
+
+static const char *const municipalities_usage =
+    "usage: ilmava municipalities [--json]\n"
+    "\n"
+    "Lists the register: code, name, region, latest population and the years\n"
+    "with inventory data.\n";
+
+static const char *const inventory_usage =
+    "usage: ilmava inventory MUNICIPALITY [--scope total|non_ets|hinku]\n"
+    "                        [--from YEAR] [--to YEAR] [--json|--csv]\n"
+    "\n"
+    "Shows a municipality's emissions (kt CO2e) by year and sector, with\n"
+    "totals, per-capita figures, the change since 2007 and 1990, and each\n"
+    "sector's share. MUNICIPALITY is a code or a name.\n"
+    "\n"
+    "  --scope   total (default), non_ets (without EU-ETS), hinku (the rows\n"
+    "            SYKE counts in the Hinku rule)\n";
+
+static const char *const sectors_usage =
+    "usage: ilmava sectors\n"
+    "\n"
+    "Lists the emission sectors: key, names and SYKE's name.\n";
+
+static const char *const demo_usage =
+    "usage: ilmava demo\n"
+    "\n"
+    "Fills an empty store with three synthetic municipalities (an industrial\n"
+    "town with a large EU-ETS plant, a mid-size city, a rural municipality),\n"
+    "each with an inventory, a plan and measures. All of it is made up and\n"
+    "marked so.\n";
+
+int cmd_import(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(import_usage, stdout);
+        return 0;
+    }
+    if (argc != 3)
+        return cli_user_error("import: expects a kind and a FILE (see --help)");
+    ilm_file_kind kind;
+    if (strcmp(argv[1], "syke") == 0)
+        kind = ILM_FILE_SYKE;
+    else if (strcmp(argv[1], "municipalities") == 0)
+        kind = ILM_FILE_MUNICIPALITIES;
+    else if (strcmp(argv[1], "inventory") == 0)
+        kind = ILM_FILE_INVENTORY;
+    else
+        return cli_user_error("import: unknown kind '%s': syke, municipalities or inventory",
+                              argv[1]);
+    ilm_store *s = NULL;
+    int rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    ilm_import_stats st;
+    ilm_import_info info = {0};
+    rc = ilm_app_import(s, argv[2], NULL, kind, &st, &info, &err);
+    ilm_store_close(s);
+    if (rc)
+        return cli_print_errors(argv[2], &err, rc);
+    printf("%s: %s, %lld lines%s\n", argv[2], ilm_file_kind_name(info.kind), info.lines,
+           info.windows_1252 ? " (Windows-1252)" : "");
+    printf("rows: %lld added, %lld replaced, %lld unchanged, %lld removed\n", st.added,
+           st.replaced, st.unchanged, st.removed);
+    if (st.municipalities_added)
+        printf("municipalities added to the register: %lld\n", st.municipalities_added);
+    return 0;
+}
+
+/* "1990, 2005-2024" */
+static void print_years(FILE *out, const int *y, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && y[j + 1] == y[j] + 1)
+            j++;
+        fprintf(out, "%s%d", i ? ", " : "", y[i]);
+        if (j > i)
+            fprintf(out, "-%d", y[j]);
+        i = j + 1;
+    }
+}
+
+int cmd_municipalities(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(municipalities_usage, stdout);
+        return 0;
+    }
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else
+            return cli_user_error("municipalities: unknown argument '%s'", argv[i]);
+    }
+    ilm_store *s = NULL;
+    int rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    ilm_municipality *v = NULL;
+    size_t n = 0;
+    rc = ilm_store_municipalities(s, &v, &n, &err);
+    ilm_store_close(s);
+    if (rc)
+        return cli_print_errors(NULL, &err, rc);
+    if (json) {
+        rc = cli_print_json(ilm_municipalities_to_json(v, n));
+    } else {
+        printf("%-4s  %-28s %-22s %10s  %s\n", "code", "name", "region", "population",
+               "years with data");
+        for (size_t i = 0; i < n; i++) {
+            const ilm_municipality *m = &v[i];
+            char pop[48] = "";
+            if (m->population_year) {
+                char g[32];
+                snprintf(pop, sizeof pop, "%s (%d)", cli_group(g, sizeof g, m->population, 0),
+                         m->population_year);
+            }
+            printf("%-4s  %-28s %-22s %16s  ", m->code, m->name_fi,
+                   m->region_fi ? m->region_fi : "", pop);
+            print_years(stdout, m->years, m->n_years);
+            printf("%s\n", m->synthetic ? "  [synthetic]" : "");
+        }
+        printf("%zu municipalities\n", n);
+    }
+    ilm_municipalities_free(v, n);
+    return rc;
+}
+
+int cmd_sectors(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(sectors_usage, stdout);
+        return 0;
+    }
+    if (argc != 1)
+        return cli_user_error("sectors: unknown argument '%s'", argv[1]);
+    ilm_store *s = NULL;
+    int rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    ilm_sector *v = NULL;
+    size_t n = 0;
+    rc = ilm_store_sectors(s, &v, &n, &err);
+    ilm_store_close(s);
+    if (rc)
+        return cli_print_errors(NULL, &err, rc);
+    printf("%-18s %-22s %s\n", "key", "SYKE", "English");
+    for (size_t i = 0; i < n; i++)
+        printf("%-18s %-22s %s\n", v[i].key, v[i].syke_name, v[i].name_en);
+    ilm_sectors_free(v, n);
+    return 0;
+}
+
+/* ---- inventory ---- */
+
+/* The columns of the text table: one per stream present in the view. */
+typedef struct column {
+    const char *sector;
+    bool ets;
+} column;
+
+static double cell(const ilm_inventory_view *v, int year, const column *c)
+{
+    for (size_t i = 0; i < v->n_rows; i++)
+        if (v->rows[i].year == year && v->rows[i].ets == c->ets &&
+            strcmp(v->rows[i].sector, c->sector) == 0)
+            return v->rows[i].t;
+    return 0;
+}
+
+static double year_total(const ilm_inventory_view *v, int year, bool *present)
+{
+    double t = 0;
+    *present = false;
+    for (size_t i = 0; i < v->n_rows; i++)
+        if (v->rows[i].year == year) {
+            t += v->rows[i].t;
+            *present = true;
+        }
+    return t;
+}
+
+static double population_of(const ilm_inventory_view *v, int year)
+{
+    for (size_t i = 0; i < v->n_population; i++)
+        if (v->population[i].year == year)
+            return v->population[i].value;
+    return 0;
+}
+
+static double published_of(const ilm_inventory_view *v, int year, bool *present)
+{
+    for (size_t i = 0; i < v->n_published; i++)
+        if (v->published[i].year == year) {
+            *present = true;
+            return v->published[i].value;
+        }
+    *present = false;
+    return 0;
+}
+
+/* A short column heading: the key cut to 9 characters, " ETS" marked. */
+static void heading(char *buf, size_t n, const column *c)
+{
+    snprintf(buf, n, "%.*s%s", c->ets ? 6 : 9, c->sector, c->ets ? " ETS" : "");
+}
+
+static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_view *v)
+{
+    static const char *const scope_names[] = {"all emissions (total)",
+                                              "without EU-ETS (non_ets)",
+                                              "Hinku rule (hinku)"};
+    printf("%s (%s)%s: %s, kt CO2e\n", m->name_fi, m->code,
+           m->synthetic ? " [synthetic data]" : "", scope_names[v->scope]);
+    if (v->n_rows == 0) {
+        printf("no inventory rows\n");
+        return;
+    }
+    /* Streams in the view's order (sector order, then ets). */
+    column *cols = calloc(v->n_rows, sizeof *cols);
+    int *years = calloc(v->n_rows, sizeof *years);
+    if (!cols || !years) {
+        free(cols);
+        free(years);
+        fputs("ilmava: out of memory\n", stderr);
+        return;
+    }
+    size_t nc = 0, ny = 0;
+    for (size_t k = 0; k < v->n_sector_keys; k++)
+        for (int ets = 0; ets <= 1; ets++)
+            for (size_t i = 0; i < v->n_rows; i++)
+                if (v->rows[i].ets == ets && strcmp(v->rows[i].sector, v->sector_keys[k]) == 0) {
+                    cols[nc++] = (column){v->sector_keys[k], ets};
+                    break;
+                }
+    for (size_t i = 0; i < v->n_rows; i++)
+        if (ny == 0 || years[ny - 1] != v->rows[i].year)
+            years[ny++] = v->rows[i].year;
+
+    bool any_published = v->n_published > 0;
+    char h[32], g[32];
+    printf("%4s", "year");
+    for (size_t c = 0; c < nc; c++) {
+        heading(h, sizeof h, &cols[c]);
+        printf(" %9s", h);
+    }
+    printf(" %9s %7s%s\n", "total", "t/cap", any_published ? "  SYKE total   diff" : "");
+    for (size_t y = 0; y < ny; y++) {
+        printf("%4d", years[y]);
+        for (size_t c = 0; c < nc; c++)
+            printf(" %9s", cli_group(g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1));
+        bool present;
+        double total = year_total(v, years[y], &present);
+        double pop = population_of(v, years[y]);
+        printf(" %9s", cli_group(g, sizeof g, total / 1000, 1));
+        if (pop > 0)
+            printf(" %7.1f", total / pop);
+        else
+            printf(" %7s", "-");
+        bool has_pub;
+        double pub = published_of(v, years[y], &has_pub);
+        if (has_pub)
+            printf("  %10s %6.1f", cli_group(g, sizeof g, pub / 1000, 1), (total - pub) / 1000);
+        printf("\n");
+    }
+
+    int last = years[ny - 1];
+    bool present;
+    double last_total = year_total(v, last, &present);
+    const int refs[] = {2007, 1990};
+    for (size_t r = 0; r < 2; r++) {
+        bool has;
+        double t = year_total(v, refs[r], &has);
+        if (has && t > 0 && refs[r] != last)
+            printf("change %d-%d: %+.1f %%\n", refs[r], last, 100.0 * (last_total / t - 1));
+    }
+    if (last_total > 0) {
+        printf("shares in %d:", last);
+        for (size_t c = 0; c < nc; c++) {
+            double t = cell(v, last, &cols[c]);
+            if (t > 0)
+                printf(" %s%s %.1f %%;", cols[c].sector, cols[c].ets ? " (ETS)" : "",
+                       100.0 * t / last_total);
+        }
+        printf("\n");
+    }
+    if (any_published)
+        printf("SYKE total: the published Hinku-rule total, rounded by SYKE on its own; "
+               "diff = sum of sectors - SYKE total.\n");
+    free(cols);
+    free(years);
+}
+
+static void print_inventory_csv(const ilm_inventory_view *v)
+{
+    printf("year,sector,ets,t\n");
+    for (size_t i = 0; i < v->n_rows; i++) {
+        char num[32];
+        printf("%d,%s,%s,%s\n", v->rows[i].year, v->rows[i].sector,
+               v->rows[i].ets ? "true" : "false", ilm_format_number(num, v->rows[i].t));
+    }
+}
+
+int cmd_inventory(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(inventory_usage, stdout);
+        return 0;
+    }
+    const char *who = NULL;
+    ilm_scope scope = ILM_SCOPE_TOTAL;
+    long long from = 0, to = 0;
+    bool json = false, csv = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--csv") == 0) {
+            csv = true;
+        } else if (strcmp(a, "--scope") == 0 || strcmp(a, "--from") == 0 ||
+                   strcmp(a, "--to") == 0) {
+            if (i + 1 >= argc)
+                return cli_user_error("inventory: %s needs a value", a);
+            const char *val = argv[++i];
+            int rc = 0;
+            if (strcmp(a, "--scope") == 0) {
+                if (ilm_scope_parse(val, &scope))
+                    return cli_user_error("inventory: --scope: '%s' is not one of total, "
+                                          "non_ets, hinku",
+                                          val);
+            } else {
+                rc = cli_parse_int(a, val, ILM_MIN_YEAR, ILM_MAX_YEAR,
+                                   strcmp(a, "--from") == 0 ? &from : &to);
+            }
+            if (rc)
+                return rc;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_user_error("inventory: unknown option '%s'", a);
+        } else if (who) {
+            return cli_user_error("inventory: expects one MUNICIPALITY, got '%s' too", a);
+        } else {
+            who = a;
+        }
+    }
+    if (!who)
+        return cli_user_error("inventory: expects a MUNICIPALITY (see --help)");
+    if (json && csv)
+        return cli_user_error("inventory: give --json or --csv, not both");
+    if (from && to && from > to)
+        return cli_user_error("inventory: --from %lld is after --to %lld", from, to);
+
+    ilm_store *s = NULL;
+    int rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    ilm_municipality m = {0};
+    ilm_inventory_view v = {0};
+    rc = ilm_store_municipality_find(s, who, &m, &err);
+    if (!rc)
+        rc = ilm_store_inventory(s, m.code, scope, (int)from, (int)to, &v, &err);
+    ilm_store_close(s);
+    if (rc) {
+        ilm_municipality_clear(&m);
+        return cli_print_errors(NULL, &err, rc);
+    }
+    if (json)
+        rc = cli_print_json(ilm_inventory_to_json(&m, &v));
+    else if (csv)
+        print_inventory_csv(&v);
+    else
+        print_inventory_text(&m, &v);
+    ilm_inventory_view_clear(&v);
+    ilm_municipality_clear(&m);
+    return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(demo_usage, stdout);
+        return 0;
+    }
+    if (argc != 1)
+        return cli_user_error("demo: unknown argument '%s'", argv[1]);
+    ilm_store *s = NULL;
+    int rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    ilm_demo_stats st;
+    rc = ilm_app_demo(s, &st, &err);
+    ilm_store_close(s);
+    if (rc)
+        return cli_print_errors("demo", &err, rc);
+    printf("demo: %d synthetic municipalities, %lld inventory rows, %d plans, %d measures\n",
+           st.municipalities, st.inventory_rows, st.plans, st.measures);
+    return 0;
+}

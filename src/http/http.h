@@ -1,0 +1,232 @@
+/* The HTTP layer: a libmicrohttpd server with a thread pool, a route table
+ * that names the role each route requires, one authorisation step for all
+ * routes, JSON errors, body and connection caps, security headers, cookies,
+ * an access log and a graceful stop. It knows nothing of the store or the
+ * API: the application hands it a route table, an authorisation callback
+ * and an opaque `app` pointer. Internal to the project (docs/HTTP.md).
+ *
+ * Life of a request:
+ *   1. headers arrive; the path is matched against the table: no route
+ *      -> 404, a route for another method -> 405 with Allow;
+ *   2. the authorise callback runs with the route (the body is not read
+ *      yet, so an unauthorised client cannot make us buffer one);
+ *   3. the body is read, capped at max_body (413 from Content-Length up
+ *      front, or while a chunked body streams in);
+ *   4. the route's handler runs on one of the pool's threads and replies;
+ *   5. the response goes out with the security headers; when it is sent,
+ *      one line goes to the access log.
+ *
+ * Every function on an http_request must be called from the thread that
+ * runs the handler or the authorise callback for it, during that call.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ */
+#ifndef ILM_HTTP_H
+#define ILM_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ilmava/error.h"
+
+typedef struct http_server http_server;
+typedef struct http_request http_request;
+
+/* A route pattern has at most this many "{name}" segments. */
+#define HTTP_MAX_PARAMS 8
+/* A reply carries at most this many headers added by http_add_header and
+ * http_set_cookie. */
+#define HTTP_MAX_HEADERS 16
+/* Longer user names are cut to this many bytes (log and http_user). */
+#define HTTP_USER_MAX 64
+/* http_stop waits at most this long for requests in flight. */
+#define HTTP_DRAIN_MAX_S 30
+
+/* Runs one request. It replies with one of the http_reply* calls and
+ * returns 0. When it returns non-zero without having replied, or returns
+ * without replying at all, the client gets a 500 "internal" error. `app` is
+ * the pointer given to http_start. Handlers run concurrently on the pool's
+ * threads, so whatever they share through `app` must be thread-safe. */
+typedef int (*http_handler)(void *app, http_request *req);
+
+/* One entry of the route table.
+ * `method`: "GET", "POST", ... compared exactly; a GET route also answers
+ *   HEAD (without the body).
+ * `pattern`: an absolute path whose segments are literal or "{name}", e.g.
+ *   "/api/plans/{id}/measures". "{name}" matches one non-empty segment, which
+ *   http_param(req, "name") returns. Routes are tried in table order and the
+ *   first match wins, so list "/plans/new" before "/plans/{id}".
+ * `required`: what the route requires (a role, "public", ...). The server
+ *   does not interpret it; it hands the route to the authorise callback.
+ * The table, its strings included, must outlive the server. */
+typedef struct http_route {
+    const char *method;
+    const char *pattern;
+    http_handler handler;
+    int required;
+} http_route;
+
+/* Decides whether `req` may run `route` (route->required says what the
+ * route needs). Returns 0 to allow, or 401, 403 or 404 to refuse: the
+ * client then gets that status as a JSON error and the handler never runs.
+ * Any other value is answered 500, so a bug refuses rather than allows.
+ * It sees the method, path, path parameters, query, headers, cookies and
+ * client address, but not the body, which is not read yet. It may call
+ * http_set_user and http_set_authenticated, add headers (e.g. a cookie that
+ * clears an expired session) and, when refusing, reply itself with
+ * http_reply_error to give a more precise message. Runs on the pool's
+ * threads, concurrently. */
+typedef int (*http_authorize_fn)(void *app, http_request *req, const http_route *route);
+
+/* Server settings. Zero-initialise and set what you need; 0 and NULL mean
+ * the default. */
+typedef struct http_server_options {
+    /* "ADDR:PORT" or "[IPV6]:PORT"; ADDR may be a host name. Port 0 picks a
+     * free port (see http_port). NULL: "127.0.0.1:8080". */
+    const char *listen;
+    /* Threads in the pool; a handler occupies one while it runs.
+     * 0: twice the number of online CPUs. */
+    unsigned threads;
+    /* Largest request body in bytes; a larger one gets 413. 0: 1 MiB. */
+    size_t max_body;
+    /* Seconds a connection may stay idle (a slow or silent client) before it
+     * is closed. 0: 30. */
+    unsigned timeout_s;
+    /* Open connections at most, all clients together. 0: 256. */
+    unsigned max_connections;
+    /* The server sits behind a TLS-terminating proxy: cookies get Secure. */
+    bool behind_tls;
+    /* The access log, one line per request; written under the FILE's lock
+     * and flushed after each line. NULL: stderr. Not closed by the server. */
+    FILE *log;
+} http_server_options;
+
+/* Starts serving `routes[0..n)` in background threads and returns at once.
+ * `auth` must not be NULL: every route goes through it. `app` is passed to
+ * `auth` and to the handlers. `o` may be NULL (all defaults). The route table
+ * is checked first: a method and handler on each route, patterns that start
+ * with "/" with well-formed "{name}" segments, at most HTTP_MAX_PARAMS each.
+ * On success *out is the server (free it with http_stop) and 0 is returned.
+ * On failure *out is NULL, a message goes to `err` (NULL allowed), e.g.
+ * "listen 127.0.0.1:8080: Address already in use", and the result is
+ * ILM_EINVAL (bad table or options), ILM_EIO (socket or thread failure) or
+ * ILM_ENOMEM. SIGINT, SIGTERM and SIGPIPE are blocked in the server's
+ * threads, so that they reach the application's own thread. */
+int http_start(const http_route *routes, size_t n, http_authorize_fn auth, void *app,
+               const http_server_options *o, http_server **out, ilm_errors *err);
+
+/* The TCP port the server listens on (useful after listening on port 0). */
+int http_port(const http_server *srv);
+
+/* Stops gracefully and frees the server: stops accepting (new connections
+ * are refused at once), lets the requests in flight finish and their
+ * responses go out (waiting at most HTTP_DRAIN_MAX_S), answers requests that
+ * arrive meanwhile on open keep-alive connections with 503, then closes
+ * every connection and joins the threads. Call it once, from a thread that
+ * is not running a handler. NULL is allowed. */
+void http_stop(http_server *srv);
+
+/* Blocks the calling thread until SIGINT or SIGTERM arrives, then stops and
+ * frees the server as http_stop does. Returns the signal's number, or
+ * ILM_EIO when waiting failed (the server is stopped and freed either way).
+ * Call it from the thread that called http_start; other threads of the
+ * application should block SIGINT and SIGTERM. A second signal during the
+ * stop gets its default action (end the process at once). */
+int http_serve_until_signal(http_server *srv);
+
+/* ---- The request ---- */
+
+/* The method, e.g. "GET". */
+const char *http_method(const http_request *req);
+/* The path, percent-decoded, without the query string, e.g.
+ * "/api/plans/17/measures". */
+const char *http_path(const http_request *req);
+/* The value of the route's "{name}" segment, or NULL when the pattern has
+ * no such segment. */
+const char *http_param(const http_request *req, const char *name);
+/* The decoded value of query parameter `name` ("a" in "?a=1"), or NULL when
+ * absent. "?a" without "=" gives "". */
+const char *http_query(const http_request *req, const char *name);
+/* The value of request header `name` (case-insensitive), or NULL. */
+const char *http_header(const http_request *req, const char *name);
+/* The value of cookie `name` from the Cookie header, or NULL. */
+const char *http_cookie(const http_request *req, const char *name);
+/* The body: http_body_len(req) bytes followed by a NUL, never NULL ("" when
+ * there is none). Owned by the request; valid until the handler returns.
+ * Empty in the authorise callback, which runs before the body is read. */
+const char *http_body(const http_request *req);
+size_t http_body_len(const http_request *req);
+/* The client's address as text ("127.0.0.1", "::1"); "" when unknown. It
+ * is the proxy's address when the server sits behind one. */
+const char *http_client_addr(const http_request *req);
+
+/* Names the user for the access log and for http_user; cut at
+ * HTTP_USER_MAX - 1 bytes. Until it is called the log shows "-". */
+void http_set_user(http_request *req, const char *name);
+/* The name given to http_set_user, or NULL. */
+const char *http_user(const http_request *req);
+/* Marks the request as made by a signed-in user: its response then gets
+ * Cache-Control: no-store (unless the reply set a Cache-Control itself). */
+void http_set_authenticated(http_request *req);
+
+/* ---- The reply ----
+ * A request gets one reply: a second http_reply* call returns ILM_EINVAL and
+ * changes nothing. Every response carries X-Content-Type-Options: nosniff,
+ * Referrer-Policy: no-referrer and X-Frame-Options: DENY; text/html ones
+ * also a strict Content-Security-Policy. The reply functions return 0,
+ * ILM_EINVAL (already replied, or a bad argument) or ILM_ENOMEM. */
+
+/* Replies with `len` bytes of `body` (copied; NULL allowed when len is 0)
+ * and the given Content-Type. `status` is 100..599. */
+int http_reply(http_request *req, int status, const char *content_type, const void *body,
+               size_t len);
+/* As http_reply, but takes `body`, which must come from malloc: the request
+ * frees it, on failure too. Saves a copy of a large document. */
+int http_reply_take(http_request *req, int status, const char *content_type, char *body,
+                    size_t len);
+/* Replies with a JSON document (a NUL-terminated string, copied) as
+ * application/json. */
+int http_reply_json(http_request *req, int status, const char *json);
+/* Replies {"error":{"code":CODE,"message":MESSAGE,"field":FIELD}} as
+ * application/json. NULL `code` or `message` use the defaults for the status
+ * (http_status_code, http_status_text); a NULL `field` leaves "field" out. The
+ * strings are escaped, so user input may appear in them. */
+int http_reply_error(http_request *req, int status, const char *code, const char *message,
+                     const char *field);
+/* Checks that the request's media type (Content-Type before any ";",
+ * case-insensitive) is `type`, e.g. "application/json". Returns 0 when it
+ * is; otherwise replies 415 and returns ILM_EINVAL, and the handler should
+ * just return 0. */
+int http_require_content_type(http_request *req, const char *type);
+
+/* Adds a header to the reply (before or after the http_reply* call). The
+ * name must be an HTTP token and the value free of control characters.
+ * Returns 0, ILM_EINVAL, ILM_ELIMIT (HTTP_MAX_HEADERS reached) or
+ * ILM_ENOMEM. */
+int http_add_header(http_request *req, const char *name, const char *value);
+/* Sets a cookie: "NAME=VALUE; Path=/; Max-Age=N; HttpOnly; SameSite=Strict"
+ * plus "; Secure" when the server is behind_tls. max_age < 0 leaves Max-Age
+ * out (a session cookie); 0 deletes the cookie. The name must be an HTTP
+ * token and the value cookie-safe (printable ASCII without space, quote,
+ * comma, semicolon or backslash), such as a hex or base64url token.
+ * Returns as http_add_header. */
+int http_set_cookie(http_request *req, const char *name, const char *value, long max_age);
+
+/* ---- Helpers ---- */
+
+/* The default error code of a status: "bad_request", "unauthorized",
+ * "forbidden", "not_found", "method_not_allowed", "conflict",
+ * "payload_too_large", "unsupported_media_type", "unprocessable",
+ * "unavailable", "internal" (any other status). */
+const char *http_status_code(int status);
+/* The default English message of a status, e.g. "Not found". */
+const char *http_status_text(int status);
+/* Writes `s` as a JSON string with its quotes into dst (snprintf-like:
+ * at most cap bytes including the NUL, cap 0 allowed) and returns the
+ * length the whole string needs, without the NUL. Control characters,
+ * quote and backslash are escaped; invalid UTF-8 becomes U+FFFD, so the
+ * output is always valid JSON. */
+size_t http_json_escape(char *dst, size_t cap, const char *s);
+
+#endif

@@ -1,0 +1,736 @@
+/* Stored plans: save (insert or replace, measures keeping their numbers),
+ * load (with the store's current inventory), list, delete.
+ *
+ * A plan round-trips exactly: doubles are REAL (8-byte IEEE, bit for bit;
+ * only -0.0 comes back as 0.0, which computes the same), the uint64 seed
+ * is kept as the int64 with the same bits, enums as their document names.
+ *
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+/* The longest measure id the plan reader accepts; the store holds the same
+ * limit, which also leaves room for the temporary keys of a rename. */
+#define KEY_MAX 64
+
+/* The seed's bits as an int64 and back, without implementation-defined
+ * conversions. */
+static int64_t seed_to_db(uint64_t v)
+{
+    return v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)(UINT64_MAX - v) - 1;
+}
+
+static uint64_t seed_from_db(int64_t v) { return (uint64_t)v; }
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* ---- save ---- */
+
+/* The checks that are the store's own: what its schema needs to hold the
+ * plan. The model's rules are ilm_plan_validate's, the caller's job. */
+static int check_plan(ilm_store *s, const ilm_plan *p, ilm_errors *err)
+{
+    static const char sector_sql[] = "SELECT 1 FROM sector WHERE key = ?1";
+    int rc = 0;
+    if (!p->municipality_code || !store_is_code(p->municipality_code)) {
+        ilm_errors_add(err, "municipality.code: \"%s\" is not a municipality code",
+                       p->municipality_code ? p->municipality_code : "");
+        return ILM_EINVAL;
+    }
+    if ((unsigned)p->scope > ILM_SCOPE_HINKU) {
+        ilm_errors_add(err, "target.scope: unknown scope %d", (int)p->scope);
+        rc = ILM_EINVAL;
+    }
+    if (p->draws < 0) {
+        ilm_errors_add(err, "settings.draws: %lld is negative", (long long)p->draws);
+        rc = ILM_EINVAL;
+    }
+    for (size_t i = 0; i < p->n_measures; i++) {
+        const ilm_measure *m = &p->measures[i];
+        size_t len = m->id ? strlen(m->id) : 0;
+        if (len == 0 || len > KEY_MAX) {
+            ilm_errors_add(err, "measures[%zu].id: must be 1 to %d bytes", i, KEY_MAX);
+            rc = ILM_EINVAL;
+            continue;
+        }
+        if (!m->sector) {
+            ilm_errors_add(err, "measures[%zu].sector: missing", i);
+            rc = ILM_EINVAL;
+        }
+        if ((unsigned)m->control > ILM_CONTROL_NONE || (unsigned)m->status > ILM_STATUS_CANCELLED) {
+            ilm_errors_add(err, "measures[%zu]: unknown control or status", i);
+            rc = ILM_EINVAL;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (p->measures[j].id && strcmp(p->measures[j].id, m->id) == 0) {
+                ilm_errors_add(err, "measures[%zu].id: \"%s\" is already used by measures[%zu]", i,
+                               m->id, j);
+                rc = ILM_EINVAL;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < p->n_trends; i++)
+        if (!p->trends[i].sector) {
+            ilm_errors_add(err, "baseline.trend[%zu]: no sector", i);
+            rc = ILM_EINVAL;
+        }
+    if (rc)
+        return rc;
+
+    /* Sector keys: the foreign keys would refuse them too, but without
+     * saying which. */
+    size_t n_keys = p->n_trends + p->n_measures;
+    for (size_t i = 0; i < n_keys; i++) {
+        const char *key =
+            i < p->n_trends ? p->trends[i].sector : p->measures[i - p->n_trends].sector;
+        sqlite3_stmt *st = store_stmt(s, sector_sql, "checking a sector", err);
+        if (!st)
+            return ILM_ESTORE;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        if (step != SQLITE_DONE && step != SQLITE_ROW) {
+            int code = store_error(s, step, err, "checking sector \"%s\"", key);
+            sqlite3_reset(st);
+            return code;
+        }
+        sqlite3_reset(st);
+        if (step == SQLITE_DONE) {
+            if (i < p->n_trends)
+                ilm_errors_add(err, "baseline.trend.%s: not a sector in the store", key);
+            else
+                ilm_errors_add(err, "measures[%zu].sector: \"%s\" is not a sector in the store",
+                               i - p->n_trends, key);
+            rc = ILM_EINVAL;
+        }
+    }
+    if (rc)
+        return rc;
+    bool exists = false;
+    rc = store_municipality_exists(s, p->municipality_code, &exists, err);
+    if (!rc && !exists) {
+        ilm_errors_add(err, "municipality.code: no municipality %s in the store",
+                       p->municipality_code);
+        rc = ILM_ENOTFOUND;
+    }
+    return rc;
+}
+
+/* Binds the plan's columns ?2..?15 (?1 is the id of an update). */
+static void bind_plan(sqlite3_stmt *st, const ilm_plan *p)
+{
+    sqlite3_bind_text(st, 2, p->municipality_code, -1, SQLITE_STATIC);
+    bind_text(st, 3, p->name);
+    sqlite3_bind_int(st, 4, p->base_year);
+    sqlite3_bind_int(st, 5, p->target_year);
+    sqlite3_bind_double(st, 6, p->reduction);
+    sqlite3_bind_text(st, 7, ilm_scope_name(p->scope), -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 8, p->default_trend);
+    sqlite3_bind_double(st, 9, p->trend_sd);
+    sqlite3_bind_int(st, 10, p->horizon);
+    sqlite3_bind_double(st, 11, p->discount_rate);
+    sqlite3_bind_int64(st, 12, p->draws);
+    sqlite3_bind_int64(st, 13, seed_to_db(p->seed));
+    sqlite3_bind_double(st, 14, p->easy_max_eur_per_t);
+    sqlite3_bind_double(st, 15, p->hard_min_eur_per_t);
+}
+
+static int save_plan_row(ilm_store *s, const ilm_plan *p, int64_t *id, ilm_errors *err)
+{
+    static const char insert_sql[] =
+        "INSERT INTO plan (municipality, name, base_year, target_year, reduction, scope,"
+        " default_trend, trend_sd, horizon, discount_rate, draws, seed, easy_max_eur_per_t,"
+        " hard_min_eur_per_t, created_at, updated_at)"
+        " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+        " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+    static const char update_sql[] =
+        "UPDATE plan SET municipality = ?2, name = ?3, base_year = ?4, target_year = ?5,"
+        " reduction = ?6, scope = ?7, default_trend = ?8, trend_sd = ?9, horizon = ?10,"
+        " discount_rate = ?11, draws = ?12, seed = ?13, easy_max_eur_per_t = ?14,"
+        " hard_min_eur_per_t = ?15, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+        " WHERE id = ?1";
+    bool insert = p->store_id == 0;
+    sqlite3_stmt *st = store_stmt(s, insert ? insert_sql : update_sql, "saving a plan", err);
+    if (!st)
+        return ILM_ESTORE;
+    if (!insert)
+        sqlite3_bind_int64(st, 1, p->store_id);
+    bind_plan(st, p);
+    int rc = store_step_done(s, st, "saving the plan", err);
+    if (rc)
+        return rc;
+    if (insert) {
+        *id = sqlite3_last_insert_rowid(s->db);
+    } else if (sqlite3_changes(s->db) == 0) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)p->store_id);
+        return ILM_ENOTFOUND;
+    } else {
+        *id = p->store_id;
+    }
+    return 0;
+}
+
+static int save_trends(ilm_store *s, const ilm_plan *p, int64_t id, ilm_errors *err)
+{
+    static const char delete_sql[] = "DELETE FROM plan_trend WHERE plan_id = ?1";
+    static const char insert_sql[] =
+        "INSERT INTO plan_trend (plan_id, sector, position, rate) VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *st = store_stmt(s, delete_sql, "saving the plan's trends", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = store_step_done(s, st, "replacing the plan's trends", err);
+    for (size_t i = 0; !rc && i < p->n_trends; i++) {
+        if (!(st = store_stmt(s, insert_sql, "saving the plan's trends", err)))
+            return ILM_ESTORE;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, p->trends[i].sector, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, (int64_t)i);
+        sqlite3_bind_double(st, 4, p->trends[i].rate);
+        char what[96];
+        snprintf(what, sizeof what, "saving baseline.trend.%.40s", p->trends[i].sector);
+        rc = store_step_done(s, st, what, err);
+    }
+    return rc;
+}
+
+/* A measure row of the stored plan, and the plan measure that keeps it. */
+typedef struct stored_measure {
+    int64_t id;
+    char *key;
+    size_t claimed_by; /* plan measure index + 1; 0: none, the row goes */
+} stored_measure;
+
+static void free_stored(stored_measure *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].key);
+    free(v);
+}
+
+static int read_stored_measures(ilm_store *s, int64_t plan_id, stored_measure **out, size_t *n,
+                                ilm_errors *err)
+{
+    static const char sql[] = "SELECT id, key FROM measure WHERE plan_id = ?1";
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = store_stmt(s, sql, "reading the plan's measures", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, plan_id);
+    size_t cap = 0;
+    int rc, result = 0;
+    bool oom = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t grown = cap ? 2 * cap : 32;
+            stored_measure *g = realloc(*out, grown * sizeof *g);
+            if (!g) {
+                oom = true;
+                break;
+            }
+            *out = g;
+            cap = grown;
+        }
+        stored_measure *m = &(*out)[(*n)++];
+        m->id = sqlite3_column_int64(st, 0);
+        m->claimed_by = 0;
+        m->key = store_column_text(st, 1, &oom);
+        if (oom)
+            break;
+    }
+    if (oom)
+        result = store_oom(err);
+    else if (rc != SQLITE_DONE)
+        result = store_error(s, rc, err, "reading the measures of plan %lld", (long long)plan_id);
+    sqlite3_reset(st);
+    return result;
+}
+
+/* Binds a measure's columns ?2..?22 (?1 is the row id of an update). */
+static void bind_measure(sqlite3_stmt *st, int64_t plan_id, size_t position, const ilm_measure *m)
+{
+    sqlite3_bind_int64(st, 2, plan_id);
+    sqlite3_bind_int64(st, 3, (int64_t)position);
+    sqlite3_bind_text(st, 4, m->id, -1, SQLITE_STATIC);
+    bind_text(st, 5, m->name);
+    sqlite3_bind_text(st, 6, m->sector, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, m->ets ? 1 : 0);
+    sqlite3_bind_int(st, 8, m->start);
+    sqlite3_bind_int(st, 9, m->full);
+    sqlite3_bind_int(st, 10, m->is_absolute ? 1 : 0);
+    sqlite3_bind_double(st, 11, m->amount);
+    for (int k = 0; k < 3; k++) {
+        if (m->has_range)
+            sqlite3_bind_double(st, 12 + k, m->range[k]);
+        else
+            sqlite3_bind_null(st, 12 + k);
+    }
+    sqlite3_bind_double(st, 15, m->capex);
+    sqlite3_bind_double(st, 16, m->opex);
+    sqlite3_bind_double(st, 17, m->lifetime);
+    sqlite3_bind_text(st, 18, ilm_control_name(m->control), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 19, m->optional ? 1 : 0);
+    sqlite3_bind_text(st, 20, ilm_status_name(m->status), -1, SQLITE_STATIC);
+    bind_text(st, 21, m->responsible);
+    bind_text(st, 22, m->notes);
+}
+
+/* Which stored row each plan measure keeps: first its own store id (a
+ * measure renamed in an edit keeps its number), then its key (a plan
+ * document read again). Returns per plan measure the row id or 0 (new). */
+static void match_measures(const ilm_plan *p, stored_measure *stored, size_t n_stored,
+                           int64_t *row_of)
+{
+    for (size_t i = 0; i < p->n_measures; i++) {
+        row_of[i] = 0;
+        for (size_t j = 0; p->measures[i].store_id && j < n_stored; j++) {
+            if (stored[j].id == p->measures[i].store_id && !stored[j].claimed_by) {
+                stored[j].claimed_by = i + 1;
+                row_of[i] = stored[j].id;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < p->n_measures; i++) {
+        for (size_t j = 0; !row_of[i] && j < n_stored; j++) {
+            if (!stored[j].claimed_by && strcmp(stored[j].key, p->measures[i].id) == 0) {
+                stored[j].claimed_by = i + 1;
+                row_of[i] = stored[j].id;
+            }
+        }
+    }
+}
+
+static int save_measures(ilm_store *s, const ilm_plan *p, int64_t plan_id, ilm_errors *err)
+{
+    static const char delete_sql[] = "DELETE FROM measure WHERE id = ?1";
+    static const char rekey_sql[] = "UPDATE measure SET key = ?2 WHERE id = ?1";
+    static const char insert_sql[] =
+        "INSERT INTO measure (plan_id, position, key, name, sector, ets, start_year, full_year,"
+        " is_absolute, amount, range_low, range_mode, range_high, capex, opex, lifetime,"
+        " control, optional, status, responsible, notes)"
+        " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19, ?20, ?21, ?22)";
+    static const char update_sql[] =
+        "UPDATE measure SET plan_id = ?2, position = ?3, key = ?4, name = ?5, sector = ?6,"
+        " ets = ?7, start_year = ?8, full_year = ?9, is_absolute = ?10, amount = ?11,"
+        " range_low = ?12, range_mode = ?13, range_high = ?14, capex = ?15, opex = ?16,"
+        " lifetime = ?17, control = ?18, optional = ?19, status = ?20, responsible = ?21,"
+        " notes = ?22 WHERE id = ?1";
+    stored_measure *stored = NULL;
+    size_t n_stored = 0;
+    int rc = read_stored_measures(s, plan_id, &stored, &n_stored, err);
+    if (rc)
+        return rc;
+    int64_t *row_of = calloc(p->n_measures ? p->n_measures : 1, sizeof *row_of);
+    if (!row_of) {
+        free_stored(stored, n_stored);
+        return store_oom(err);
+    }
+    match_measures(p, stored, n_stored, row_of);
+
+    sqlite3_stmt *st;
+    for (size_t j = 0; !rc && j < n_stored; j++) {
+        const stored_measure *m = &stored[j];
+        if (!m->claimed_by) { /* no longer in the plan */
+            if (!(st = store_stmt(s, delete_sql, "deleting a measure", err)))
+                rc = ILM_ESTORE;
+            else {
+                sqlite3_bind_int64(st, 1, m->id);
+                rc = store_step_done(s, st, "deleting a measure", err);
+            }
+        } else if (strcmp(m->key, p->measures[m->claimed_by - 1].id) != 0) {
+            /* A renamed measure first takes a key no real one can have
+             * (longer than KEY_MAX), so that renames that swap keys never
+             * meet UNIQUE (plan_id, key) halfway. */
+            char temp[KEY_MAX + 32];
+            snprintf(temp, sizeof temp, "%*s%lld", KEY_MAX + 1, "renaming:", (long long)m->id);
+            if (!(st = store_stmt(s, rekey_sql, "renaming a measure", err)))
+                rc = ILM_ESTORE;
+            else {
+                sqlite3_bind_int64(st, 1, m->id);
+                sqlite3_bind_text(st, 2, temp, -1, SQLITE_TRANSIENT);
+                rc = store_step_done(s, st, "renaming a measure", err);
+            }
+        }
+    }
+    for (size_t i = 0; !rc && i < p->n_measures; i++) {
+        bool update = row_of[i] != 0;
+        if (!(st = store_stmt(s, update ? update_sql : insert_sql, "saving a measure", err))) {
+            rc = ILM_ESTORE;
+            break;
+        }
+        if (update)
+            sqlite3_bind_int64(st, 1, row_of[i]);
+        bind_measure(st, plan_id, i, &p->measures[i]);
+        char what[96];
+        snprintf(what, sizeof what, "saving measures[%zu] (\"%.40s\")", i, p->measures[i].id);
+        rc = store_step_done(s, st, what, err);
+    }
+    free(row_of);
+    free_stored(stored, n_stored);
+    return rc;
+}
+
+int ilm_store_plan_save(ilm_store *s, const ilm_plan *plan, int64_t *id, ilm_errors *err)
+{
+    int64_t plan_id = 0;
+    int rc = store_begin_write(s, "saving a plan", err);
+    if (rc)
+        return rc;
+    if ((rc = check_plan(s, plan, err)) || (rc = save_plan_row(s, plan, &plan_id, err)) ||
+        (rc = save_trends(s, plan, plan_id, err)) || (rc = save_measures(s, plan, plan_id, err)) ||
+        (rc = store_commit(s, "committing the plan", err))) {
+        store_rollback(s);
+        return rc;
+    }
+    if (id)
+        *id = plan_id;
+    return 0;
+}
+
+/* ---- load ---- */
+
+static int load_trends(ilm_store *s, ilm_plan *p, ilm_errors *err)
+{
+    static const char sql[] =
+        "SELECT sector, rate FROM plan_trend WHERE plan_id = ?1 ORDER BY position";
+    sqlite3_stmt *st = store_stmt(s, sql, "reading the plan's trends", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, p->store_id);
+    size_t cap = 0;
+    int rc, result = 0;
+    bool oom = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (p->n_trends == cap) {
+            size_t grown = cap ? 2 * cap : 16;
+            ilm_trend *g = realloc(p->trends, grown * sizeof *g);
+            if (!g) {
+                oom = true;
+                break;
+            }
+            p->trends = g;
+            cap = grown;
+        }
+        ilm_trend *t = &p->trends[p->n_trends];
+        t->rate = sqlite3_column_double(st, 1);
+        t->sector = store_column_text(st, 0, &oom);
+        if (t->sector)
+            p->n_trends++;
+        if (oom)
+            break;
+    }
+    if (oom)
+        result = store_oom(err);
+    else if (rc != SQLITE_DONE)
+        result = store_error(s, rc, err, "reading the trends of plan %lld", (long long)p->store_id);
+    sqlite3_reset(st);
+    return result;
+}
+
+/* One measure row into m; the enums are the schema's CHECKed names. */
+static int read_measure(sqlite3_stmt *st, ilm_measure *m, bool *oom)
+{
+    m->store_id = sqlite3_column_int64(st, 0);
+    m->id = store_column_text(st, 1, oom);
+    m->name = store_column_text(st, 2, oom);
+    m->sector = store_column_text(st, 3, oom);
+    m->ets = sqlite3_column_int(st, 4) != 0;
+    m->start = sqlite3_column_int(st, 5);
+    m->full = sqlite3_column_int(st, 6);
+    m->is_absolute = sqlite3_column_int(st, 7) != 0;
+    m->amount = sqlite3_column_double(st, 8);
+    m->has_range = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    for (int k = 0; k < 3; k++)
+        m->range[k] = m->has_range ? sqlite3_column_double(st, 9 + k) : 0;
+    m->capex = sqlite3_column_double(st, 12);
+    m->opex = sqlite3_column_double(st, 13);
+    m->lifetime = sqlite3_column_double(st, 14);
+    const char *control = (const char *)sqlite3_column_text(st, 15);
+    m->optional = sqlite3_column_int(st, 16) != 0;
+    const char *status = (const char *)sqlite3_column_text(st, 17);
+    m->responsible = store_column_text(st, 18, oom);
+    m->notes = store_column_text(st, 19, oom);
+    if (!control || ilm_control_parse(control, &m->control) || !status ||
+        ilm_status_parse(status, &m->status))
+        return ILM_EINTERNAL;
+    return 0;
+}
+
+static int load_measures(ilm_store *s, ilm_plan *p, ilm_errors *err)
+{
+    static const char sql[] =
+        "SELECT id, key, name, sector, ets, start_year, full_year, is_absolute, amount,"
+        " range_low, range_mode, range_high, capex, opex, lifetime, control, optional, status,"
+        " responsible, notes FROM measure WHERE plan_id = ?1 ORDER BY position";
+    sqlite3_stmt *st = store_stmt(s, sql, "reading the plan's measures", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, p->store_id);
+    size_t cap = 0;
+    int rc, result = 0;
+    bool oom = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (p->n_measures == cap) {
+            size_t grown = cap ? 2 * cap : 16;
+            ilm_measure *g = realloc(p->measures, grown * sizeof *g);
+            if (!g) {
+                oom = true;
+                break;
+            }
+            p->measures = g;
+            cap = grown;
+        }
+        ilm_measure *m = &p->measures[p->n_measures++];
+        memset(m, 0, sizeof *m);
+        if (read_measure(st, m, &oom) && !oom) {
+            ilm_errors_add(err, "measure %lld: a control or status the store does not know",
+                           (long long)m->store_id);
+            result = ILM_EINTERNAL;
+            break;
+        }
+        if (oom)
+            break;
+    }
+    if (oom)
+        result = store_oom(err);
+    else if (!result && rc != SQLITE_DONE)
+        result =
+            store_error(s, rc, err, "reading the measures of plan %lld", (long long)p->store_id);
+    sqlite3_reset(st);
+    return result;
+}
+
+/* The store's inventory and population of the plan's municipality: every
+ * stream for "total" and "non_ets" (the model picks the streams in scope),
+ * only the Hinku rows for "hinku" (spec section 2). */
+static int load_inventory(ilm_store *s, ilm_plan *p, ilm_errors *err)
+{
+    ilm_inventory_view v = {0};
+    ilm_scope scope = p->scope == ILM_SCOPE_HINKU ? ILM_SCOPE_HINKU : ILM_SCOPE_TOTAL;
+    int rc = ilm_store_inventory(s, p->municipality_code, scope, 0, 0, &v, err);
+    if (rc)
+        return rc;
+    p->inventory = calloc(v.n_rows ? v.n_rows : 1, sizeof *p->inventory);
+    p->population = calloc(v.n_population ? v.n_population : 1, sizeof *p->population);
+    bool oom = !p->inventory || !p->population;
+    for (size_t i = 0; !oom && i < v.n_rows; i++) {
+        ilm_inventory_row *r = &p->inventory[i];
+        *r = (ilm_inventory_row){.year = v.rows[i].year, .ets = v.rows[i].ets, .t = v.rows[i].t};
+        r->sector = strdup(v.rows[i].sector);
+        if (!r->sector)
+            oom = true;
+        else
+            p->n_inventory = i + 1;
+    }
+    for (size_t i = 0; !oom && i < v.n_population; i++)
+        p->population[i] = (ilm_population_row){v.population[i].year, v.population[i].value};
+    if (!oom)
+        p->n_population = v.n_population;
+    ilm_inventory_view_clear(&v);
+    return oom ? store_oom(err) : 0;
+}
+
+static int load_plan_row(ilm_store *s, int64_t id, ilm_plan *p, ilm_errors *err)
+{
+    static const char sql[] =
+        "SELECT p.municipality, m.name_fi, p.name, p.base_year, p.target_year, p.reduction,"
+        " p.scope, p.default_trend, p.trend_sd, p.horizon, p.discount_rate, p.draws, p.seed,"
+        " p.easy_max_eur_per_t, p.hard_min_eur_per_t"
+        " FROM plan p JOIN municipality m ON m.code = p.municipality WHERE p.id = ?1";
+    sqlite3_stmt *st = store_stmt(s, sql, "reading a plan", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    int result = 0;
+    bool oom = false;
+    if (rc == SQLITE_ROW) {
+        p->store_id = id;
+        p->format = ILM_PLAN_FORMAT;
+        p->municipality_code = store_column_text(st, 0, &oom);
+        p->municipality_name = store_column_text(st, 1, &oom);
+        p->name = store_column_text(st, 2, &oom);
+        p->base_year = sqlite3_column_int(st, 3);
+        p->target_year = sqlite3_column_int(st, 4);
+        p->reduction = sqlite3_column_double(st, 5);
+        const char *scope = (const char *)sqlite3_column_text(st, 6);
+        p->default_trend = sqlite3_column_double(st, 7);
+        p->trend_sd = sqlite3_column_double(st, 8);
+        p->horizon = sqlite3_column_int(st, 9);
+        p->discount_rate = sqlite3_column_double(st, 10);
+        p->draws = sqlite3_column_int64(st, 11);
+        p->seed = seed_from_db(sqlite3_column_int64(st, 12));
+        p->easy_max_eur_per_t = sqlite3_column_double(st, 13);
+        p->hard_min_eur_per_t = sqlite3_column_double(st, 14);
+        if (oom)
+            result = store_oom(err);
+        else if (!scope || ilm_scope_parse(scope, &p->scope)) {
+            ilm_errors_add(err, "plan %lld: a scope the store does not know", (long long)id);
+            result = ILM_EINTERNAL;
+        }
+    } else if (rc == SQLITE_DONE) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)id);
+        result = ILM_ENOTFOUND;
+    } else {
+        result = store_error(s, rc, err, "reading plan %lld", (long long)id);
+    }
+    sqlite3_reset(st);
+    return result;
+}
+
+int ilm_store_plan_load(ilm_store *s, int64_t id, ilm_plan **out, ilm_errors *err)
+{
+    *out = NULL;
+    ilm_plan *p = ilm_plan_new();
+    if (!p)
+        return store_oom(err);
+    /* One snapshot: the plan, its measures and the inventory it computes
+     * on all come from the same state of the store. */
+    bool began;
+    int rc = store_begin_read(s, &began, err);
+    if (!rc) {
+        if ((rc = load_plan_row(s, id, p, err)) == 0 && (rc = load_trends(s, p, err)) == 0 &&
+            (rc = load_measures(s, p, err)) == 0)
+            rc = load_inventory(s, p, err);
+        store_end_read(s, began);
+    }
+    if (rc) {
+        ilm_plan_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+/* ---- list, delete ---- */
+
+void ilm_plan_summaries_free(ilm_plan_summary *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].municipality_name);
+        free(v[i].name);
+    }
+    free(v);
+}
+
+int ilm_store_plan_list(ilm_store *s, const char *code, ilm_plan_summary **out, size_t *n,
+                        ilm_errors *err)
+{
+    static const char sql[] =
+        "SELECT p.id, p.municipality, m.name_fi, p.name, p.scope, p.base_year, p.target_year,"
+        " p.reduction, (SELECT count(*) FROM measure x WHERE x.plan_id = p.id)"
+        " FROM plan p JOIN municipality m ON m.code = p.municipality"
+        " WHERE ?1 IS NULL OR p.municipality = ?1 ORDER BY p.id";
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = store_stmt(s, sql, "listing the plans", err);
+    if (!st)
+        return ILM_ESTORE;
+    bind_text(st, 1, code);
+    ilm_plan_summary *v = NULL;
+    size_t len = 0, cap = 0;
+    int rc, result = 0;
+    bool oom = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t grown = cap ? 2 * cap : 16;
+            ilm_plan_summary *g = realloc(v, grown * sizeof *g);
+            if (!g) {
+                oom = true;
+                break;
+            }
+            v = g;
+            cap = grown;
+        }
+        ilm_plan_summary *e = &v[len++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        const char *c = (const char *)sqlite3_column_text(st, 1);
+        snprintf(e->code, sizeof e->code, "%s", c ? c : "");
+        e->municipality_name = store_column_text(st, 2, &oom);
+        e->name = store_column_text(st, 3, &oom);
+        const char *scope = (const char *)sqlite3_column_text(st, 4);
+        if (!scope || ilm_scope_parse(scope, &e->scope))
+            e->scope = ILM_SCOPE_TOTAL; /* the schema's CHECK allows no other */
+        e->base_year = sqlite3_column_int(st, 5);
+        e->target_year = sqlite3_column_int(st, 6);
+        e->reduction = sqlite3_column_double(st, 7);
+        e->n_measures = (size_t)sqlite3_column_int64(st, 8);
+        if (oom)
+            break;
+    }
+    if (oom)
+        result = store_oom(err);
+    else if (rc != SQLITE_DONE)
+        result = store_error(s, rc, err, "listing the plans");
+    sqlite3_reset(st);
+    if (result) {
+        ilm_plan_summaries_free(v, len);
+        return result;
+    }
+    *out = v;
+    *n = len;
+    return 0;
+}
+
+int ilm_store_plan_delete(ilm_store *s, int64_t id, ilm_errors *err)
+{
+    /* One statement is one transaction; the foreign keys' ON DELETE
+     * CASCADE takes the measures and trends with it. */
+    static const char sql[] = "DELETE FROM plan WHERE id = ?1";
+    if (s->importing) {
+        ilm_errors_add(err,
+                       "deleting plan %lld: an import is in progress on this store "
+                       "connection",
+                       (long long)id);
+        return ILM_EINTERNAL;
+    }
+    sqlite3_stmt *st = store_stmt(s, sql, "deleting a plan", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    char what[64];
+    snprintf(what, sizeof what, "deleting plan %lld", (long long)id);
+    int rc = store_step_done(s, st, what, err);
+    if (!rc && sqlite3_changes(s->db) == 0) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)id);
+        rc = ILM_ENOTFOUND;
+    }
+    return rc;
+}
+
+int ilm_store_measure_plan(ilm_store *s, int64_t measure_id, int64_t *plan_id, ilm_errors *err)
+{
+    static const char sql[] = "SELECT plan_id FROM measure WHERE id = ?1";
+    *plan_id = 0;
+    sqlite3_stmt *st = store_stmt(s, sql, "finding a measure", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, measure_id);
+    int rc = sqlite3_step(st);
+    int result = 0;
+    if (rc == SQLITE_ROW) {
+        *plan_id = sqlite3_column_int64(st, 0);
+    } else if (rc == SQLITE_DONE) {
+        ilm_errors_add(err, "no measure %lld in the store", (long long)measure_id);
+        result = ILM_ENOTFOUND;
+    } else {
+        result = store_error(s, rc, err, "finding measure %lld", (long long)measure_id);
+    }
+    sqlite3_reset(st);
+    return result;
+}

@@ -1,0 +1,1274 @@
+/* Unit tests of the SQLite store: opening and migrations, refusing files
+ * that are not ours or are too new, the seeded sectors, imports (adding up
+ * sub-sector rows, the added/replaced/unchanged/removed counts, leaving the
+ * store as it was when nothing changed or the import is aborted), the
+ * inventory views, and plans (an exact round trip, measure numbers kept
+ * across edits, cascades, the Hinku filter). Each test works in its own
+ * temporary directory.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "ilmava/store.h"
+#include "store/migrations.h"
+
+/* ---- fixtures ---- */
+
+typedef struct fixture {
+    char dir[64];
+    char path[96]; /* the store file */
+    ilm_store *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/ilmava-store-XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ilm_store_close(f->s);
+    const char *suffixes[] = {"store.db", "store.db-wal", "store.db-shm", "other.db", "text.db"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", f->dir, suffixes[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void print_errors(const ilm_errors *err)
+{
+    for (int i = 0; i < err->count; i++)
+        fprintf(stderr, "  error: %s\n", err->msg[i]);
+}
+
+/* Opens f's store, which must succeed. */
+static void open_ok(fixture *f)
+{
+    ilm_errors err = {0};
+    int rc = ilm_store_open(f->path, &f->s, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    assert_non_null(f->s);
+}
+
+/* Whether some message in err contains `text`. */
+static bool has_message(const ilm_errors *err, const char *text)
+{
+    for (int i = 0; i < err->count; i++)
+        if (strstr(err->msg[i], text))
+            return true;
+    return false;
+}
+
+static void expect_message(const ilm_errors *err, const char *text)
+{
+    if (!has_message(err, text)) {
+        fprintf(stderr, "  expected a message with \"%s\", got:\n", text);
+        print_errors(err);
+        fail();
+    }
+}
+
+/* FNV-1a over bytes. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* A checksum of every table's contents (values by type, bit for bit),
+ * read through a second connection as another program would see it. */
+static uint64_t content_checksum(const char *path)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *tables = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                        "ORDER BY name",
+                                        -1, &tables, NULL),
+                     SQLITE_OK);
+    uint64_t h = 0xcbf29ce484222325ull;
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(tables, 0);
+        h = fnv(h, name, strlen(name) + 1);
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", name);
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                int type = sqlite3_column_type(st, c);
+                h = fnv(h, &type, sizeof type);
+                if (type == SQLITE_INTEGER) {
+                    sqlite3_int64 v = sqlite3_column_int64(st, c);
+                    h = fnv(h, &v, sizeof v);
+                } else if (type == SQLITE_FLOAT) {
+                    double v = sqlite3_column_double(st, c);
+                    h = fnv(h, &v, sizeof v);
+                } else if (type != SQLITE_NULL) {
+                    h = fnv(h, sqlite3_column_blob(st, c), (size_t)sqlite3_column_bytes(st, c));
+                }
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(db);
+    return h;
+}
+
+/* A checksum of the file's bytes. */
+static uint64_t file_checksum(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        h = fnv(h, buf, n);
+    fclose(fp);
+    return h;
+}
+
+/* An integer from SQL run on the store file through a second connection. */
+static long long query_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db));
+    assert_int_equal(rc, SQLITE_OK);
+    long long v = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static double query_double(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    double v = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* ---- import helpers ---- */
+
+static ilm_store_import *begin(fixture *f, const char *kind)
+{
+    ilm_errors err = {0};
+    ilm_store_import *im = NULL;
+    int rc = ilm_store_import_begin(f->s, kind, "test.csv", &im, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    assert_non_null(im);
+    return im;
+}
+
+static void add_municipality(ilm_store_import *im, const char *code, const char *fi, const char *sv,
+                             bool update)
+{
+    ilm_municipality m = {.name_fi = (char *)fi,
+                          .name_sv = (char *)sv,
+                          .region_code = (char *)"21",
+                          .region_fi = (char *)"Koemaakunta"};
+    snprintf(m.code, sizeof m.code, "%s", code);
+    ilm_errors err = {0};
+    int rc = ilm_store_import_municipality(im, &m, update, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+}
+
+static void add_row(ilm_store_import *im, const char *code, int year, const char *sector, bool ets,
+                    bool hinku, double t)
+{
+    ilm_store_row row = {.year = year, .sector = sector, .ets = ets, .hinku = hinku, .t = t};
+    snprintf(row.code, sizeof row.code, "%s", code);
+    ilm_errors err = {0};
+    int rc = ilm_store_import_row(im, &row, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+}
+
+static ilm_import_stats commit(ilm_store_import *im)
+{
+    ilm_errors err = {0};
+    ilm_import_stats st;
+    int rc = ilm_store_import_commit(im, &st, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    return st;
+}
+
+static void expect_stats(ilm_import_stats st, long long added, long long replaced,
+                         long long unchanged, long long removed, long long m_added)
+{
+    if (st.added != added || st.replaced != replaced || st.unchanged != unchanged ||
+        st.removed != removed || st.municipalities_added != m_added)
+        fprintf(stderr,
+                "  stats: %lld added, %lld replaced, %lld unchanged, %lld removed, "
+                "%lld municipalities added\n",
+                st.added, st.replaced, st.unchanged, st.removed, st.municipalities_added);
+    assert_int_equal(st.added, added);
+    assert_int_equal(st.replaced, replaced);
+    assert_int_equal(st.unchanged, unchanged);
+    assert_int_equal(st.removed, removed);
+    assert_int_equal(st.municipalities_added, m_added);
+}
+
+/* The register: Testilä (701) and Kokeenkylä (702). */
+static void import_register(fixture *f)
+{
+    ilm_store_import *im = begin(f, "municipalities");
+    add_municipality(im, "701", "Testilä", "Testby", true);
+    add_municipality(im, "702", "Kokeenkylä", NULL, true);
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_import_population(im, "701", 2019, 9300, &err), 0);
+    assert_int_equal(ilm_store_import_population(im, "701", 2020, 9250, &err), 0);
+    assert_int_equal(ilm_store_import_population(im, "702", 2020, 2850, &err), 0);
+    ilm_import_stats st = commit(im);
+    expect_stats(st, 3, 0, 0, 0, 2);
+}
+
+/* A SYKE-like file for 701 in 2019 and 2020: district heating from two
+ * sub-sector lines, industry in and out of the ETS, a non-Hinku part of
+ * road transport. 11 lines, 8 stored rows. */
+static void import_inventory(fixture *f, double heat_2020)
+{
+    ilm_store_import *im = begin(f, "syke");
+    for (int y = 2019; y <= 2020; y++) {
+        double heat = y == 2020 ? heat_2020 : 1200;
+        add_row(im, "701", y, "district_heating", false, true, heat * 0.25);
+        add_row(im, "701", y, "district_heating", false, true, heat * 0.75);
+        add_row(im, "701", y, "industry", true, false, 5000);
+        add_row(im, "701", y, "industry", false, true, 400);
+        add_row(im, "701", y, "road_transport", false, true, 800);
+        if (y == 2020)
+            add_row(im, "701", y, "road_transport", false, false, 60);
+    }
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_import_published_total(im, "701", 2020, 2300, &err), 0);
+    commit(im);
+}
+
+/* ---- opening ---- */
+
+static void test_open_creates_and_migrates(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    assert_int_equal(ilm_store_schema_version(), (int)ilm_n_migrations);
+    assert_int_equal(query_int(f->path, "PRAGMA user_version"), (long long)ilm_n_migrations);
+    assert_int_equal(query_int(f->path, "PRAGMA application_id"), 1768713590);
+    /* WAL is a property of the file; every table is STRICT. */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_table_list "
+                                        "WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' "
+                                        "AND NOT strict"),
+                     0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_table_list "
+                                        "WHERE schema = 'main' AND strict"),
+                     9);
+}
+
+static void test_reopen_is_a_no_op(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    ilm_store_close(f->s);
+    f->s = NULL;
+    uint64_t before = file_checksum(f->path);
+    open_ok(f);
+    assert_int_equal(query_int(f->path, "PRAGMA user_version"), (long long)ilm_n_migrations);
+    ilm_store_close(f->s);
+    f->s = NULL;
+    assert_true(file_checksum(f->path) == before);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    ilm_store_close(f->s);
+    f->s = NULL;
+    int newer = ilm_store_schema_version() + 2;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", newer);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    uint64_t before = file_checksum(f->path);
+
+    ilm_errors err = {0};
+    ilm_store *s = (ilm_store *)1;
+    assert_int_equal(ilm_store_open(f->path, &s, &err), ILM_ESTORE);
+    assert_null(s);
+    char want[96];
+    snprintf(want, sizeof want, "was written by a newer ilmava (schema %d; this one knows %d)",
+             newer, ilm_store_schema_version());
+    expect_message(&err, want);
+    expect_message(&err, f->path);
+    assert_true(file_checksum(f->path) == before);
+}
+
+static void test_not_a_database_refused(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/text.db", f->dir);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    for (int i = 0; i < 200; i++)
+        fputs("municipality,year,sector,ets,t\n", fp);
+    fclose(fp);
+    uint64_t before = file_checksum(path);
+    ilm_errors err = {0};
+    ilm_store *s = NULL;
+    assert_int_equal(ilm_store_open(path, &s, &err), ILM_ESTORE);
+    assert_null(s);
+    expect_message(&err, path);
+    expect_message(&err, "is not an ilmava store");
+    assert_true(file_checksum(path) == before);
+}
+
+/* Another program's SQLite database does not get our tables added. */
+static void test_foreign_database_refused(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/other.db", f->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE bookmarks (url TEXT)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ilm_errors err = {0};
+    ilm_store *s = NULL;
+    assert_int_equal(ilm_store_open(path, &s, &err), ILM_ESTORE);
+    assert_null(s);
+    expect_message(&err, "another program");
+    assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_schema"), 1);
+}
+
+static void test_directory_path_refused(void **state)
+{
+    fixture *f = *state;
+    ilm_errors err = {0};
+    ilm_store *s = NULL;
+    assert_int_equal(ilm_store_open(f->dir, &s, &err), ILM_ESTORE);
+    assert_null(s);
+    expect_message(&err, f->dir);
+}
+
+/* ---- sectors ---- */
+
+static void test_sectors_seeded(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    ilm_sector *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_sectors(f->s, &v, &n, &err), 0);
+    assert_int_equal(n, 13);
+    static const char *const keys[] = {"electricity",     "electric_heating", "district_heating",
+                                       "oil_heating",     "other_heating",    "industry",
+                                       "machinery",       "road_transport",   "rail_transport",
+                                       "water_transport", "agriculture",      "waste",
+                                       "f_gases"};
+    static const char *const syke[] = {
+        "Kulutussähkö", "Sähkölämmitys",       "Kaukolämpö",  "Öljylämmitys",  "Muu lämmitys",
+        "Teollisuus",   "Työkoneet",           "Tieliikenne", "Raideliikenne", "Vesiliikenne",
+        "Maatalous",    "Jätteiden käsittely", "F-kaasut"};
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(v[i].key, keys[i]);
+        assert_string_equal(v[i].syke_name, syke[i]);
+        assert_string_equal(v[i].name_fi, syke[i]);
+        assert_non_null(v[i].name_sv);
+        assert_non_null(v[i].name_en);
+        assert_non_null(v[i].gpc);
+    }
+    assert_string_equal(v[2].name_sv, "Fjärrvärme");
+    assert_string_equal(v[2].name_en, "District heating");
+    assert_string_equal(v[2].gpc, "I.1.2, I.2.2, I.3.2, I.5.2 (scope 2)");
+    assert_string_equal(v[12].gpc, "IV.2");
+    ilm_sectors_free(v, n);
+}
+
+/* ---- imports ---- */
+
+static void test_import_adds_up_sub_rows(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    ilm_store_import *im = begin(f, "syke");
+    add_row(im, "701", 2020, "district_heating", false, true, 0.1);
+    add_row(im, "701", 2020, "district_heating", false, true, 0.2);
+    add_row(im, "701", 2020, "district_heating", false, true, 1000);
+    add_row(im, "701", 2020, "district_heating", false, false, 7); /* another row */
+    add_row(im, "701", 2020, "industry", true, false, 5000);
+    /* A stream's rows need not be consecutive. */
+    add_row(im, "701", 2020, "district_heating", false, true, 5);
+    ilm_import_stats st = commit(im);
+    expect_stats(st, 3, 0, 0, 0, 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM inventory"), 3);
+    /* Added in the file's order, as the reader hands them over. */
+    double sum = query_double(f->path, "SELECT t FROM inventory WHERE sector = "
+                                       "'district_heating' AND hinku = 1");
+    assert_true(sum == ((0.1 + 0.2) + 1000) + 5);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM import"), 2);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM import WHERE kind = 'syke' AND "
+                                        "file_name = 'test.csv' AND imported_at GLOB "
+                                        "'20[0-9][0-9]-[01][0-9]-[0-3][0-9]T*Z' AND "
+                                        "rows_added = 3"),
+                     1);
+}
+
+static void test_import_same_file_twice_changes_nothing(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    import_inventory(f, 2000);
+    ilm_store_close(f->s);
+    f->s = NULL;
+    uint64_t file_before = file_checksum(f->path);
+    uint64_t before = content_checksum(f->path);
+    open_ok(f);
+
+    ilm_store_import *im = begin(f, "syke");
+    for (int y = 2019; y <= 2020; y++) {
+        double heat = y == 2020 ? 2000 : 1200;
+        add_row(im, "701", y, "district_heating", false, true, heat * 0.25);
+        add_row(im, "701", y, "district_heating", false, true, heat * 0.75);
+        add_row(im, "701", y, "industry", true, false, 5000);
+        add_row(im, "701", y, "industry", false, true, 400);
+        add_row(im, "701", y, "road_transport", false, true, 800);
+        if (y == 2020)
+            add_row(im, "701", y, "road_transport", false, false, 60);
+    }
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_import_published_total(im, "701", 2020, 2300, &err), 0);
+    assert_int_equal(ilm_store_import_population(im, "701", 2020, 9250, &err), 0);
+    /* A SYKE file names municipalities the register already has. */
+    add_municipality(im, "701", "Testilä", NULL, false);
+    ilm_import_stats st = commit(im);
+    expect_stats(st, 0, 0, 11, 0, 0); /* 9 rows, a total, a population */
+    assert_true(content_checksum(f->path) == before);
+
+    /* The register again, with the same names and population. */
+    im = begin(f, "municipalities");
+    add_municipality(im, "701", "Testilä", "Testby", true);
+    add_municipality(im, "702", "Kokeenkylä", NULL, true);
+    st = commit(im);
+    expect_stats(st, 0, 0, 0, 0, 0);
+    assert_true(content_checksum(f->path) == before);
+
+    ilm_store_close(f->s);
+    f->s = NULL;
+    assert_true(file_checksum(f->path) == file_before);
+}
+
+static void test_import_replaces_and_removes(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    import_inventory(f, 2000);
+    /* Another municipality's year the next file does not cover. */
+    ilm_store_import *im = begin(f, "syke");
+    add_row(im, "702", 2020, "agriculture", false, true, 9000);
+    commit(im);
+
+    /* 2020 only: district heating changes, the non-Hinku road transport
+     * is gone, waste is new; 2019 and 702 are not in the file. */
+    im = begin(f, "syke");
+    add_row(im, "701", 2020, "district_heating", false, true, 1900);
+    add_row(im, "701", 2020, "industry", true, false, 5000);
+    add_row(im, "701", 2020, "industry", false, true, 400);
+    add_row(im, "701", 2020, "road_transport", false, true, 800);
+    add_row(im, "701", 2020, "waste", false, true, 30);
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_import_published_total(im, "701", 2020, 2400, &err), 0);
+    ilm_import_stats st = commit(im);
+    expect_stats(st, 1, 2, 3, 1, 0);
+
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM inventory"), 4 + 5 + 1);
+    assert_true(query_double(f->path, "SELECT t FROM inventory WHERE year = 2020 AND sector = "
+                                      "'district_heating'") == 1900);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM inventory WHERE year = 2020 AND "
+                                        "sector = 'road_transport' AND hinku = 0"),
+                     0);
+    assert_true(query_double(f->path, "SELECT t FROM published_total WHERE year = 2020") == 2400);
+    /* Provenance: changed rows name the new import, unchanged ones keep
+     * theirs. Imports 1-3 were the register and the two earlier files. */
+    assert_int_equal(query_int(f->path, "SELECT max(id) FROM import"), 4);
+    assert_int_equal(query_int(f->path, "SELECT import_id FROM inventory WHERE year = 2020 AND "
+                                        "sector = 'district_heating'"),
+                     4);
+    assert_int_equal(query_int(f->path, "SELECT import_id FROM inventory WHERE year = 2020 AND "
+                                        "sector = 'industry' AND ets = 1"),
+                     2);
+    assert_int_equal(query_int(f->path, "SELECT import_id FROM inventory WHERE year = 2020 AND "
+                                        "sector = 'waste'"),
+                     4);
+    assert_int_equal(query_int(f->path, "SELECT import_id FROM published_total"), 4);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM inventory WHERE year = 2019"), 4);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM inventory WHERE municipality = "
+                                        "'702'"),
+                     1);
+    assert_int_equal(query_int(f->path, "SELECT rows_replaced FROM import WHERE id = 4"), 2);
+}
+
+static void test_import_abort_and_bad_records_leave_nothing(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    import_inventory(f, 2000);
+    uint64_t before = content_checksum(f->path);
+
+    ilm_store_import *im = begin(f, "syke");
+    add_municipality(im, "703", "Pääkylä", NULL, false);
+    add_row(im, "703", 2020, "industry", false, true, 10);
+    add_row(im, "701", 2020, "industry", false, true, 999);
+    ilm_store_import_abort(im);
+    assert_true(content_checksum(f->path) == before);
+
+    struct {
+        const char *code;
+        int year;
+        const char *sector;
+        double t;
+        const char *message;
+    } bad[] = {
+        {"799", 2020, "industry", 1, "municipality 799 is not in the store"},
+        {"70", 2020, "industry", 1, "\"70\" is not a municipality code"},
+        {"701", 1800, "industry", 1, "year 1800 is outside 1900..2200"},
+        {"701", 2020, "steel_mill", 1, "\"steel_mill\" is not a sector in the store"},
+        {"701", 2020, "industry", -5, "t -5 is not a number >= 0"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        im = begin(f, "inventory");
+        add_row(im, "701", 2020, "waste", false, true, 1);
+        ilm_store_row row = {.year = bad[i].year, .sector = bad[i].sector, .t = bad[i].t};
+        snprintf(row.code, sizeof row.code, "%s", bad[i].code);
+        ilm_errors err = {0};
+        assert_int_equal(ilm_store_import_row(im, &row, &err), ILM_EINVAL);
+        expect_message(&err, bad[i].message);
+        ilm_store_import_abort(im);
+        assert_true(content_checksum(f->path) == before);
+    }
+
+    ilm_errors err = {0};
+    im = begin(f, "municipalities");
+    ilm_municipality m = {.name_fi = (char *)""};
+    snprintf(m.code, sizeof m.code, "704");
+    assert_int_equal(ilm_store_import_municipality(im, &m, true, &err), ILM_EINVAL);
+    expect_message(&err, "704: no Finnish name");
+    assert_int_equal(ilm_store_import_population(im, "799", 2020, 5, &err), ILM_EINVAL);
+    assert_int_equal(ilm_store_import_population(im, "701", 2020, -5, &err), ILM_EINVAL);
+    ilm_store_import_abort(im);
+    assert_true(content_checksum(f->path) == before);
+
+    /* One import at a time on a connection; no plan save inside one. */
+    im = begin(f, "syke");
+    ilm_store_import *second = NULL;
+    err = (ilm_errors){0};
+    assert_int_not_equal(ilm_store_import_begin(f->s, "syke", "x", &second, &err), 0);
+    assert_null(second);
+    ilm_store_import_abort(im);
+    ilm_store_import_abort(NULL);
+    assert_true(content_checksum(f->path) == before);
+}
+
+static void test_import_municipality_added_and_updated(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    uint64_t before = content_checksum(f->path);
+    long long imports = query_int(f->path, "SELECT count(*) FROM import");
+
+    /* Known codes are left alone without `update`. */
+    ilm_store_import *im = begin(f, "syke");
+    add_municipality(im, "701", "Toinen nimi", NULL, false);
+    expect_stats(commit(im), 0, 0, 0, 0, 0);
+    assert_true(content_checksum(f->path) == before);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM import"), imports);
+
+    /* A new code is added either way. */
+    im = begin(f, "syke");
+    add_municipality(im, "703", "Pääkylä", NULL, false);
+    expect_stats(commit(im), 0, 0, 0, 0, 1);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM import"), imports + 1);
+
+    /* With `update`, a changed name is a change: it is stored and
+     * recorded, though no row count moves. */
+    im = begin(f, "municipalities");
+    add_municipality(im, "702", "Kokeenkylä", "Provby", true);
+    expect_stats(commit(im), 0, 0, 0, 0, 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM import"), imports + 2);
+    assert_int_equal(query_int(f->path, "SELECT municipalities_updated FROM import "
+                                        "ORDER BY id DESC LIMIT 1"),
+                     1);
+    ilm_municipality m = {0};
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_municipality_find(f->s, "Provby", &m, &err), 0);
+    assert_string_equal(m.code, "702");
+    assert_string_equal(m.name_sv, "Provby");
+    assert_false(m.synthetic);
+    ilm_municipality_clear(&m);
+}
+
+/* ---- municipalities ---- */
+
+static void test_municipalities_and_find(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    import_inventory(f, 2000);
+
+    ilm_municipality *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_municipalities(f->s, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].code, "701");
+    assert_string_equal(v[0].name_fi, "Testilä");
+    assert_string_equal(v[0].name_sv, "Testby");
+    assert_string_equal(v[0].region_code, "21");
+    assert_string_equal(v[0].region_fi, "Koemaakunta");
+    assert_null(v[0].region_sv);
+    assert_int_equal(v[0].population_year, 2020);
+    assert_true(v[0].population == 9250);
+    assert_int_equal(v[0].n_years, 2);
+    assert_int_equal(v[0].years[0], 2019);
+    assert_int_equal(v[0].years[1], 2020);
+    assert_string_equal(v[1].code, "702");
+    assert_null(v[1].name_sv);
+    assert_int_equal(v[1].n_years, 0);
+    ilm_municipalities_free(v, n);
+
+    const char *ways[] = {"701", "Testilä", "testilä", "TESTBY"};
+    for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+        ilm_municipality m = {0};
+        assert_int_equal(ilm_store_municipality_find(f->s, ways[i], &m, &err), 0);
+        assert_string_equal(m.code, "701");
+        assert_int_equal(m.n_years, 2);
+        assert_int_equal(m.population_year, 2020);
+        ilm_municipality_clear(&m);
+    }
+    ilm_municipality m = {0};
+    assert_int_equal(ilm_store_municipality_find(f->s, "Nowhere", &m, &err), ILM_ENOTFOUND);
+    assert_string_equal(err.msg[err.count - 1],
+                        "no municipality \"Nowhere\" (give its code or Finnish or Swedish name)");
+    assert_null(m.name_fi);
+    assert_int_equal(ilm_store_municipality_find(f->s, "799", &m, &err), ILM_ENOTFOUND);
+}
+
+/* ---- inventories ---- */
+
+/* Finds the view's row (year, sector, ets), or NULL. */
+static const ilm_inventory_view_row *view_row(const ilm_inventory_view *v, int year,
+                                              const char *sector, bool ets)
+{
+    for (size_t i = 0; i < v->n_rows; i++)
+        if (v->rows[i].year == year && strcmp(v->rows[i].sector, sector) == 0 &&
+            v->rows[i].ets == ets)
+            return &v->rows[i];
+    return NULL;
+}
+
+static void test_inventory_scopes(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    import_inventory(f, 2000);
+    ilm_inventory_view v;
+    ilm_errors err = {0};
+
+    /* total: the Hinku and non-Hinku parts of a stream add up. */
+    assert_int_equal(ilm_store_inventory(f->s, "701", ILM_SCOPE_TOTAL, 0, 0, &v, &err), 0);
+    assert_int_equal(v.scope, ILM_SCOPE_TOTAL);
+    assert_int_equal(v.n_rows, 8);
+    /* By year, then sector position (district heating 3, industry 6, road
+     * transport 8), then ets. */
+    static const struct {
+        int year;
+        const char *sector;
+        bool ets;
+        double t;
+    } want[] = {
+        {2019, "district_heating", false, 1200}, {2019, "industry", false, 400},
+        {2019, "industry", true, 5000},          {2019, "road_transport", false, 800},
+        {2020, "district_heating", false, 2000}, {2020, "industry", false, 400},
+        {2020, "industry", true, 5000},          {2020, "road_transport", false, 860},
+    };
+    for (size_t i = 0; i < 8; i++) {
+        assert_int_equal(v.rows[i].year, want[i].year);
+        assert_string_equal(v.rows[i].sector, want[i].sector);
+        assert_int_equal(v.rows[i].ets, want[i].ets);
+        assert_true(v.rows[i].t == want[i].t);
+    }
+    assert_int_equal(v.n_population, 2);
+    assert_int_equal(v.population[1].year, 2020);
+    assert_true(v.population[1].value == 9250);
+    assert_int_equal(v.n_published, 1);
+    assert_true(v.published[0].value == 2300);
+    /* Rows point into the view's own sector keys. */
+    bool inside = false;
+    for (size_t k = 0; k < v.n_sector_keys; k++)
+        inside |= v.rows[0].sector == v.sector_keys[k];
+    assert_true(inside);
+    ilm_inventory_view_clear(&v);
+
+    /* non_ets: no ETS rows, both Hinku parts. */
+    assert_int_equal(ilm_store_inventory(f->s, "701", ILM_SCOPE_NON_ETS, 0, 0, &v, &err), 0);
+    assert_int_equal(v.n_rows, 6);
+    assert_null(view_row(&v, 2020, "industry", true));
+    assert_true(view_row(&v, 2020, "road_transport", false)->t == 860);
+    ilm_inventory_view_clear(&v);
+
+    /* hinku: only the rows SYKE counts, ETS kept as its own stream (here
+     * the ETS industry is not counted). */
+    assert_int_equal(ilm_store_inventory(f->s, "701", ILM_SCOPE_HINKU, 0, 0, &v, &err), 0);
+    assert_int_equal(v.n_rows, 6);
+    assert_null(view_row(&v, 2019, "industry", true));
+    assert_true(view_row(&v, 2020, "road_transport", false)->t == 800);
+    assert_true(view_row(&v, 2020, "district_heating", false)->t == 2000);
+    ilm_inventory_view_clear(&v);
+
+    /* from / to */
+    assert_int_equal(ilm_store_inventory(f->s, "701", ILM_SCOPE_TOTAL, 2020, 0, &v, &err), 0);
+    assert_int_equal(v.n_rows, 4);
+    assert_int_equal(v.rows[0].year, 2020);
+    assert_int_equal(v.n_population, 1);
+    ilm_inventory_view_clear(&v);
+    assert_int_equal(ilm_store_inventory(f->s, "701", ILM_SCOPE_TOTAL, 0, 2019, &v, &err), 0);
+    assert_int_equal(v.n_rows, 4);
+    assert_int_equal(v.rows[3].year, 2019);
+    assert_int_equal(v.n_published, 0);
+    ilm_inventory_view_clear(&v);
+
+    /* No data is an empty view; no municipality is an error. */
+    assert_int_equal(ilm_store_inventory(f->s, "702", ILM_SCOPE_TOTAL, 0, 0, &v, &err), 0);
+    assert_int_equal(v.n_rows, 0);
+    assert_int_equal(v.n_population, 1);
+    ilm_inventory_view_clear(&v);
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_inventory(f->s, "799", ILM_SCOPE_TOTAL, 0, 0, &v, &err),
+                     ILM_ENOTFOUND);
+    expect_message(&err, "799");
+    assert_int_equal(v.n_rows, 0);
+    assert_null(v.rows);
+}
+
+/* ---- plans ---- */
+
+static char *sdup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void set_measure(ilm_measure *m, const char *id, const char *sector, bool ets)
+{
+    memset(m, 0, sizeof *m);
+    m->id = sdup(id);
+    m->sector = sdup(sector);
+    m->ets = ets;
+    m->start = 2022;
+    m->full = 2026;
+    m->amount = 0.3;
+    m->control = ILM_CONTROL_OWN;
+    m->status = ILM_STATUS_PLANNED;
+}
+
+/* A plan for 701 with every field away from its default, doubles that
+ * have no short decimal form, and a seed above INT64_MAX. */
+static ilm_plan *full_plan(ilm_scope scope)
+{
+    ilm_plan *p = ilm_plan_new();
+    assert_non_null(p);
+    p->name = sdup("Hiilineutraali Testilä 2035");
+    p->municipality_code = sdup("701");
+    p->municipality_name = sdup("(ignored: the register's name is loaded)");
+    p->default_trend = -0.1 / 3;
+    p->trend_sd = 0.00731;
+    p->base_year = 2019;
+    p->target_year = 2035;
+    p->reduction = 0.8;
+    p->scope = scope;
+    p->horizon = 2040;
+    p->discount_rate = 0.035;
+    p->draws = 123456;
+    p->seed = UINT64_MAX - 41;
+    p->easy_max_eur_per_t = 49.99;
+    p->hard_min_eur_per_t = 1000.0 / 7;
+    p->trends = calloc(2, sizeof *p->trends);
+    p->trends[0] = (ilm_trend){sdup("road_transport"), -0.021};
+    p->trends[1] = (ilm_trend){sdup("district_heating"), 1e-300};
+    p->n_trends = 2;
+    p->measures = calloc(3, sizeof *p->measures);
+    p->n_measures = 3;
+    ilm_measure *m = &p->measures[0];
+    set_measure(m, "heat-pumps", "district_heating", false);
+    m->name = sdup("Lämpöpumput kaukolämpöön");
+    m->has_range = true;
+    m->range[0] = 0.1;
+    m->range[1] = 0.3;
+    m->range[2] = 0.45;
+    m->capex = 1.25e6;
+    m->opex = -12345.678;
+    m->lifetime = 20;
+    m->control = ILM_CONTROL_STEER;
+    m->optional = true;
+    m->status = ILM_STATUS_ONGOING;
+    m->responsible = sdup("Tekninen lautakunta");
+    m->notes = sdup("Vaihe 1 / phase 1");
+    m = &p->measures[1];
+    set_measure(m, "ets-plant", "industry", true);
+    m->is_absolute = true;
+    m->amount = 1234.5;
+    m->control = ILM_CONTROL_NONE;
+    m->status = ILM_STATUS_CANCELLED; /* no name, texts or range */
+    m = &p->measures[2];
+    set_measure(m, "buses", "road_transport", false);
+    m->name = sdup("Sähköbussit");
+    m->control = ILM_CONTROL_INFLUENCE;
+    m->status = ILM_STATUS_IDEA;
+    return p;
+}
+
+static int64_t save_ok(fixture *f, const ilm_plan *p)
+{
+    ilm_errors err = {0};
+    int64_t id = 0;
+    int rc = ilm_store_plan_save(f->s, p, &id, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    assert_true(id > 0);
+    return id;
+}
+
+static ilm_plan *load_ok(fixture *f, int64_t id)
+{
+    ilm_errors err = {0};
+    ilm_plan *p = NULL;
+    int rc = ilm_store_plan_load(f->s, id, &p, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    assert_non_null(p);
+    return p;
+}
+
+/* Bit-exact equality of doubles. */
+#define SAME(a, b) assert_memory_equal(&(a), &(b), sizeof(double))
+
+static void assert_same_text(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_true(a == b);
+    else
+        assert_string_equal(a, b);
+}
+
+static void assert_same_measure(const ilm_measure *a, const ilm_measure *b)
+{
+    assert_string_equal(a->id, b->id);
+    assert_same_text(a->name, b->name);
+    assert_string_equal(a->sector, b->sector);
+    assert_int_equal(a->ets, b->ets);
+    assert_int_equal(a->start, b->start);
+    assert_int_equal(a->full, b->full);
+    assert_int_equal(a->is_absolute, b->is_absolute);
+    SAME(a->amount, b->amount);
+    assert_int_equal(a->has_range, b->has_range);
+    for (int k = 0; k < 3; k++)
+        SAME(a->range[k], b->range[k]);
+    SAME(a->capex, b->capex);
+    SAME(a->opex, b->opex);
+    SAME(a->lifetime, b->lifetime);
+    assert_int_equal(a->control, b->control);
+    assert_int_equal(a->optional, b->optional);
+    assert_int_equal(a->status, b->status);
+    assert_same_text(a->responsible, b->responsible);
+    assert_same_text(a->notes, b->notes);
+}
+
+/* The register plus the inventory of import_inventory. */
+static void with_data(fixture *f)
+{
+    open_ok(f);
+    import_register(f);
+    import_inventory(f, 2000);
+}
+
+static void test_plan_round_trip(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_NON_ETS);
+    int64_t id = save_ok(f, p);
+    ilm_plan *q = load_ok(f, id);
+
+    assert_int_equal(q->store_id, id);
+    assert_int_equal(q->format, ILM_PLAN_FORMAT);
+    assert_string_equal(q->name, p->name);
+    assert_string_equal(q->municipality_code, "701");
+    assert_string_equal(q->municipality_name, "Testilä");
+    SAME(q->default_trend, p->default_trend);
+    SAME(q->trend_sd, p->trend_sd);
+    assert_int_equal(q->base_year, 2019);
+    assert_int_equal(q->target_year, 2035);
+    SAME(q->reduction, p->reduction);
+    assert_int_equal(q->scope, ILM_SCOPE_NON_ETS);
+    assert_int_equal(q->horizon, 2040);
+    SAME(q->discount_rate, p->discount_rate);
+    assert_int_equal(q->draws, 123456);
+    assert_true(q->seed == UINT64_MAX - 41);
+    SAME(q->easy_max_eur_per_t, p->easy_max_eur_per_t);
+    SAME(q->hard_min_eur_per_t, p->hard_min_eur_per_t);
+    assert_int_equal(q->n_trends, 2); /* in the document's order */
+    assert_string_equal(q->trends[0].sector, "road_transport");
+    SAME(q->trends[0].rate, p->trends[0].rate);
+    assert_string_equal(q->trends[1].sector, "district_heating");
+    SAME(q->trends[1].rate, p->trends[1].rate);
+    assert_int_equal(q->n_measures, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_same_measure(&q->measures[i], &p->measures[i]);
+        assert_true(q->measures[i].store_id > 0);
+    }
+    /* A non_ets plan carries every stream; the model picks the scope. */
+    assert_int_equal(q->n_inventory, 8);
+    assert_int_equal(q->n_population, 2);
+    assert_true(q->population[0].n == 9300);
+    const ilm_inventory_row *r = &q->inventory[7];
+    assert_int_equal(r->year, 2020);
+    assert_string_equal(r->sector, "road_transport");
+    assert_true(r->t == 860);
+    assert_int_equal(ilm_plan_validate(q, NULL), 0);
+    ilm_plan_free(q);
+    ilm_plan_free(p);
+}
+
+static void test_plan_seed_extremes(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    const uint64_t seeds[] = {0, 1, (uint64_t)INT64_MAX, (uint64_t)INT64_MAX + 1, UINT64_MAX};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+        p->seed = seeds[i];
+        int64_t id = save_ok(f, p);
+        ilm_plan *q = load_ok(f, id);
+        assert_true(q->seed == seeds[i]);
+        ilm_plan_free(q);
+        ilm_plan_free(p);
+    }
+}
+
+static void test_plan_update_keeps_measure_ids(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+    p = load_ok(f, id);
+    int64_t heat = p->measures[0].store_id, ets = p->measures[1].store_id,
+            buses = p->measures[2].store_id;
+
+    /* Reorder (buses first), drop ets-plant, rename heat-pumps (by its
+     * store id), add a new measure, change the target and a trend. */
+    ilm_measure moved[3];
+    moved[0] = p->measures[2];
+    moved[1] = p->measures[0];
+    ilm_measure_clear(&p->measures[1]);
+    set_measure(&moved[2], "bio-heat", "industry", false);
+    free(moved[1].id);
+    moved[1].id = sdup("heat-pumps-2");
+    moved[1].opex = 42;
+    memcpy(p->measures, moved, sizeof moved);
+    p->reduction = 0.9;
+    p->trends[0].rate = 0.5;
+    int64_t again = save_ok(f, p);
+    assert_int_equal(again, id);
+    ilm_plan_free(p);
+
+    ilm_plan *q = load_ok(f, id);
+    assert_int_equal(q->n_measures, 3);
+    assert_string_equal(q->measures[0].id, "buses");
+    assert_int_equal(q->measures[0].store_id, buses);
+    assert_string_equal(q->measures[1].id, "heat-pumps-2");
+    assert_int_equal(q->measures[1].store_id, heat);
+    assert_true(q->measures[1].opex == 42);
+    assert_string_equal(q->measures[2].id, "bio-heat");
+    assert_true(q->measures[2].store_id > buses); /* a new number, never reused */
+    assert_int_not_equal(q->measures[2].store_id, ets);
+    assert_false(q->measures[2].ets);
+    assert_true(q->reduction == 0.9);
+    assert_true(q->trends[0].rate == 0.5);
+
+    ilm_errors err = {0};
+    int64_t plan_id = 0;
+    assert_int_equal(ilm_store_measure_plan(f->s, heat, &plan_id, &err), 0);
+    assert_int_equal(plan_id, id);
+    assert_int_equal(ilm_store_measure_plan(f->s, ets, &plan_id, &err), ILM_ENOTFOUND);
+    expect_message(&err, "no measure");
+
+    /* Two measures swap their ids: both keep their numbers. */
+    char *t = q->measures[0].id;
+    q->measures[0].id = q->measures[1].id;
+    q->measures[1].id = t;
+    save_ok(f, q);
+    ilm_plan *r = load_ok(f, id);
+    assert_string_equal(r->measures[0].id, "heat-pumps-2");
+    assert_int_equal(r->measures[0].store_id, buses);
+    assert_string_equal(r->measures[1].id, "buses");
+    assert_int_equal(r->measures[1].store_id, heat);
+    ilm_plan_free(r);
+
+    /* A plan document read again (no store ids) matches by id. */
+    int64_t added = q->measures[2].store_id;
+    for (size_t i = 0; i < q->n_measures; i++)
+        q->measures[i].store_id = 0;
+    save_ok(f, q);
+    r = load_ok(f, id);
+    assert_int_equal(r->measures[0].store_id, buses); /* "heat-pumps-2" since the swap */
+    assert_int_equal(r->measures[1].store_id, heat);
+    assert_int_equal(r->measures[2].store_id, added);
+    ilm_plan_free(r);
+    ilm_plan_free(q);
+}
+
+static void test_plan_delete_cascades(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t keep = save_ok(f, p);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM measure"), 6);
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_plan_delete(f->s, id, &err), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM measure"), 3);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM plan_trend"), 2);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM plan"), 1);
+    assert_int_equal(ilm_store_plan_delete(f->s, id, &err), ILM_ENOTFOUND);
+    ilm_plan *q = NULL;
+    assert_int_equal(ilm_store_plan_load(f->s, id, &q, &err), ILM_ENOTFOUND);
+    assert_null(q);
+    expect_message(&err, "no plan");
+    /* A new plan never gets a deleted plan's number. */
+    p = full_plan(ILM_SCOPE_TOTAL);
+    assert_true(save_ok(f, p) > id);
+    assert_true(keep < id);
+    ilm_plan_free(p);
+}
+
+static void test_plan_list(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_store_import *im = begin(f, "syke");
+    add_row(im, "702", 2020, "agriculture", false, true, 9000);
+    commit(im);
+
+    ilm_plan *p = full_plan(ILM_SCOPE_HINKU);
+    int64_t a = save_ok(f, p);
+    free(p->municipality_code);
+    p->municipality_code = sdup("702");
+    free(p->name);
+    p->name = NULL;
+    p->n_measures = 1; /* the rest stays owned, freed by the count below */
+    int64_t b = save_ok(f, p);
+    p->n_measures = 3;
+    ilm_plan_free(p);
+
+    ilm_plan_summary *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_plan_list(f->s, NULL, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, a);
+    assert_string_equal(v[0].code, "701");
+    assert_string_equal(v[0].municipality_name, "Testilä");
+    assert_string_equal(v[0].name, "Hiilineutraali Testilä 2035");
+    assert_int_equal(v[0].scope, ILM_SCOPE_HINKU);
+    assert_int_equal(v[0].base_year, 2019);
+    assert_int_equal(v[0].target_year, 2035);
+    assert_true(v[0].reduction == 0.8);
+    assert_int_equal(v[0].n_measures, 3);
+    assert_int_equal(v[1].id, b);
+    assert_null(v[1].name);
+    assert_int_equal(v[1].n_measures, 1);
+    ilm_plan_summaries_free(v, n);
+
+    assert_int_equal(ilm_store_plan_list(f->s, "702", &v, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, b);
+    ilm_plan_summaries_free(v, n);
+    assert_int_equal(ilm_store_plan_list(f->s, "799", &v, &n, &err), 0);
+    assert_int_equal(n, 0);
+    ilm_plan_summaries_free(v, n);
+}
+
+static void test_plan_hinku_scope_loads_hinku_rows(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_HINKU);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+    ilm_plan *q = load_ok(f, id);
+    assert_int_equal(q->scope, ILM_SCOPE_HINKU);
+    assert_int_equal(q->n_inventory, 6); /* no ETS industry rows */
+    for (size_t i = 0; i < q->n_inventory; i++) {
+        assert_false(q->inventory[i].ets);
+        if (q->inventory[i].year == 2020 && strcmp(q->inventory[i].sector, "road_transport") == 0)
+            assert_true(q->inventory[i].t == 800); /* without the non-Hinku 60 */
+    }
+    ilm_plan_free(q);
+}
+
+static void test_plan_save_errors_leave_nothing(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    uint64_t before = content_checksum(f->path);
+    ilm_errors err = {0};
+    int64_t out = 0;
+
+    free(p->municipality_code);
+    p->municipality_code = sdup("799");
+    assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_ENOTFOUND);
+    expect_message(&err, "799");
+    free(p->municipality_code);
+    p->municipality_code = sdup("701");
+
+    p->store_id = id + 100;
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_ENOTFOUND);
+    expect_message(&err, "no plan");
+    p->store_id = 0;
+
+    free(p->measures[2].id);
+    p->measures[2].id = sdup("heat-pumps");
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_EINVAL);
+    expect_message(&err, "measures[2].id: \"heat-pumps\" is already used by measures[0]");
+    free(p->measures[2].id);
+    p->measures[2].id = sdup("buses");
+
+    free(p->measures[1].sector);
+    p->measures[1].sector = sdup("steel");
+    free(p->trends[0].sector);
+    p->trends[0].sector = sdup("trams");
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_EINVAL);
+    expect_message(&err, "measures[1].sector: \"steel\" is not a sector in the store");
+    expect_message(&err, "baseline.trend.trams");
+    assert_true(content_checksum(f->path) == before);
+
+    /* No plan save while an import holds the connection. */
+    free(p->measures[1].sector);
+    p->measures[1].sector = sdup("industry");
+    free(p->trends[0].sector);
+    p->trends[0].sector = sdup("road_transport");
+    ilm_store_import *im = begin(f, "syke");
+    err = (ilm_errors){0};
+    assert_int_not_equal(ilm_store_plan_save(f->s, p, &out, &err), 0);
+    expect_message(&err, "import");
+    ilm_store_import_abort(im);
+    assert_true(content_checksum(f->path) == before);
+    ilm_plan_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_creates_and_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_is_a_no_op, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_path_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sectors_seeded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_adds_up_sub_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_same_file_twice_changes_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_import_replaces_and_removes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_abort_and_bad_records_leave_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_import_municipality_added_and_updated, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_municipalities_and_find, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inventory_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_seed_extremes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_update_keeps_measure_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_delete_cascades, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_hinku_scope_loads_hinku_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_save_errors_leave_nothing, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
