@@ -16,8 +16,8 @@ build:
 	cmake -S . -B $(BUILD) -DILMAVA_SHARED=$(SHARED) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Until the server exists, the product is the demo store on the command line.
-DB ?= $(BUILD)/demo.db
+# The server with the demo store (var/ilmava.db, created on the first run).
+DB ?= var/ilmava.db
 run: build
 	@scripts/run-demo.sh $(BUILD)/ilmava $(DB)
 

@@ -1,18 +1,22 @@
 #!/bin/sh
-# `make run` until the server exists: a store with the synthetic demo data,
-# its municipalities and plans, and each plan's pathway.
-# Usage: scripts/run-demo.sh BIN DB
+# `make run`: the server on 127.0.0.1:8080 with the embedded store and the
+# synthetic demo data. On the first run it creates the store DB with the
+# demo municipalities and plans, and an organiser account whose password it
+# prints once (it is stored only as an argon2id hash).
+# Usage: scripts/run-demo.sh BIN DB [LISTEN]
 set -eu
 bin=$1
 db=$2
+listen=${3:-127.0.0.1:8080}
 if [ ! -f "$db" ]; then
+  mkdir -p "$(dirname "$db")"
   "$bin" --db "$db" demo
-fi
-"$bin" --db "$db" municipalities
-echo
-"$bin" --db "$db" plan list
-for id in $("$bin" --db "$db" plan list --json | tr '{' '\n' | sed -n 's/^"id":\([0-9]*\),.*/\1/p'); do
   echo
-  echo "=== plan $id"
-  "$bin" --db "$db" pathway --plan "$id" --threads 2
-done
+  echo "An organiser account was created. Its password is shown only now:"
+  "$bin" --db "$db" user add organiser@ilmava.local --role organiser
+  echo
+  echo "(More accounts: $bin --db $db user add EMAIL --role editor --municipality 901)"
+  echo
+fi
+echo "ilmava: the store is $db; serving http://$listen/ (Ctrl-C stops)"
+exec "$bin" --db "$db" serve --listen "$listen"

@@ -9,11 +9,13 @@
 #ifndef ILMAVA_APP_H
 #define ILMAVA_APP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ilmava/error.h"
 #include "ilmava/import.h"
+#include "ilmava/io.h"
 #include "ilmava/plan.h"
 #include "ilmava/store.h"
 
@@ -35,6 +37,12 @@ int ilm_app_import_buffer(ilm_store *s, const char *data, size_t len, const char
                           ilm_file_kind kind, ilm_import_stats *stats,
                           ilm_import_info *info, ilm_errors *err);
 
+/* An upload of a plain inventory file (ILM_FILE_INVENTORY) for one
+ * municipality: a line naming another municipality rejects the file. */
+int ilm_app_import_for(ilm_store *s, const char *code, const char *data, size_t len,
+                       const char *file_name, ilm_import_stats *stats, ilm_import_info *info,
+                       ilm_errors *err);
+
 /* Replaces a plan's inventory and population with the store's current ones
  * for the plan's municipality and scope (Hinku rows only for "hinku"). */
 int ilm_app_attach_inventory(ilm_store *s, ilm_plan *plan, ilm_errors *err);
@@ -53,15 +61,44 @@ int ilm_app_plan_new(ilm_store *s, const char *municipality, int base_year,
  * against the store's inventory, which stays as it is. */
 int ilm_app_plan_import(ilm_store *s, const char *path, int64_t *id, ilm_errors *err);
 
-/* Adds a measure given as FIELD=VALUE assignments (see ilm_measure_edit)
- * to plan `plan_id`, checked with every rule of the spec on the store's
- * inventory. Stores the new measure's id in *measure_id. */
-int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const char *const *fields, size_t n,
+/* Adds a measure built from `ch` (see ilm_measure_edit) to plan
+ * `plan_id`, checked with every rule of the spec on the store's inventory.
+ * Stores the new measure's id in *measure_id. */
+int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change *ch,
                         int64_t *measure_id, ilm_errors *err);
 
-/* Changes fields of measure `measure_id`, checked the same way. */
-int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const char *const *fields,
-                        size_t n, ilm_errors *err);
+/* Changes measure `measure_id` as `ch` says, checked the same way. */
+int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
+                        ilm_errors *err);
+
+/* Removes measure `measure_id` from its plan. */
+int ilm_app_measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err);
+
+/* ---- accounts ---- */
+
+/* Bounds on a password, in bytes. */
+#define ILM_PASSWORD_MIN 10
+#define ILM_PASSWORD_MAX 1024
+/* Room for an argon2id hash string, its NUL included. */
+#define ILM_PASSWORD_HASH_MAX 128
+
+/* Hashes `password` with argon2id (libsodium's crypto_pwhash_str, the
+ * interactive limits) into out[ILM_PASSWORD_HASH_MAX]. ILM_EINVAL with a
+ * message when the password is shorter than ILM_PASSWORD_MIN or longer than
+ * ILM_PASSWORD_MAX. Slow on purpose (~0.1 s, 64 MiB). */
+int ilm_password_hash(const char *password, char out[ILM_PASSWORD_HASH_MAX], ilm_errors *err);
+/* Whether `password` matches `hash`. Takes as long as hashing. */
+bool ilm_password_verify(const char *hash, const char *password);
+/* Writes a random password of 20 characters (letters and digits, about 119
+ * bits) and its NUL into out. */
+void ilm_password_random(char out[21]);
+
+/* Adds a user with `password` hashed (see ilm_store_user_add). */
+int ilm_app_user_add(ilm_store *s, const char *email, ilm_role role, const char *const *codes,
+                     size_t n_codes, const char *password, int64_t *id, ilm_errors *err);
+/* Sets a user's password (and ends their sessions). */
+int ilm_app_user_passwd(ilm_store *s, const char *email, const char *password,
+                        ilm_errors *err);
 
 typedef struct ilm_demo_stats {
     int municipalities;

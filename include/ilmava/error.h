@@ -24,7 +24,8 @@ enum {
     ILM_ELIMIT = -4,  /* a size cap was exceeded */
     ILM_EINTERNAL = -5,
     ILM_ENOTFOUND = -6, /* a named record (plan, measure, municipality) does not exist */
-    ILM_ESTORE = -7     /* the store failed (disk full, locked, corrupt, too new) */
+    ILM_ESTORE = -7,    /* the store failed (disk full, locked, corrupt, too new) */
+    ILM_ECONFLICT = -8  /* a record changed since it was read, or already exists */
 };
 
 /* At most this many messages are kept; later ones only raise `dropped`. */

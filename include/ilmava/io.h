@@ -35,16 +35,31 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err);
  * string the caller frees, or NULL when out of memory. */
 char *ilm_plan_to_json(const ilm_plan *plan);
 
-/* Builds a measure from `base` (NULL for a new one) and FIELD=VALUE
- * assignments using the plan document's keys ("share=0.3",
- * "share_range=[0.2,0.3,0.4]", "name=Heat pumps", "notes=" to remove an
- * optional field). Giving share replaces absolute_t and vice versa. Checks
- * the measure's shape as the plan reader does, with messages naming
- * "measure.FIELD"; the rules that involve the whole plan are
- * ilm_plan_validate's. Fills *out (its strings are freed with the plan
- * that takes it, or by ilm_measure_clear) and returns 0, or a negative code. */
-int ilm_measure_edit(const ilm_measure *base, const char *const *fields, size_t n,
-                     ilm_measure *out, ilm_errors *err);
+/* A stored plan as the API shows it: {"id", "version", "published"} and
+ * then the plan document without "inventory" and "population" (they are
+ * the store's), each measure with its store number as "measure_id". */
+char *ilm_stored_plan_to_json(const ilm_plan *plan);
+
+/* Changes to a measure, in the plan document's keys: FIELD=VALUE
+ * assignments from the command line ("share=0.3",
+ * "share_range=[0.2,0.3,0.4]", "name=Heat pumps", "notes=" removes an
+ * optional field), or a JSON object from the API ({"share": 0.3,
+ * "notes": null}; null removes). */
+typedef struct ilm_measure_change {
+    const char *const *fields; /* used when json is NULL */
+    size_t n;
+    const char *json;
+    size_t json_len;
+} ilm_measure_change;
+
+/* Builds a measure from `base` (NULL for a new one) and the change.
+ * Giving share replaces absolute_t and vice versa. Checks the measure's
+ * shape as the plan reader does, with messages naming "measure.FIELD"; the
+ * rules that involve the whole plan are ilm_plan_validate's. Fills *out
+ * (its strings are freed with the plan that takes it, or by
+ * ilm_measure_clear) and returns 0, or a negative code. */
+int ilm_measure_edit(const ilm_measure *base, const ilm_measure_change *ch, ilm_measure *out,
+                     ilm_errors *err);
 
 /* JSON views of the store's contents (the CLI's --json and the API):
  * [{"code", "name_fi", "name_sv", "region", "synthetic", "population",
@@ -55,7 +70,7 @@ char *ilm_municipalities_to_json(const ilm_municipality *v, size_t n);
  * null where there is no population. */
 char *ilm_inventory_to_json(const ilm_municipality *m, const ilm_inventory_view *v);
 /* [{"id", "municipality", "name", "scope", "base_year", "target_year",
- *   "reduction"}] */
+ *   "reduction", "measures", "version", "published", "updated_at"}] */
 char *ilm_plan_summaries_to_json(const ilm_plan_summary *v, size_t n);
 
 /* Renders the result document of spec section 7. Returns a NUL-terminated

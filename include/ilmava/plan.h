@@ -81,6 +81,11 @@ typedef struct ilm_measure {
 
 typedef struct ilm_plan {
     int64_t store_id;         /* the store's number for it; 0 when not stored */
+    /* The store's version of the plan, raised by every change; 0 when not
+     * stored. ilm_store_plan_save refuses a plan whose version is not the
+     * stored one (someone else changed it since it was read). */
+    int64_t version;
+    bool published;           /* readable by anyone, signed in or not */
     int format;               /* ilmava_plan */
     char *name;               /* may be NULL */
     char *municipality_code;  /* 3 digits */

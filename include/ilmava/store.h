@@ -178,6 +178,9 @@ int ilm_store_import_published_total(ilm_store_import *im, const char *code, int
 
 /* Applies the import, commits, fills *stats and frees im. When nothing
  * changed, the store is left exactly as it was (no import record either).
+ * Each municipality whose inventory, population or published totals
+ * changed gets its data version raised (ilm_plan_stamp) and an audit row
+ * (inventory.import, with the file name and its counts as new_json).
  * On failure everything is rolled back and im is freed. */
 int ilm_store_import_commit(ilm_store_import *im, ilm_import_stats *stats, ilm_errors *err);
 
@@ -197,7 +200,8 @@ int ilm_store_plan_save(ilm_store *s, const ilm_plan *plan, int64_t *id, ilm_err
 
 /* Loads plan `id` with the store's current inventory and population of its
  * municipality, filtered by the plan's scope (Hinku rows only for "hinku").
- * Fills store_id of the plan and of each measure. */
+ * Fills store_id, version and published of the plan and store_id of each
+ * measure. */
 int ilm_store_plan_load(ilm_store *s, int64_t id, ilm_plan **out, ilm_errors *err);
 
 typedef struct ilm_plan_summary {
@@ -209,6 +213,9 @@ typedef struct ilm_plan_summary {
     int base_year, target_year;
     double reduction;
     size_t n_measures;
+    int64_t version;
+    bool published;
+    char updated_at[21]; /* UTC, "2026-11-28T12:00:00Z" */
 } ilm_plan_summary;
 
 /* Plans of municipality `code` (NULL: all), by id. */
@@ -216,8 +223,133 @@ int ilm_store_plan_list(ilm_store *s, const char *code, ilm_plan_summary **out, 
                         ilm_errors *err);
 void ilm_plan_summaries_free(ilm_plan_summary *v, size_t n);
 
-/* Deletes a plan and its measures. ILM_ENOTFOUND when there is none. */
+/* Deletes a plan and its measures (audited: plan.delete). ILM_ENOTFOUND
+ * when there is none. */
 int ilm_store_plan_delete(ilm_store *s, int64_t id, ilm_errors *err);
+
+/* Publishes (or withdraws) a plan: anyone may then read it. Raises its
+ * version; audited as plan.publish / plan.unpublish. */
+int ilm_store_plan_publish(ilm_store *s, int64_t id, bool published, ilm_errors *err);
+
+/* What a cached result of plan `id` depends on: its municipality, its
+ * version and the municipality's data version (raised by every import that
+ * changes the municipality's inventory or population). Cheap: one indexed
+ * read. ILM_ENOTFOUND when there is no such plan. */
+typedef struct ilm_plan_stamp {
+    char code[4];
+    int64_t version;
+    int64_t data_version;
+    bool published;
+} ilm_plan_stamp;
+int ilm_store_plan_stamp(ilm_store *s, int64_t id, ilm_plan_stamp *out, ilm_errors *err);
+
+/* ---- the audit trail ----
+ * Every function above that changes the store writes audit rows in the
+ * same transaction as the change: who (the actor), what (the action), the
+ * municipality, plan and measure it concerns, and the record before and
+ * after as JSON objects of its stored columns. */
+
+/* Names who makes the changes that follow on this handle: a user's email,
+ * or "cli:LOGIN" for the command line. Copied; NULL means "system". */
+int ilm_store_set_actor(ilm_store *s, const char *actor, ilm_errors *err);
+
+typedef struct ilm_audit_entry {
+    int64_t id;
+    char at[21];        /* UTC, "2026-11-28T12:00:00Z" */
+    char *actor;
+    char *action;       /* "plan.update", "measure.delete", "inventory.import",
+                           "user.add", ... */
+    char code[4];       /* the municipality; "" when none */
+    int64_t plan_id;    /* 0 when none */
+    int64_t measure_id; /* 0 when none */
+    char *old_json;     /* the record before, a JSON object; NULL when created */
+    char *new_json;     /* after; NULL when deleted */
+} ilm_audit_entry;
+
+typedef struct ilm_audit_filter {
+    const char *code;   /* NULL: every municipality */
+    int64_t plan_id;    /* 0: every plan */
+    int64_t before_id;  /* 0: the newest; else entries with id < before_id */
+    size_t limit;       /* 0: 100; at most 1000 */
+} ilm_audit_filter;
+
+/* Audit entries, newest first. */
+int ilm_store_audit(ilm_store *s, const ilm_audit_filter *f, ilm_audit_entry **out,
+                    size_t *n, ilm_errors *err);
+void ilm_audit_entries_free(ilm_audit_entry *v, size_t n);
+
+/* ---- users and sessions ----
+ * The store keeps password hashes (argon2id strings made by the caller),
+ * never passwords, and session tokens only as hashes. */
+
+typedef enum ilm_role {
+    ILM_ROLE_ORGANISER, /* everything, every municipality */
+    ILM_ROLE_EDITOR,    /* reads and changes its municipalities */
+    ILM_ROLE_VIEWER,    /* reads its municipalities */
+    ILM_ROLE_EXPERT     /* reads the municipalities assigned, writes comments */
+} ilm_role;
+
+/* "organiser", "editor", "viewer", "expert". */
+const char *ilm_role_name(ilm_role r);
+/* Parses a role name; ILM_EINVAL when unknown. */
+int ilm_role_parse(const char *name, ilm_role *out);
+
+#define ILM_MAX_USER_MUNICIPALITIES 400
+
+typedef struct ilm_user {
+    int64_t id;
+    char *email;            /* stored lower-case */
+    ilm_role role;
+    bool disabled;
+    char created_at[21];
+    size_t n_municipalities; /* editor, viewer, expert: theirs, by code */
+    char (*municipalities)[4];
+} ilm_user;
+
+void ilm_user_clear(ilm_user *u);
+void ilm_users_free(ilm_user *v, size_t n);
+
+/* Adds a user. The email is checked (one "@", no spaces, at most 254
+ * bytes) and stored lower-case; an email already there is ILM_ECONFLICT.
+ * An organiser has no municipalities; the other roles need at least one,
+ * each in the register. Audited as user.add (without the hash). */
+int ilm_store_user_add(ilm_store *s, const char *email, ilm_role role,
+                       const char *const *codes, size_t n_codes, const char *password_hash,
+                       int64_t *id, ilm_errors *err);
+/* The user with this email (case-insensitive), and a copy of the password
+ * hash when `password_hash` is not NULL (free it). ILM_ENOTFOUND when none. */
+int ilm_store_user_find(ilm_store *s, const char *email, ilm_user *out, char **password_hash,
+                        ilm_errors *err);
+/* Every user, by email. */
+int ilm_store_users(ilm_store *s, ilm_user **out, size_t *n, ilm_errors *err);
+/* Replaces the password hash and ends the user's sessions. Audited. */
+int ilm_store_user_set_password(ilm_store *s, const char *email, const char *password_hash,
+                                ilm_errors *err);
+/* Disables the user (they can no longer sign in) and ends their sessions.
+ * Audited. */
+int ilm_store_user_disable(ilm_store *s, const char *email, ilm_errors *err);
+
+/* A signed-in session. Times are Unix seconds. */
+typedef struct ilm_session {
+    ilm_user user;
+    char csrf_token[65];
+    int64_t created_at, last_seen;
+} ilm_session;
+
+/* Stores a new session for user `user_id`, known by `token_hash` (hex of a
+ * hash of the cookie's token) with its CSRF token, at time `now`. */
+int ilm_store_session_create(ilm_store *s, const char *token_hash, int64_t user_id,
+                             const char *csrf_token, int64_t now, ilm_errors *err);
+/* The session known by `token_hash` with its user, when it is still valid
+ * at `now`: used within idle_s of its last use, created within max_s, and
+ * its user not disabled. An invalid one is deleted and ILM_ENOTFOUND is
+ * returned. Records the use (last_seen) at most once a minute, so that
+ * reading stays a read. */
+int ilm_store_session_get(ilm_store *s, const char *token_hash, int64_t now, int64_t idle_s,
+                          int64_t max_s, ilm_session *out, ilm_errors *err);
+void ilm_session_clear(ilm_session *se);
+/* Ends a session. Not an error when it is already gone. */
+int ilm_store_session_delete(ilm_store *s, const char *token_hash, ilm_errors *err);
 
 /* The plan a measure (by store id) belongs to. ILM_ENOTFOUND when none. */
 int ilm_store_measure_plan(ilm_store *s, int64_t measure_id, int64_t *plan_id,

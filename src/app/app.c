@@ -14,11 +14,25 @@ typedef struct import_ctx {
     ilm_store_import *im;
     ilm_file_kind kind;
     ilm_store *store;
+    const char *only_code; /* NULL, or the one municipality the file may name */
 } import_ctx;
+
+/* An upload for one municipality must not touch another's data. */
+static int check_code(const import_ctx *c, const char *code, ilm_errors *err)
+{
+    if (!c->only_code || strcmp(code, c->only_code) == 0)
+        return 0;
+    ilm_errors_add(err, "municipality %s: this import is for municipality %s only", code,
+                   c->only_code);
+    return ILM_EINVAL;
+}
 
 static int sink_municipality(void *user, const ilm_import_municipality *m, ilm_errors *err)
 {
     import_ctx *c = user;
+    int rc = check_code(c, m->code, err);
+    if (rc)
+        return rc;
     ilm_municipality rec = {0};
     snprintf(rec.code, sizeof rec.code, "%s", m->code);
     rec.name_fi = (char *)m->name_fi;
@@ -34,12 +48,16 @@ static int sink_municipality(void *user, const ilm_import_municipality *m, ilm_e
 static int sink_population(void *user, const char *code, int year, double n, ilm_errors *err)
 {
     import_ctx *c = user;
-    return ilm_store_import_population(c->im, code, year, n, err);
+    int rc = check_code(c, code, err);
+    return rc ? rc : ilm_store_import_population(c->im, code, year, n, err);
 }
 
 static int sink_inventory(void *user, const ilm_import_inventory *r, ilm_errors *err)
 {
     import_ctx *c = user;
+    int rc = check_code(c, r->code, err);
+    if (rc)
+        return rc;
     ilm_store_row row = {.year = r->year, .sector = r->sector, .ets = r->ets,
                          .hinku = r->hinku, .t = r->t};
     snprintf(row.code, sizeof row.code, "%s", r->code);
@@ -49,6 +67,9 @@ static int sink_inventory(void *user, const ilm_import_inventory *r, ilm_errors 
 static int sink_published(void *user, const char *code, int year, double t, ilm_errors *err)
 {
     import_ctx *c = user;
+    int rc = check_code(c, code, err);
+    if (rc)
+        return rc;
     return ilm_store_import_published_total(c->im, code, year, t, err);
 }
 
@@ -63,6 +84,7 @@ static const char *kind_word(ilm_file_kind k)
 
 /* Reads with `read` (a file or a buffer) into one store transaction. */
 static int import_with(ilm_store *s, const char *file_name, ilm_file_kind kind,
+                       const char *only_code,
                        int (*read)(const void *src, size_t len, ilm_file_kind kind,
                                    const ilm_sector_name *names, size_t n,
                                    const ilm_import_sink *sink, ilm_import_info *info,
@@ -85,7 +107,7 @@ static int import_with(ilm_store *s, const char *file_name, ilm_file_kind kind,
     for (size_t i = 0; i < n_sectors; i++)
         names[i] = (ilm_sector_name){sectors[i].key, sectors[i].syke_name};
 
-    import_ctx ctx = {.kind = kind, .store = s};
+    import_ctx ctx = {.kind = kind, .store = s, .only_code = only_code};
     rc = ilm_store_import_begin(s, kind_word(kind), file_name, &ctx.im, err);
     if (rc == 0) {
         ilm_import_sink sink = {.user = &ctx,
@@ -122,7 +144,7 @@ static int read_buffer(const void *src, size_t len, ilm_file_kind kind,
 int ilm_app_import(ilm_store *s, const char *path, const char *file_name, ilm_file_kind kind,
                    ilm_import_stats *stats, ilm_import_info *info, ilm_errors *err)
 {
-    return import_with(s, file_name ? file_name : path, kind, read_path, path, 0, stats,
+    return import_with(s, file_name ? file_name : path, kind, NULL, read_path, path, 0, stats,
                        info, err);
 }
 
@@ -130,7 +152,15 @@ int ilm_app_import_buffer(ilm_store *s, const char *data, size_t len, const char
                           ilm_file_kind kind, ilm_import_stats *stats,
                           ilm_import_info *info, ilm_errors *err)
 {
-    return import_with(s, file_name, kind, read_buffer, data, len, stats, info, err);
+    return import_with(s, file_name, kind, NULL, read_buffer, data, len, stats, info, err);
+}
+
+int ilm_app_import_for(ilm_store *s, const char *code, const char *data, size_t len,
+                       const char *file_name, ilm_import_stats *stats, ilm_import_info *info,
+                       ilm_errors *err)
+{
+    return import_with(s, file_name, ILM_FILE_INVENTORY, code, read_buffer, data, len, stats,
+                       info, err);
 }
 
 /* ---- plans ---- */
@@ -296,7 +326,7 @@ static int save_checked(ilm_store *s, ilm_plan *p, ilm_errors *err)
     return rc ? rc : ilm_store_plan_save(s, p, &id, err);
 }
 
-int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const char *const *fields, size_t n,
+int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change *ch,
                         int64_t *measure_id, ilm_errors *err)
 {
     ilm_plan *p = NULL;
@@ -304,7 +334,7 @@ int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const char *const *fields
     if (rc)
         return rc;
     ilm_measure m;
-    rc = ilm_measure_edit(NULL, fields, n, &m, err);
+    rc = ilm_measure_edit(NULL, ch, &m, err);
     if (rc) {
         ilm_plan_free(p);
         return rc;
@@ -336,8 +366,11 @@ int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const char *const *fields
     return rc;
 }
 
-int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const char *const *fields,
-                        size_t n, ilm_errors *err)
+/* Loads the plan of measure `measure_id` and finds the measure in it. The
+ * plan carries the version it was read at, so a concurrent change of the
+ * plan between this read and the save is a conflict, never a lost update. */
+static int load_measure(ilm_store *s, int64_t measure_id, ilm_plan **plan, size_t *index,
+                        ilm_errors *err)
 {
     int64_t plan_id;
     int rc = ilm_store_measure_plan(s, measure_id, &plan_id, err);
@@ -355,8 +388,37 @@ int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const char *const *fie
         ilm_errors_add(err, "no measure %lld", (long long)measure_id);
         return ILM_ENOTFOUND;
     }
+    *plan = p;
+    *index = i;
+    return 0;
+}
+
+int ilm_app_measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err)
+{
+    ilm_plan *p = NULL;
+    size_t i = 0;
+    int rc = load_measure(s, measure_id, &p, &i, err);
+    if (rc)
+        return rc;
+    ilm_measure_clear(&p->measures[i]);
+    memmove(&p->measures[i], &p->measures[i + 1],
+            (p->n_measures - i - 1) * sizeof *p->measures);
+    p->n_measures--;
+    rc = save_checked(s, p, err);
+    ilm_plan_free(p);
+    return rc;
+}
+
+int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
+                        ilm_errors *err)
+{
+    ilm_plan *p = NULL;
+    size_t i = 0;
+    int rc = load_measure(s, measure_id, &p, &i, err);
+    if (rc)
+        return rc;
     ilm_measure m;
-    rc = ilm_measure_edit(&p->measures[i], fields, n, &m, err);
+    rc = ilm_measure_edit(&p->measures[i], ch, &m, err);
     if (!rc) {
         ilm_measure_clear(&p->measures[i]);
         p->measures[i] = m;

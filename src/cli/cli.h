@@ -55,6 +55,8 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *res);
 void cli_print_optimum(FILE *out, const ilm_plan *plan, const ilm_optimum *o);
 
 /* The commands of cmd_data.c and cmd_plan.c: argv[0] is the command. */
+int cmd_serve(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_municipalities(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
@@ -62,5 +64,6 @@ int cmd_sectors(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_user(int argc, char **argv); /* cmd_user.c */
 
 #endif

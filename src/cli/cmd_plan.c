@@ -27,8 +27,9 @@ static const char *const plan_usage =
 static const char *const measure_usage =
     "usage: ilmava measure add PLAN_ID FIELD=VALUE...\n"
     "       ilmava measure set MEASURE_ID FIELD=VALUE...\n"
+    "       ilmava measure delete MEASURE_ID\n"
     "\n"
-    "Adds a measure to a stored plan, or changes one. FIELDs are the plan\n"
+    "Adds a measure to a stored plan, changes one or removes one. FIELDs are the plan\n"
     "document's measure keys: id, name, sector, ets, start, full, share or\n"
     "absolute_t, share_range or absolute_range ([low,mode,high]), capex, opex,\n"
     "lifetime, control, optional, status, responsible, notes. 'FIELD=' removes\n"
@@ -278,12 +279,32 @@ int cmd_plan(int argc, char **argv)
     return cli_user_error("plan: unknown subcommand '%s' (see 'ilmava plan --help')", sub);
 }
 
+static int measure_delete(int argc, char **argv)
+{
+    if (argc != 3)
+        return cli_user_error("measure delete: expects one MEASURE_ID");
+    int64_t id;
+    int rc = parse_id("measure delete: MEASURE_ID", argv[2], &id);
+    if (rc)
+        return rc;
+    ilm_store *s = NULL;
+    rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    rc = ilm_app_measure_delete(s, id, &err);
+    ilm_store_close(s);
+    return rc ? cli_print_errors("measure delete", &err, rc) : 0;
+}
+
 int cmd_measure(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv) || argc < 2) {
         fputs(measure_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (strcmp(argv[1], "delete") == 0)
+        return measure_delete(argc, argv);
     bool add = strcmp(argv[1], "add") == 0;
     if (!add && strcmp(argv[1], "set") != 0)
         return cli_user_error("measure: unknown subcommand '%s' (see 'ilmava measure --help')",
@@ -302,8 +323,9 @@ int cmd_measure(int argc, char **argv)
     const char *const *fields = (const char *const *)argv + 3;
     size_t n = (size_t)(argc - 3);
     int64_t measure_id = 0;
-    rc = add ? ilm_app_measure_add(s, id, fields, n, &measure_id, &err)
-             : ilm_app_measure_set(s, id, fields, n, &err);
+    ilm_measure_change ch = {.fields = fields, .n = n};
+    rc = add ? ilm_app_measure_add(s, id, &ch, &measure_id, &err)
+             : ilm_app_measure_set(s, id, &ch, &err);
     ilm_store_close(s);
     if (rc)
         return cli_print_errors(add ? "measure add" : "measure set", &err, rc);

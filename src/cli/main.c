@@ -35,8 +35,13 @@ static const char *const main_usage =
     "  sectors                    the emission sectors and their keys\n"
     "  plan new|list|show|delete|export|import\n"
     "                             stored plans\n"
-    "  measure add|set            a stored plan's measures\n"
+    "  measure add|set|delete     a stored plan's measures\n"
     "  demo                       fill an empty store with synthetic examples\n"
+    "  user add|list|passwd|disable\n"
+    "                             accounts of the web UI\n"
+    "the server:\n"
+    "  serve                      serve the JSON API (docs/API.md)\n"
+    "  routes                     list the API's routes and who may use them\n"
     "\n"
     "Run 'ilmava COMMAND --help' for a command's options.\n";
 
@@ -91,7 +96,8 @@ int cli_print_errors(const char *prefix, const ilm_errors *err, int rc)
     if (err->dropped)
         fprintf(stderr, "%s%s(%d more errors not shown)\n", prefix ? prefix : "",
                 prefix ? ": " : "", err->dropped);
-    return rc == ILM_EINVAL || rc == ILM_EIO || rc == ILM_ELIMIT || rc == ILM_ENOTFOUND
+    return rc == ILM_EINVAL || rc == ILM_EIO || rc == ILM_ELIMIT || rc == ILM_ENOTFOUND ||
+                   rc == ILM_ECONFLICT
                ? EXIT_USER
                : 1;
 }
@@ -309,6 +315,9 @@ static const command commands[] = {
     {"plan", cmd_plan},
     {"measure", cmd_measure},
     {"demo", cmd_demo},
+    {"user", cmd_user},
+    {"serve", cmd_serve},
+    {"routes", cmd_routes},
 };
 
 const char *cli_db_path = "ilmava.db";
@@ -317,7 +326,22 @@ int cli_open_store(ilm_store **s)
 {
     ilm_errors err = {0};
     int rc = ilm_store_open(cli_db_path, s, &err);
-    return rc ? cli_print_errors(cli_db_path, &err, rc) : 0;
+    if (rc)
+        return cli_print_errors(cli_db_path, &err, rc);
+    /* Every change made from here is audited as the login that ran it. */
+    const char *login = getenv("LOGNAME");
+    if (!login || !*login)
+        login = getenv("USER");
+    if (!login || !*login)
+        login = "unknown";
+    char actor[128];
+    snprintf(actor, sizeof actor, "cli:%s", login);
+    if ((rc = ilm_store_set_actor(*s, actor, &err))) {
+        ilm_store_close(*s);
+        *s = NULL;
+        return cli_print_errors(cli_db_path, &err, rc);
+    }
+    return 0;
 }
 
 int cli_print_json(char *json)

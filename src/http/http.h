@@ -166,6 +166,12 @@ const char *http_client_addr(const http_request *req);
 void http_set_user(http_request *req, const char *name);
 /* The name given to http_set_user, or NULL. */
 const char *http_user(const http_request *req);
+/* Attaches the application's data to the request (e.g. the session the
+ * authorise callback found, for the handler). `data_free` (NULL allowed)
+ * is called on it when the request is freed or the data replaced. */
+void http_set_data(http_request *req, void *data, void (*data_free)(void *));
+/* The data given to http_set_data, or NULL. */
+void *http_data(const http_request *req);
 /* Marks the request as made by a signed-in user: its response then gets
  * Cache-Control: no-store (unless the reply set a Cache-Control itself). */
 void http_set_authenticated(http_request *req);
@@ -178,7 +184,8 @@ void http_set_authenticated(http_request *req);
  * ILM_EINVAL (already replied, or a bad argument) or ILM_ENOMEM. */
 
 /* Replies with `len` bytes of `body` (copied; NULL allowed when len is 0)
- * and the given Content-Type. `status` is 100..599. */
+ * and the given Content-Type (NULL: none, only when len is 0, as for a
+ * 204). `status` is 100..599. */
 int http_reply(http_request *req, int status, const char *content_type, const void *body,
                size_t len);
 /* As http_reply, but takes `body`, which must come from malloc: the request

@@ -40,6 +40,8 @@ struct http_request {
     char client[INET6_ADDRSTRLEN];
     char user[HTTP_USER_MAX];
     bool authenticated;
+    void *data;               /* the application's, see http_set_data */
+    void (*data_free)(void *);
     struct timespec started;      /* CLOCK_REALTIME, for the log's time stamp */
     struct timespec started_mono; /* CLOCK_MONOTONIC, for the duration */
 

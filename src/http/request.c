@@ -121,12 +121,13 @@ static bool is_cookie_value(const char *s)
 static int set_reply(http_request *req, int status, const char *content_type, char *body,
                      size_t len)
 {
-    if (req->replied || status < 100 || status > 599 || !is_header_value(content_type) ||
-        (!body && len > 0)) {
+    if (req->replied || status < 100 || status > 599 ||
+        (content_type ? !is_header_value(content_type) : len > 0) || (!body && len > 0)) {
         free(body);
         return ILM_EINVAL;
     }
-    char *ct = strdup(content_type);
+    /* No content type only for an empty reply (204): "" means none. */
+    char *ct = strdup(content_type ? content_type : "");
     if (!ct) {
         free(body);
         return ILM_ENOMEM;
@@ -380,10 +381,25 @@ size_t http_json_escape(char *dst, size_t cap, const char *s)
 
 /* ---- Internal ---- */
 
+void http_set_data(http_request *req, void *data, void (*data_free)(void *))
+{
+    if (req->data_free)
+        req->data_free(req->data);
+    req->data = data;
+    req->data_free = data_free;
+}
+
+void *http_data(const http_request *req)
+{
+    return req->data;
+}
+
 void request_free(http_request *req)
 {
     if (!req)
         return;
+    if (req->data_free)
+        req->data_free(req->data);
     free(req->method);
     free(req->path);
     free(req->segments);
@@ -422,7 +438,8 @@ enum MHD_Result request_queue_reply(http_request *req, bool close)
         return MHD_NO;
     req->reply_body = NULL; /* MHD frees it with the response */
 
-    bool ok = MHD_add_response_header(resp, "Content-Type", req->content_type) == MHD_YES;
+    bool ok = !req->content_type[0] ||
+              MHD_add_response_header(resp, "Content-Type", req->content_type) == MHD_YES;
     for (size_t i = 0; i < sizeof SECURITY_HEADERS / sizeof SECURITY_HEADERS[0]; i++)
         ok = ok && MHD_add_response_header(resp, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]) ==
                        MHD_YES;

@@ -7,6 +7,6 @@
 #include "jsonw.h"
 
 /* Writes one measure as the plan document has it. */
-void plan_write_measure(jsonw *w, const ilm_measure *m);
+void plan_write_measure(jsonw *w, const ilm_measure *m, bool with_store_id);
 
 #endif

@@ -632,15 +632,92 @@ static bool is_text_key(const char *key)
     return false;
 }
 
-int ilm_measure_edit(const ilm_measure *base, const char *const *fields, size_t n,
-                     ilm_measure *out, ilm_errors *err)
+/* Sets `key` of measure object o to v (taken; NULL removes the key). A
+ * measure is a share or an absolute cut: giving one replaces the other,
+ * with its range. */
+static void edit_key(json_t *o, const char *key, json_t *v)
+{
+    if (strcmp(key, "share") == 0 || strcmp(key, "absolute_t") == 0) {
+        bool share = key[0] == 's';
+        json_object_del(o, share ? "absolute_t" : "share");
+        json_object_del(o, share ? "absolute_range" : "share_range");
+    }
+    if (v)
+        json_object_set_new(o, key, v);
+    else
+        json_object_del(o, key);
+}
+
+static void edit_fields(reader *rd, json_t *o, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(fields[i], '=');
+        if (!eq || eq == fields[i]) {
+            fail(rd, "measure", "'%s': expected FIELD=VALUE", fields[i]);
+            continue;
+        }
+        char key[MAX_KEY + 1];
+        size_t klen = (size_t)(eq - fields[i]);
+        if (klen > MAX_KEY) {
+            fail(rd, "measure", "'%.*s...': no such field", 20, fields[i]);
+            continue;
+        }
+        memcpy(key, fields[i], klen);
+        key[klen] = '\0';
+        const char *value = eq + 1;
+        if (!*value) { /* FIELD= removes an optional field */
+            edit_key(o, key, NULL);
+            continue;
+        }
+        json_t *v = is_text_key(key) ? json_string(value)
+                                     : json_loads(value, JSON_DECODE_ANY, NULL);
+        if (!v) {
+            char path[MAX_KEY + 16];
+            snprintf(path, sizeof path, "measure.%s", key);
+            fail(rd, path, "'%s' is not a value (a number, true, false or [low, mode, high])",
+                 value);
+            continue;
+        }
+        edit_key(o, key, v);
+    }
+}
+
+/* A JSON object of changes; null removes an optional field. */
+static void edit_json(reader *rd, json_t *o, const char *text, size_t len)
+{
+    json_error_t je;
+    json_t *patch = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!patch) {
+        fail(rd, "measure", "not valid JSON (line %d, column %d): %s", je.line, je.column,
+             je.text);
+        return;
+    }
+    if (!json_is_object(patch)) {
+        fail(rd, "measure", "expected an object, found %s", type_name(patch));
+        json_decref(patch);
+        return;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(patch, key, v) {
+        if (strlen(key) > MAX_KEY) {
+            fail(rd, "measure", "\"%.20s...\": no such field", key);
+            continue;
+        }
+        edit_key(o, key, json_is_null(v) ? NULL : json_incref(v));
+    }
+    json_decref(patch);
+}
+
+int ilm_measure_edit(const ilm_measure *base, const ilm_measure_change *ch, ilm_measure *out,
+                     ilm_errors *err)
 {
     memset(out, 0, sizeof *out);
     json_t *o = NULL;
     if (base) {
         jsonw w;
         jw_init(&w);
-        plan_write_measure(&w, base);
+        plan_write_measure(&w, base, false);
         char *text = jw_finish(&w);
         o = text ? json_loads(text, 0, NULL) : NULL;
         free(text);
@@ -652,44 +729,10 @@ int ilm_measure_edit(const ilm_measure *base, const char *const *fields, size_t 
         return ILM_ENOMEM;
     }
     reader rd = {.err = err};
-    for (size_t i = 0; i < n; i++) {
-        const char *eq = strchr(fields[i], '=');
-        if (!eq || eq == fields[i]) {
-            ilm_errors_add(err, "'%s': expected FIELD=VALUE", fields[i]);
-            rd.bad = true;
-            continue;
-        }
-        char key[MAX_KEY + 1];
-        size_t klen = (size_t)(eq - fields[i]);
-        if (klen > MAX_KEY) {
-            ilm_errors_add(err, "'%.*s...': no such field", 20, fields[i]);
-            rd.bad = true;
-            continue;
-        }
-        memcpy(key, fields[i], klen);
-        key[klen] = '\0';
-        const char *value = eq + 1;
-        /* A measure is a share or an absolute cut: giving one replaces the
-         * other, with its range. */
-        if (strcmp(key, "share") == 0 || strcmp(key, "absolute_t") == 0) {
-            bool share = key[0] == 's';
-            json_object_del(o, share ? "absolute_t" : "share");
-            json_object_del(o, share ? "absolute_range" : "share_range");
-        }
-        if (!*value) { /* FIELD= removes an optional field */
-            json_object_del(o, key);
-            continue;
-        }
-        json_t *v = is_text_key(key) ? json_string(value)
-                                     : json_loads(value, JSON_DECODE_ANY, NULL);
-        if (!v) {
-            ilm_errors_add(err, "measure.%s: '%s' is not a value (a number, true, false "
-                                "or [low, mode, high])", key, value);
-            rd.bad = true;
-            continue;
-        }
-        json_object_set_new(o, key, v);
-    }
+    if (ch->json)
+        edit_json(&rd, o, ch->json, ch->json_len);
+    else
+        edit_fields(&rd, o, ch->fields, ch->n);
     if (!rd.bad)
         read_measure(&rd, o, "measure", out);
     json_decref(o);

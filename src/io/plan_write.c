@@ -15,7 +15,7 @@ static void write_optional_string(jsonw *w, const char *key, const char *s)
     jw_string(w, s);
 }
 
-void plan_write_measure(jsonw *w, const ilm_measure *m)
+void plan_write_measure(jsonw *w, const ilm_measure *m, bool with_store_id)
 {
     jw_object_begin(w);
     jw_key(w, "id");
@@ -51,14 +51,28 @@ void plan_write_measure(jsonw *w, const ilm_measure *m)
     jw_string(w, ilm_status_name(m->status));
     write_optional_string(w, "responsible", m->responsible);
     write_optional_string(w, "notes", m->notes);
+    if (with_store_id) {
+        jw_key(w, "measure_id");
+        jw_int(w, (long long)m->store_id);
+    }
     jw_object_end(w);
 }
 
-char *ilm_plan_to_json(const ilm_plan *p)
+/* The plan document; `stored`: the store's view of it instead, without the
+ * inventory and population and with the store's numbers. */
+static char *write_plan(const ilm_plan *p, bool stored)
 {
     jsonw w;
     jw_init(&w);
     jw_object_begin(&w);
+    if (stored) {
+        jw_key(&w, "id");
+        jw_int(&w, (long long)p->store_id);
+        jw_key(&w, "version");
+        jw_int(&w, (long long)p->version);
+        jw_key(&w, "published");
+        jw_bool(&w, p->published);
+    }
     jw_key(&w, "ilmava_plan");
     jw_int(&w, ILM_PLAN_FORMAT);
     write_optional_string(&w, "name", p->name);
@@ -71,6 +85,7 @@ char *ilm_plan_to_json(const ilm_plan *p)
     jw_string(&w, p->municipality_name);
     jw_object_end(&w);
 
+    if (!stored) {
     jw_key(&w, "inventory");
     jw_array_begin(&w);
     for (size_t i = 0; i < p->n_inventory; i++) {
@@ -101,6 +116,7 @@ char *ilm_plan_to_json(const ilm_plan *p)
         }
         jw_array_end(&w);
     }
+    } /* !stored */
 
     jw_key(&w, "baseline");
     jw_object_begin(&w);
@@ -132,7 +148,7 @@ char *ilm_plan_to_json(const ilm_plan *p)
     jw_key(&w, "measures");
     jw_array_begin(&w);
     for (size_t i = 0; i < p->n_measures; i++)
-        plan_write_measure(&w, &p->measures[i]);
+        plan_write_measure(&w, &p->measures[i], stored);
     jw_array_end(&w);
 
     jw_key(&w, "settings");
@@ -155,4 +171,14 @@ char *ilm_plan_to_json(const ilm_plan *p)
 
     jw_object_end(&w);
     return jw_finish(&w);
+}
+
+char *ilm_plan_to_json(const ilm_plan *p)
+{
+    return write_plan(p, false);
+}
+
+char *ilm_stored_plan_to_json(const ilm_plan *p)
+{
+    return write_plan(p, true);
 }

@@ -137,6 +137,14 @@ char *ilm_plan_summaries_to_json(const ilm_plan_summary *v, size_t n)
         jw_int(&w, p->target_year);
         jw_key(&w, "reduction");
         jw_number(&w, p->reduction);
+        jw_key(&w, "measures");
+        jw_int(&w, (long long)p->n_measures);
+        jw_key(&w, "version");
+        jw_int(&w, (long long)p->version);
+        jw_key(&w, "published");
+        jw_bool(&w, p->published);
+        jw_key(&w, "updated_at");
+        jw_string(&w, p->updated_at);
         jw_object_end(&w);
     }
     jw_array_end(&w);

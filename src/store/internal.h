@@ -14,7 +14,7 @@
 
 /* Distinct SQL texts the store prepares once per connection. Raise it when
  * a new statement does not fit: store_stmt says so at the first use. */
-#define STORE_MAX_STMTS 64
+#define STORE_MAX_STMTS 128
 
 typedef struct store_cached {
     const char *sql; /* the key: the address of a static string */
@@ -25,6 +25,7 @@ struct ilm_store {
     sqlite3 *db;
     char *path;     /* for messages */
     bool importing; /* an ilm_store_import holds the write transaction */
+    char *actor;    /* who the audit rows name; NULL: "system" */
     size_t n_stmts;
     store_cached stmts[STORE_MAX_STMTS];
 };
@@ -78,5 +79,24 @@ int store_municipality_exists(ilm_store *s, const char *code, bool *exists, ilm_
 
 /* Adds "out of memory" and returns ILM_ENOMEM. */
 int store_oom(ilm_errors *err);
+
+/* Binds text that may be NULL (SQL NULL then). The text must outlive the
+ * statement's next step. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+
+/* Runs `sql`, a query of one text column with the integer ?1 = id, and
+ * copies its first row's value into *out (NULL when there is no row or
+ * the value is NULL; free it). Used for the JSON of a record. */
+int store_query_text(ilm_store *s, const char *sql, int64_t id, char **out, const char *what,
+                     ilm_errors *err);
+
+/* ---- the audit trail (store_audit.c) ---- */
+
+/* Appends an audit row naming the handle's actor, now, inside the
+ * caller's write transaction. `code` may be NULL or "", plan_id and
+ * measure_id 0 (none); old_json and new_json may be NULL. */
+int store_audit_add(ilm_store *s, const char *action, const char *code, int64_t plan_id,
+                    int64_t measure_id, const char *old_json, const char *new_json,
+                    ilm_errors *err);
 
 #endif

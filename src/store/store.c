@@ -1,6 +1,7 @@
 /* The SQLite store: opening and migrating, the shared helpers of
  * internal.h, and the read queries (sectors, municipalities, inventories).
- * Imports are in store_import.c, plans in store_plan.c.
+ * Imports are in store_import.c, plans in store_plan.c, the audit trail
+ * in store_audit.c, users and sessions in store_user.c.
  *
  * Connection settings, chosen once in ilm_store_open:
  * - WAL journal: readers never block the writer or each other, and a
@@ -170,6 +171,35 @@ int store_municipality_exists(ilm_store *s, const char *code, bool *exists, ilm_
         out = store_error(s, rc, err, "looking up municipality %s", code);
     sqlite3_reset(st);
     return out;
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int store_query_text(ilm_store *s, const char *sql, int64_t id, char **out, const char *what,
+                     ilm_errors *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = store_stmt(s, sql, what, err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    int result = 0;
+    bool oom = false;
+    if (rc == SQLITE_ROW)
+        *out = store_column_text(st, 0, &oom);
+    if (oom)
+        result = store_oom(err);
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        result = store_error(s, rc, err, "%s", what);
+    sqlite3_reset(st);
+    return result;
 }
 
 /* ---- opening ---- */
@@ -349,6 +379,7 @@ void ilm_store_close(ilm_store *s)
      * the last connection. */
     sqlite3_close(s->db);
     free(s->path);
+    free(s->actor);
     free(s);
 }
 

@@ -15,6 +15,11 @@
  * file that lacks them just does not give them. Rows that keep their value
  * keep the import they came from.
  *
+ * The counts are kept per municipality as well: each municipality whose
+ * inventory, population, published totals or register entry changed gets
+ * its data_version raised and an inventory.import audit row with its own
+ * counts, in the import's transaction.
+ *
  * Sums: the rows of a stream add up in the order given. Rows of one stream
  * that are not consecutive (SYKE's files never do that) add up run by run,
  * which can differ from the strict order in the last bit; the same file
@@ -22,11 +27,14 @@
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/internal.h"
+
+enum { REG_ADDED = 1, REG_UPDATED = 2 };
 
 struct ilm_store_import {
     ilm_store *s;
@@ -38,6 +46,7 @@ struct ilm_store_import {
     size_t n_sectors;
     size_t last_sector; /* rows come grouped: try the previous key first */
     long long municipalities_added, municipalities_updated;
+    unsigned char registered[1000]; /* by code: REG_ADDED or REG_UPDATED */
     /* The stream being summed: SYKE's files give the sub-sector rows of a
      * stream one after the other, so they add up here and reach SQLite as
      * one row. */
@@ -236,11 +245,15 @@ int ilm_store_import_municipality(ilm_store_import *im, const ilm_municipality *
     snprintf(what, sizeof what, "storing municipality %s", m->code);
     if ((rc = store_step_done(s, st, what, err)))
         return rc;
-    if (!exists)
-        im->municipalities_added++;
-    else if (sqlite3_changes(s->db) > 0)
-        im->municipalities_updated++;
     int n = code_number(m->code);
+    if (!exists) {
+        im->municipalities_added++;
+        im->registered[n] = REG_ADDED;
+    } else if (sqlite3_changes(s->db) > 0) {
+        im->municipalities_updated++;
+        if (im->registered[n] != REG_ADDED)
+            im->registered[n] = REG_UPDATED;
+    }
     im->known[n / 8] |= (unsigned char)(1u << (n % 8));
     return 0;
 }
@@ -360,124 +373,228 @@ int ilm_store_import_row(ilm_store_import *im, const ilm_store_row *row, ilm_err
 
 /* ---- the commit ---- */
 
-/* Runs a query that returns one row of up to 3 counts, adding them. */
-static int add_counts(ilm_store *s, const char *sql, const char *what, long long *c0, long long *c1,
-                      long long *c2, ilm_errors *err)
-{
-    sqlite3_stmt *st = store_stmt(s, sql, what, err);
-    if (!st)
-        return ILM_ESTORE;
-    int rc = sqlite3_step(st);
-    int out = 0;
-    if (rc == SQLITE_ROW) {
-        long long *c[3] = {c0, c1, c2};
-        for (int i = 0; i < 3; i++)
-            if (c[i])
-                *c[i] += sqlite3_column_int64(st, i);
-    } else {
-        out = store_error(s, rc, err, "%s", what);
-    }
-    sqlite3_reset(st);
-    return out;
-}
+/* What the commit counts per municipality code. */
+typedef struct muni_counts {
+    /* inventory rows: staged, stored in the covered (municipality, year)
+     * pairs before and after the upsert, written by it, deleted */
+    long long staged, before, after, written, deleted;
+    /* the results, with population and published totals added in */
+    long long added, replaced, unchanged, removed;
+} muni_counts;
 
-/* Runs a statement with the import id bound to ?1 (when it has one), and
- * gives the number of rows it inserted, updated or deleted. */
-static int apply(ilm_store *s, const char *sql, int64_t import_id, long long *changes,
-                 const char *what, ilm_errors *err)
+#define N_CODES 1000
+
+/* Runs `sql`, whose rows are (municipality, count, ...), and adds each
+ * count column to the field of that municipality at the matching offset.
+ * ?1 is bound to import_id when the statement has parameters. */
+static int add_grouped(ilm_store *s, const char *sql, const char *what, int64_t import_id,
+                       muni_counts *c, const size_t *fields, int n_fields, ilm_errors *err)
 {
     sqlite3_stmt *st = store_stmt(s, sql, what, err);
     if (!st)
         return ILM_ESTORE;
     if (sqlite3_bind_parameter_count(st) > 0)
         sqlite3_bind_int64(st, 1, import_id);
-    int rc = store_step_done(s, st, what, err);
-    if (changes)
-        *changes = rc ? 0 : sqlite3_changes64(s->db);
-    return rc;
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        if (!store_is_code(code)) { /* the schema's CHECK makes this impossible */
+            ilm_errors_add(err, "%s: a municipality code \"%s\"", what, code ? code : "");
+            out = ILM_EINTERNAL;
+            break;
+        }
+        char *m = (char *)&c[code_number(code)];
+        for (int i = 0; i < n_fields; i++)
+            *(long long *)(m + fields[i]) += sqlite3_column_int64(st, i + 1);
+    }
+    if (!out && rc != SQLITE_DONE)
+        out = store_error(s, rc, err, "%s", what);
+    sqlite3_reset(st);
+    return out;
 }
 
 /* The inventory rows. Comparing every staged row with the store before
  * applying would cost a second lookup per row, so the counts come from
- * cheap ones around the one pass that applies:
- *   N       staged rows                 = added + replaced + unchanged
+ * cheap ones around the one pass that applies, per municipality:
+ *   staged  staged rows                 = added + replaced + unchanged
  *   before  stored rows of the (municipality, year) pairs the file covers,
  *                                       = replaced + unchanged + removed
- *   written rows the upsert inserted or updated = added + replaced
+ *   written rows the upsert inserted or updated (its RETURNING rows)
+ *                                       = added + replaced
  *           (an unchanged row meets the upsert's WHERE as false: no write,
  *           and it keeps its import id)
  *   after   the same count as before, once the upsert ran = before + added
  * and the removed rows, when there are any, are deleted last. */
-static const char count_staged_sql[] = "SELECT count(*) FROM temp.stage_row";
+static const char count_staged_sql[] =
+    "SELECT municipality, count(*) FROM temp.stage_row GROUP BY municipality";
 static const char count_covered_sql[] =
-    "SELECT count(*) FROM (SELECT DISTINCT municipality, year FROM temp.stage_row) p"
-    " JOIN main.inventory i ON i.municipality = p.municipality AND i.year = p.year";
+    "SELECT p.municipality, count(*)"
+    " FROM (SELECT DISTINCT municipality, year FROM temp.stage_row) p"
+    " JOIN main.inventory i ON i.municipality = p.municipality AND i.year = p.year"
+    " GROUP BY p.municipality";
 static const char upsert_rows_sql[] =
     "INSERT INTO main.inventory (municipality, year, sector, ets, hinku, t, import_id)"
     " SELECT municipality, year, sector, ets, hinku, t, ?1 FROM temp.stage_row WHERE true"
     " ON CONFLICT (municipality, year, sector, ets, hinku)"
-    " DO UPDATE SET t = excluded.t, import_id = excluded.import_id WHERE t <> excluded.t";
+    " DO UPDATE SET t = excluded.t, import_id = excluded.import_id WHERE t <> excluded.t"
+    " RETURNING municipality, 1";
 static const char delete_removed_sql[] =
     "DELETE FROM main.inventory"
     " WHERE (municipality, year) IN (SELECT municipality, year FROM temp.stage_row)"
     " AND NOT EXISTS (SELECT 1 FROM temp.stage_row s WHERE s.municipality = inventory.municipality"
     " AND s.year = inventory.year AND s.sector = inventory.sector AND s.ets = inventory.ets"
-    " AND s.hinku = inventory.hinku)";
+    " AND s.hinku = inventory.hinku)"
+    " RETURNING municipality, 1";
 
-static int apply_rows(ilm_store *s, int64_t import_id, ilm_import_stats *st, ilm_errors *err)
+static int apply_rows(ilm_store *s, int64_t import_id, muni_counts *c, ilm_errors *err)
 {
-    long long n = 0, before = 0, written = 0, after = 0, deleted = 0;
-    int rc = add_counts(s, count_staged_sql, "counting the staged rows", &n, NULL, NULL, err);
-    if (!rc)
-        rc = add_counts(s, count_covered_sql, "counting the stored rows", &before, NULL, NULL, err);
-    if (!rc)
-        rc = apply(s, upsert_rows_sql, import_id, &written, "storing the inventory rows", err);
-    if (!rc)
-        rc = add_counts(s, count_covered_sql, "counting the stored rows", &after, NULL, NULL, err);
-    if (rc)
+    static const size_t f_staged[] = {offsetof(muni_counts, staged)};
+    static const size_t f_before[] = {offsetof(muni_counts, before)};
+    static const size_t f_written[] = {offsetof(muni_counts, written)};
+    static const size_t f_after[] = {offsetof(muni_counts, after)};
+    static const size_t f_deleted[] = {offsetof(muni_counts, deleted)};
+    int rc;
+    if ((rc = add_grouped(s, count_staged_sql, "counting the staged rows", 0, c, f_staged, 1,
+                          err)) ||
+        (rc = add_grouped(s, count_covered_sql, "counting the stored rows", 0, c, f_before, 1,
+                          err)) ||
+        (rc = add_grouped(s, upsert_rows_sql, "storing the inventory rows", import_id, c, f_written,
+                          1, err)) ||
+        (rc = add_grouped(s, count_covered_sql, "counting the stored rows", 0, c, f_after, 1, err)))
         return rc;
-    long long added = after - before, replaced = written - added, unchanged = n - written;
-    long long removed = before - replaced - unchanged;
-    if (removed > 0)
-        rc = apply(s, delete_removed_sql, 0, &deleted, "removing the rows the file no longer has",
-                   err);
-    if (rc)
-        return rc;
-    if (added < 0 || replaced < 0 || unchanged < 0 || removed < 0 || deleted != removed) {
-        ilm_errors_add(err,
-                       "import: inconsistent counts (%lld staged, %lld stored, %lld written, "
-                       "%lld after, %lld deleted)",
-                       n, before, written, after, deleted);
-        return ILM_EINTERNAL;
+    long long removed_total = 0;
+    for (int m = 0; m < N_CODES; m++) {
+        muni_counts *x = &c[m];
+        long long added = x->after - x->before, replaced = x->written - added;
+        long long unchanged = x->staged - x->written;
+        long long removed = x->before - replaced - unchanged;
+        if (added < 0 || replaced < 0 || unchanged < 0 || removed < 0) {
+            ilm_errors_add(err,
+                           "import: inconsistent counts for %03d (%lld staged, %lld stored, "
+                           "%lld written, %lld after)",
+                           m, x->staged, x->before, x->written, x->after);
+            return ILM_EINTERNAL;
+        }
+        x->added += added;
+        x->replaced += replaced;
+        x->unchanged += unchanged;
+        x->removed += removed;
+        removed_total += removed;
     }
-    st->added += added;
-    st->replaced += replaced;
-    st->unchanged += unchanged;
-    st->removed += removed;
+    if (removed_total > 0 &&
+        (rc = add_grouped(s, delete_removed_sql, "removing the rows the file no longer has", 0, c,
+                          f_deleted, 1, err)))
+        return rc;
+    for (int m = 0; m < N_CODES; m++) {
+        if (c[m].deleted != c[m].removed) {
+            ilm_errors_add(err, "import: %03d: %lld rows deleted, %lld counted as removed", m,
+                           c[m].deleted, c[m].removed);
+            return ILM_EINTERNAL;
+        }
+    }
     return 0;
 }
 
 /* Population and published totals: few rows, compared directly. */
 static const char count_population_sql[] =
-    "SELECT count(*) FILTER (WHERE p.n IS NULL), count(*) FILTER (WHERE p.n <> s.n),"
-    " count(*) FILTER (WHERE p.n = s.n)"
+    "SELECT s.municipality, count(*) FILTER (WHERE p.n IS NULL),"
+    " count(*) FILTER (WHERE p.n <> s.n), count(*) FILTER (WHERE p.n = s.n)"
     " FROM temp.stage_population s LEFT JOIN main.population p"
-    " ON p.municipality = s.municipality AND p.year = s.year";
+    " ON p.municipality = s.municipality AND p.year = s.year GROUP BY s.municipality";
 static const char upsert_population_sql[] =
     "INSERT INTO main.population (municipality, year, n, import_id)"
     " SELECT municipality, year, n, ?1 FROM temp.stage_population WHERE true"
     " ON CONFLICT (municipality, year)"
     " DO UPDATE SET n = excluded.n, import_id = excluded.import_id WHERE n <> excluded.n";
 static const char count_published_sql[] =
-    "SELECT count(*) FILTER (WHERE p.t IS NULL), count(*) FILTER (WHERE p.t <> s.t),"
-    " count(*) FILTER (WHERE p.t = s.t)"
+    "SELECT s.municipality, count(*) FILTER (WHERE p.t IS NULL),"
+    " count(*) FILTER (WHERE p.t <> s.t), count(*) FILTER (WHERE p.t = s.t)"
     " FROM temp.stage_published s LEFT JOIN main.published_total p"
-    " ON p.municipality = s.municipality AND p.year = s.year";
+    " ON p.municipality = s.municipality AND p.year = s.year GROUP BY s.municipality";
 static const char upsert_published_sql[] =
     "INSERT INTO main.published_total (municipality, year, t, import_id)"
     " SELECT municipality, year, t, ?1 FROM temp.stage_published WHERE true"
     " ON CONFLICT (municipality, year)"
     " DO UPDATE SET t = excluded.t, import_id = excluded.import_id WHERE t <> excluded.t";
+
+/* Runs a statement with the import id bound to ?1. */
+static int apply(ilm_store *s, const char *sql, int64_t import_id, const char *what,
+                 ilm_errors *err)
+{
+    sqlite3_stmt *st = store_stmt(s, sql, what, err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, import_id);
+    return store_step_done(s, st, what, err);
+}
+
+static int apply_year_values(ilm_store *s, int64_t import_id, muni_counts *c, ilm_errors *err)
+{
+    static const size_t f[] = {offsetof(muni_counts, added), offsetof(muni_counts, replaced),
+                               offsetof(muni_counts, unchanged)};
+    int rc;
+    if ((rc = add_grouped(s, count_population_sql, "comparing the population", 0, c, f, 3, err)) ||
+        (rc = apply(s, upsert_population_sql, import_id, "storing the population", err)) ||
+        (rc = add_grouped(s, count_published_sql, "comparing the published totals", 0, c, f, 3,
+                          err)))
+        return rc;
+    return apply(s, upsert_published_sql, import_id, "storing the published totals", err);
+}
+
+/* Raises the data version of each municipality the import changed and
+ * writes its audit row, with its own counts. */
+static int audit_municipalities(ilm_store_import *im, int64_t import_id, const muni_counts *c,
+                                ilm_errors *err)
+{
+    static const char raise_sql[] =
+        "UPDATE municipality SET data_version = data_version + 1 WHERE code = ?1";
+    static const char json_sql[] =
+        "SELECT json_object('import_id', ?1, 'file', ?2, 'kind', ?3, 'added', ?4,"
+        " 'replaced', ?5, 'unchanged', ?6, 'removed', ?7, 'register', ?8,"
+        " 'data_version', (SELECT data_version FROM municipality WHERE code = ?9))";
+    ilm_store *s = im->s;
+    int rc = 0;
+    for (int m = 0; !rc && m < N_CODES; m++) {
+        const muni_counts *x = &c[m];
+        if (!x->added && !x->replaced && !x->removed && !im->registered[m])
+            continue;
+        char code[8];
+        snprintf(code, sizeof code, "%03d", m);
+        sqlite3_stmt *st = store_stmt(s, raise_sql, "raising a data version", err);
+        if (!st)
+            return ILM_ESTORE;
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if ((rc = store_step_done(s, st, "raising a data version", err)))
+            break;
+        if (!(st = store_stmt(s, json_sql, "auditing the import", err)))
+            return ILM_ESTORE;
+        sqlite3_bind_int64(st, 1, import_id);
+        sqlite3_bind_text(st, 2, im->file_name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, im->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, x->added);
+        sqlite3_bind_int64(st, 5, x->replaced);
+        sqlite3_bind_int64(st, 6, x->unchanged);
+        sqlite3_bind_int64(st, 7, x->removed);
+        if (im->registered[m])
+            sqlite3_bind_text(st, 8, im->registered[m] == REG_ADDED ? "added" : "updated", -1,
+                              SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 8);
+        sqlite3_bind_text(st, 9, code, -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        bool oom = false;
+        char *json = step == SQLITE_ROW ? store_column_text(st, 0, &oom) : NULL;
+        if (step != SQLITE_ROW)
+            rc = store_error(s, step, err, "auditing the import");
+        else if (oom || !json)
+            rc = store_oom(err);
+        sqlite3_reset(st);
+        if (!rc)
+            rc = store_audit_add(s, "inventory.import", code, 0, 0, NULL, json, err);
+        free(json);
+    }
+    return rc;
+}
 
 /* The import record goes in first, since the rows name it; its counts are
  * filled in at the end. */
@@ -526,25 +643,31 @@ int ilm_store_import_commit(ilm_store_import *im, ilm_import_stats *stats, ilm_e
     memset(stats, 0, sizeof *stats);
     int64_t id = 0;
     int rc;
-    if ((rc = flush_pending(im, err)) || (rc = record_import(im, &id, err)) ||
-        (rc = apply_rows(s, id, &st, err)) ||
-        (rc = add_counts(s, count_population_sql, "comparing the population", &st.added,
-                         &st.replaced, &st.unchanged, err)) ||
-        (rc = apply(s, upsert_population_sql, id, NULL, "storing the population", err)) ||
-        (rc = add_counts(s, count_published_sql, "comparing the published totals", &st.added,
-                         &st.replaced, &st.unchanged, err)) ||
-        (rc = apply(s, upsert_published_sql, id, NULL, "storing the published totals", err)))
+    muni_counts *c = calloc(N_CODES, sizeof *c);
+    if (!c) {
+        rc = store_oom(err);
         goto fail;
+    }
+    if ((rc = flush_pending(im, err)) || (rc = record_import(im, &id, err)) ||
+        (rc = apply_rows(s, id, c, err)) || (rc = apply_year_values(s, id, c, err)))
+        goto fail;
+    for (int m = 0; m < N_CODES; m++) {
+        st.added += c[m].added;
+        st.replaced += c[m].replaced;
+        st.unchanged += c[m].unchanged;
+        st.removed += c[m].removed;
+    }
     bool changed = st.added || st.replaced || st.removed || im->municipalities_added ||
                    im->municipalities_updated;
     if (!changed) {
         /* Nothing was written but the import record: rolling back leaves
          * the file exactly as it was. */
+        free(c);
         ilm_store_import_abort(im);
         *stats = st;
         return 0;
     }
-    if ((rc = record_counts(im, id, &st, err)) ||
+    if ((rc = record_counts(im, id, &st, err)) || (rc = audit_municipalities(im, id, c, err)) ||
         (rc = store_exec(s,
                          "DELETE FROM temp.stage_row;"
                          "DELETE FROM temp.stage_population;"
@@ -552,10 +675,12 @@ int ilm_store_import_commit(ilm_store_import *im, ilm_import_stats *stats, ilm_e
                          "clearing the staging tables", err)) ||
         (rc = store_commit(s, "committing the import", err)))
         goto fail;
+    free(c);
     free_import(im);
     *stats = st;
     return 0;
 fail:
+    free(c);
     ilm_errors_add(err, "the import was rolled back: the store is as it was before");
     ilm_store_import_abort(im);
     return rc;

@@ -1,5 +1,12 @@
 /* Stored plans: save (insert or replace, measures keeping their numbers),
- * load (with the store's current inventory), list, delete.
+ * load (with the store's current inventory), list, delete, publish, and
+ * the stamp a result cache checks.
+ *
+ * Every change raises the plan's version and writes audit rows in its own
+ * transaction: one for the plan (its row, its trends and the order of its
+ * measures) and one per measure whose stored columns changed. A save from
+ * an older version than the stored one is refused (ILM_ECONFLICT), so that
+ * two people editing the same plan do not silently undo each other.
  *
  * A plan round-trips exactly: doubles are REAL (8-byte IEEE, bit for bit;
  * only -0.0 comes back as 0.0, which computes the same), the uint64 seed
@@ -25,12 +32,64 @@ static int64_t seed_to_db(uint64_t v)
 
 static uint64_t seed_from_db(int64_t v) { return (uint64_t)v; }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+#define bind_text store_bind_text
+
+/* The audit trail's JSON of a plan: its row, its trends by sector and the
+ * keys of its measures in order (a reorder shows here, not as a change of
+ * every measure). The subqueries go through json() so that they nest as
+ * JSON, not as strings. */
+static const char plan_json_sql[] =
+    "SELECT json_object('id', p.id, 'municipality', p.municipality, 'name', p.name,"
+    " 'base_year', p.base_year, 'target_year', p.target_year, 'reduction', p.reduction,"
+    " 'scope', p.scope, 'default_trend', p.default_trend, 'trend_sd', p.trend_sd,"
+    " 'horizon', p.horizon, 'discount_rate', p.discount_rate, 'draws', p.draws,"
+    " 'seed', p.seed, 'easy_max_eur_per_t', p.easy_max_eur_per_t,"
+    " 'hard_min_eur_per_t', p.hard_min_eur_per_t, 'version', p.version,"
+    " 'published', p.published, 'created_at', p.created_at, 'updated_at', p.updated_at,"
+    " 'trend', json((SELECT json_group_object(t.sector, t.rate) FROM"
+    " (SELECT sector, rate FROM plan_trend WHERE plan_id = p.id ORDER BY position) t)),"
+    " 'measures', json((SELECT json_group_array(x.key) FROM"
+    " (SELECT key FROM measure WHERE plan_id = p.id ORDER BY position) x)))"
+    " FROM plan p WHERE p.id = ?1";
+
+/* A measure's stored columns but its position, which the plan's JSON
+ * holds. */
+#define MEASURE_JSON                                                                               \
+    "json_object('id', id, 'plan_id', plan_id, 'key', key, 'name', name, 'sector', sector,"        \
+    " 'ets', ets, 'start_year', start_year, 'full_year', full_year,"                               \
+    " 'is_absolute', is_absolute, 'amount', amount, 'range_low', range_low,"                       \
+    " 'range_mode', range_mode, 'range_high', range_high, 'capex', capex, 'opex', opex,"           \
+    " 'lifetime', lifetime, 'control', control, 'optional', optional, 'status', status,"           \
+    " 'responsible', responsible, 'notes', notes)"
+static const char measure_json_sql[] = "SELECT " MEASURE_JSON " FROM measure WHERE id = ?1";
+
+/* What the version check, delete and publish need of a stored plan. */
+typedef struct plan_head {
+    bool found;
+    char code[4];
+    int64_t version;
+} plan_head;
+
+static int read_plan_head(ilm_store *s, int64_t id, plan_head *h, ilm_errors *err)
 {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
+    static const char sql[] = "SELECT municipality, version FROM plan WHERE id = ?1";
+    memset(h, 0, sizeof *h);
+    sqlite3_stmt *st = store_stmt(s, sql, "reading a plan", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    int result = 0;
+    if (rc == SQLITE_ROW) {
+        h->found = true;
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        snprintf(h->code, sizeof h->code, "%s", code ? code : "");
+        h->version = sqlite3_column_int64(st, 1);
+    } else if (rc != SQLITE_DONE) {
+        result = store_error(s, rc, err, "reading plan %lld", (long long)id);
+    }
+    sqlite3_reset(st);
+    return result;
 }
 
 /* ---- save ---- */
@@ -156,8 +215,8 @@ static int save_plan_row(ilm_store *s, const ilm_plan *p, int64_t *id, ilm_error
         "UPDATE plan SET municipality = ?2, name = ?3, base_year = ?4, target_year = ?5,"
         " reduction = ?6, scope = ?7, default_trend = ?8, trend_sd = ?9, horizon = ?10,"
         " discount_rate = ?11, draws = ?12, seed = ?13, easy_max_eur_per_t = ?14,"
-        " hard_min_eur_per_t = ?15, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-        " WHERE id = ?1";
+        " hard_min_eur_per_t = ?15, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+        " version = version + 1 WHERE id = ?1";
     bool insert = p->store_id == 0;
     sqlite3_stmt *st = store_stmt(s, insert ? insert_sql : update_sql, "saving a plan", err);
     if (!st)
@@ -207,20 +266,64 @@ static int save_trends(ilm_store *s, const ilm_plan *p, int64_t id, ilm_errors *
 typedef struct stored_measure {
     int64_t id;
     char *key;
+    char *json;        /* the row before the save, for the audit trail */
     size_t claimed_by; /* plan measure index + 1; 0: none, the row goes */
 } stored_measure;
 
 static void free_stored(stored_measure *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(v[i].key);
+        free(v[i].json);
+    }
     free(v);
+}
+
+/* An audit row to write once the plan's own row is written. */
+typedef struct measure_change {
+    const char *action; /* "measure.create", "measure.update", "measure.delete" */
+    int64_t id;
+    char *old_json, *new_json;
+} measure_change;
+
+typedef struct change_list {
+    measure_change *v;
+    size_t n, cap;
+} change_list;
+
+static void free_changes(change_list *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].old_json);
+        free(c->v[i].new_json);
+    }
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+/* Appends a change; takes old_json and new_json (frees them on failure). */
+static int add_change(change_list *c, const char *action, int64_t id, char *old_json,
+                      char *new_json, ilm_errors *err)
+{
+    if (c->n == c->cap) {
+        size_t grown = c->cap ? 2 * c->cap : 16;
+        measure_change *g = realloc(c->v, grown * sizeof *g);
+        if (!g) {
+            free(old_json);
+            free(new_json);
+            return store_oom(err);
+        }
+        c->v = g;
+        c->cap = grown;
+    }
+    c->v[c->n++] = (measure_change){action, id, old_json, new_json};
+    return 0;
 }
 
 static int read_stored_measures(ilm_store *s, int64_t plan_id, stored_measure **out, size_t *n,
                                 ilm_errors *err)
 {
-    static const char sql[] = "SELECT id, key FROM measure WHERE plan_id = ?1";
+    static const char sql[] = "SELECT id, key, " MEASURE_JSON " FROM measure WHERE plan_id = ?1";
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = store_stmt(s, sql, "reading the plan's measures", err);
@@ -245,6 +348,7 @@ static int read_stored_measures(ilm_store *s, int64_t plan_id, stored_measure **
         m->id = sqlite3_column_int64(st, 0);
         m->claimed_by = 0;
         m->key = store_column_text(st, 1, &oom);
+        m->json = store_column_text(st, 2, &oom);
         if (oom)
             break;
     }
@@ -311,7 +415,10 @@ static void match_measures(const ilm_plan *p, stored_measure *stored, size_t n_s
     }
 }
 
-static int save_measures(ilm_store *s, const ilm_plan *p, int64_t plan_id, ilm_errors *err)
+/* Saves the measures and lists, in `changes`, the audit rows of those
+ * whose stored columns changed. */
+static int save_measures(ilm_store *s, const ilm_plan *p, int64_t plan_id, change_list *changes,
+                         ilm_errors *err)
 {
     static const char delete_sql[] = "DELETE FROM measure WHERE id = ?1";
     static const char rekey_sql[] = "UPDATE measure SET key = ?2 WHERE id = ?1";
@@ -321,12 +428,24 @@ static int save_measures(ilm_store *s, const ilm_plan *p, int64_t plan_id, ilm_e
         " control, optional, status, responsible, notes)"
         " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21, ?22)";
+    /* Writes only when a column but the position changed, so that its
+     * changes() says whether the measure is to be audited; a new position
+     * alone goes by position_sql. IS NOT compares REALs bit for bit (but
+     * for -0.0, which the store keeps as 0.0 anyway). */
     static const char update_sql[] =
         "UPDATE measure SET plan_id = ?2, position = ?3, key = ?4, name = ?5, sector = ?6,"
         " ets = ?7, start_year = ?8, full_year = ?9, is_absolute = ?10, amount = ?11,"
         " range_low = ?12, range_mode = ?13, range_high = ?14, capex = ?15, opex = ?16,"
         " lifetime = ?17, control = ?18, optional = ?19, status = ?20, responsible = ?21,"
-        " notes = ?22 WHERE id = ?1";
+        " notes = ?22 WHERE id = ?1 AND (plan_id IS NOT ?2 OR key IS NOT ?4"
+        " OR name IS NOT ?5 OR sector IS NOT ?6 OR ets IS NOT ?7 OR start_year IS NOT ?8"
+        " OR full_year IS NOT ?9 OR is_absolute IS NOT ?10 OR amount IS NOT ?11"
+        " OR range_low IS NOT ?12 OR range_mode IS NOT ?13 OR range_high IS NOT ?14"
+        " OR capex IS NOT ?15 OR opex IS NOT ?16 OR lifetime IS NOT ?17 OR control IS NOT ?18"
+        " OR optional IS NOT ?19 OR status IS NOT ?20 OR responsible IS NOT ?21"
+        " OR notes IS NOT ?22)";
+    static const char position_sql[] =
+        "UPDATE measure SET position = ?2 WHERE id = ?1 AND position IS NOT ?2";
     stored_measure *stored = NULL;
     size_t n_stored = 0;
     int rc = read_stored_measures(s, plan_id, &stored, &n_stored, err);
@@ -348,6 +467,10 @@ static int save_measures(ilm_store *s, const ilm_plan *p, int64_t plan_id, ilm_e
             else {
                 sqlite3_bind_int64(st, 1, m->id);
                 rc = store_step_done(s, st, "deleting a measure", err);
+            }
+            if (!rc) {
+                rc = add_change(changes, "measure.delete", m->id, stored[j].json, NULL, err);
+                stored[j].json = NULL; /* the change list owns it now */
             }
         } else if (strcmp(m->key, p->measures[m->claimed_by - 1].id) != 0) {
             /* A renamed measure first takes a key no real one can have
@@ -376,9 +499,77 @@ static int save_measures(ilm_store *s, const ilm_plan *p, int64_t plan_id, ilm_e
         char what[96];
         snprintf(what, sizeof what, "saving measures[%zu] (\"%.40s\")", i, p->measures[i].id);
         rc = store_step_done(s, st, what, err);
+        if (rc)
+            break;
+        bool changed = sqlite3_changes(s->db) > 0;
+        if (!update) {
+            row_of[i] = sqlite3_last_insert_rowid(s->db);
+        } else if (!changed) {
+            if (!(st = store_stmt(s, position_sql, "saving a measure", err))) {
+                rc = ILM_ESTORE;
+                break;
+            }
+            sqlite3_bind_int64(st, 1, row_of[i]);
+            sqlite3_bind_int64(st, 2, (int64_t)i);
+            rc = store_step_done(s, st, what, err);
+        }
+        if (rc || !changed)
+            continue;
+        char *old_json = NULL, *new_json = NULL;
+        for (size_t j = 0; update && j < n_stored; j++) {
+            if (stored[j].id == row_of[i]) {
+                old_json = stored[j].json;
+                stored[j].json = NULL;
+            }
+        }
+        rc = store_query_text(s, measure_json_sql, row_of[i], &new_json, "auditing a measure", err);
+        if (rc)
+            free(old_json);
+        else
+            rc = add_change(changes, update ? "measure.update" : "measure.create", row_of[i],
+                            old_json, new_json, err);
     }
     free(row_of);
     free_stored(stored, n_stored);
+    return rc;
+}
+
+/* Refuses to replace a plan that changed since `p` was read from it, and
+ * reads the stored plan's JSON for the audit trail. */
+static int check_version(ilm_store *s, const ilm_plan *p, char **old_json, ilm_errors *err)
+{
+    plan_head h;
+    int rc = read_plan_head(s, p->store_id, &h, err);
+    if (rc)
+        return rc;
+    if (!h.found) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)p->store_id);
+        return ILM_ENOTFOUND;
+    }
+    if (p->version != 0 && p->version != h.version) {
+        ilm_errors_add(err,
+                       "plan %lld was changed by someone else: it is at version %lld, not "
+                       "%lld; load it again and redo the change",
+                       (long long)p->store_id, (long long)h.version, (long long)p->version);
+        return ILM_ECONFLICT;
+    }
+    return store_query_text(s, plan_json_sql, p->store_id, old_json, "auditing the plan", err);
+}
+
+static int audit_save(ilm_store *s, const ilm_plan *p, int64_t plan_id, const char *old_json,
+                      const change_list *changes, ilm_errors *err)
+{
+    char *new_json = NULL;
+    int rc = store_query_text(s, plan_json_sql, plan_id, &new_json, "auditing the plan", err);
+    if (!rc)
+        rc = store_audit_add(s, p->store_id ? "plan.update" : "plan.create", p->municipality_code,
+                             plan_id, 0, old_json, new_json, err);
+    free(new_json);
+    for (size_t i = 0; !rc && i < changes->n; i++) {
+        const measure_change *c = &changes->v[i];
+        rc = store_audit_add(s, c->action, p->municipality_code, plan_id, c->id, c->old_json,
+                             c->new_json, err);
+    }
     return rc;
 }
 
@@ -388,12 +579,19 @@ int ilm_store_plan_save(ilm_store *s, const ilm_plan *plan, int64_t *id, ilm_err
     int rc = store_begin_write(s, "saving a plan", err);
     if (rc)
         return rc;
-    if ((rc = check_plan(s, plan, err)) || (rc = save_plan_row(s, plan, &plan_id, err)) ||
-        (rc = save_trends(s, plan, plan_id, err)) || (rc = save_measures(s, plan, plan_id, err)) ||
-        (rc = store_commit(s, "committing the plan", err))) {
+    char *old_json = NULL;
+    change_list changes = {0};
+    if ((rc = check_plan(s, plan, err)) ||
+        (plan->store_id && (rc = check_version(s, plan, &old_json, err))) ||
+        (rc = save_plan_row(s, plan, &plan_id, err)) || (rc = save_trends(s, plan, plan_id, err)) ||
+        (rc = save_measures(s, plan, plan_id, &changes, err)) ||
+        (rc = audit_save(s, plan, plan_id, old_json, &changes, err)) ||
+        (rc = store_commit(s, "committing the plan", err)))
         store_rollback(s);
+    free(old_json);
+    free_changes(&changes);
+    if (rc)
         return rc;
-    }
     if (id)
         *id = plan_id;
     return 0;
@@ -547,7 +745,7 @@ static int load_plan_row(ilm_store *s, int64_t id, ilm_plan *p, ilm_errors *err)
     static const char sql[] =
         "SELECT p.municipality, m.name_fi, p.name, p.base_year, p.target_year, p.reduction,"
         " p.scope, p.default_trend, p.trend_sd, p.horizon, p.discount_rate, p.draws, p.seed,"
-        " p.easy_max_eur_per_t, p.hard_min_eur_per_t"
+        " p.easy_max_eur_per_t, p.hard_min_eur_per_t, p.version, p.published"
         " FROM plan p JOIN municipality m ON m.code = p.municipality WHERE p.id = ?1";
     sqlite3_stmt *st = store_stmt(s, sql, "reading a plan", err);
     if (!st)
@@ -574,6 +772,8 @@ static int load_plan_row(ilm_store *s, int64_t id, ilm_plan *p, ilm_errors *err)
         p->seed = seed_from_db(sqlite3_column_int64(st, 12));
         p->easy_max_eur_per_t = sqlite3_column_double(st, 13);
         p->hard_min_eur_per_t = sqlite3_column_double(st, 14);
+        p->version = sqlite3_column_int64(st, 15);
+        p->published = sqlite3_column_int(st, 16) != 0;
         if (oom)
             result = store_oom(err);
         else if (!scope || ilm_scope_parse(scope, &p->scope)) {
@@ -614,7 +814,7 @@ int ilm_store_plan_load(ilm_store *s, int64_t id, ilm_plan **out, ilm_errors *er
     return 0;
 }
 
-/* ---- list, delete ---- */
+/* ---- list, delete, publish, stamp ---- */
 
 void ilm_plan_summaries_free(ilm_plan_summary *v, size_t n)
 {
@@ -632,7 +832,8 @@ int ilm_store_plan_list(ilm_store *s, const char *code, ilm_plan_summary **out, 
 {
     static const char sql[] =
         "SELECT p.id, p.municipality, m.name_fi, p.name, p.scope, p.base_year, p.target_year,"
-        " p.reduction, (SELECT count(*) FROM measure x WHERE x.plan_id = p.id)"
+        " p.reduction, (SELECT count(*) FROM measure x WHERE x.plan_id = p.id),"
+        " p.version, p.published, p.updated_at"
         " FROM plan p JOIN municipality m ON m.code = p.municipality"
         " WHERE ?1 IS NULL OR p.municipality = ?1 ORDER BY p.id";
     *out = NULL;
@@ -670,6 +871,10 @@ int ilm_store_plan_list(ilm_store *s, const char *code, ilm_plan_summary **out, 
         e->target_year = sqlite3_column_int(st, 6);
         e->reduction = sqlite3_column_double(st, 7);
         e->n_measures = (size_t)sqlite3_column_int64(st, 8);
+        e->version = sqlite3_column_int64(st, 9);
+        e->published = sqlite3_column_int(st, 10) != 0;
+        const char *at = (const char *)sqlite3_column_text(st, 11);
+        snprintf(e->updated_at, sizeof e->updated_at, "%s", at ? at : "");
         if (oom)
             break;
     }
@@ -689,28 +894,110 @@ int ilm_store_plan_list(ilm_store *s, const char *code, ilm_plan_summary **out, 
 
 int ilm_store_plan_delete(ilm_store *s, int64_t id, ilm_errors *err)
 {
-    /* One statement is one transaction; the foreign keys' ON DELETE
-     * CASCADE takes the measures and trends with it. */
+    /* The foreign keys' ON DELETE CASCADE takes the measures and trends
+     * with it. */
     static const char sql[] = "DELETE FROM plan WHERE id = ?1";
-    if (s->importing) {
-        ilm_errors_add(err,
-                       "deleting plan %lld: an import is in progress on this store "
-                       "connection",
-                       (long long)id);
-        return ILM_EINTERNAL;
+    char what[64];
+    snprintf(what, sizeof what, "deleting plan %lld", (long long)id);
+    int rc = store_begin_write(s, what, err);
+    if (rc)
+        return rc;
+    plan_head h;
+    char *old_json = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = read_plan_head(s, id, &h, err)))
+        goto done;
+    if (!h.found) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)id);
+        rc = ILM_ENOTFOUND;
+        goto done;
     }
-    sqlite3_stmt *st = store_stmt(s, sql, "deleting a plan", err);
+    if ((rc = store_query_text(s, plan_json_sql, id, &old_json, "auditing the plan", err)))
+        goto done;
+    if (!(st = store_stmt(s, sql, what, err))) {
+        rc = ILM_ESTORE;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = store_step_done(s, st, what, err)) ||
+        (rc = store_audit_add(s, "plan.delete", h.code, id, 0, old_json, NULL, err)))
+        goto done;
+    rc = store_commit(s, what, err);
+done:
+    if (rc)
+        store_rollback(s);
+    free(old_json);
+    return rc;
+}
+
+int ilm_store_plan_publish(ilm_store *s, int64_t id, bool published, ilm_errors *err)
+{
+    static const char sql[] = "UPDATE plan SET published = ?2, version = version + 1,"
+                              " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1";
+    char what[64];
+    snprintf(what, sizeof what, "%s plan %lld", published ? "publishing" : "withdrawing",
+             (long long)id);
+    int rc = store_begin_write(s, what, err);
+    if (rc)
+        return rc;
+    plan_head h;
+    char *old_json = NULL, *new_json = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = read_plan_head(s, id, &h, err)))
+        goto done;
+    if (!h.found) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)id);
+        rc = ILM_ENOTFOUND;
+        goto done;
+    }
+    if ((rc = store_query_text(s, plan_json_sql, id, &old_json, "auditing the plan", err)))
+        goto done;
+    if (!(st = store_stmt(s, sql, what, err))) {
+        rc = ILM_ESTORE;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, published ? 1 : 0);
+    if ((rc = store_step_done(s, st, what, err)) ||
+        (rc = store_query_text(s, plan_json_sql, id, &new_json, "auditing the plan", err)) ||
+        (rc = store_audit_add(s, published ? "plan.publish" : "plan.unpublish", h.code, id, 0,
+                              old_json, new_json, err)))
+        goto done;
+    rc = store_commit(s, what, err);
+done:
+    if (rc)
+        store_rollback(s);
+    free(old_json);
+    free(new_json);
+    return rc;
+}
+
+int ilm_store_plan_stamp(ilm_store *s, int64_t id, ilm_plan_stamp *out, ilm_errors *err)
+{
+    static const char sql[] =
+        "SELECT p.municipality, p.version, m.data_version, p.published"
+        " FROM plan p JOIN municipality m ON m.code = p.municipality WHERE p.id = ?1";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = store_stmt(s, sql, "reading a plan's stamp", err);
     if (!st)
         return ILM_ESTORE;
     sqlite3_bind_int64(st, 1, id);
-    char what[64];
-    snprintf(what, sizeof what, "deleting plan %lld", (long long)id);
-    int rc = store_step_done(s, st, what, err);
-    if (!rc && sqlite3_changes(s->db) == 0) {
+    int rc = sqlite3_step(st);
+    int result = 0;
+    if (rc == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        snprintf(out->code, sizeof out->code, "%s", code ? code : "");
+        out->version = sqlite3_column_int64(st, 1);
+        out->data_version = sqlite3_column_int64(st, 2);
+        out->published = sqlite3_column_int(st, 3) != 0;
+    } else if (rc == SQLITE_DONE) {
         ilm_errors_add(err, "no plan %lld in the store", (long long)id);
-        rc = ILM_ENOTFOUND;
+        result = ILM_ENOTFOUND;
+    } else {
+        result = store_error(s, rc, err, "reading the stamp of plan %lld", (long long)id);
     }
-    return rc;
+    sqlite3_reset(st);
+    return result;
 }
 
 int ilm_store_measure_plan(ilm_store *s, int64_t measure_id, int64_t *plan_id, ilm_errors *err)

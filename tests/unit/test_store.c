@@ -3,7 +3,8 @@
  * sub-sector rows, the added/replaced/unchanged/removed counts, leaving the
  * store as it was when nothing changed or the import is aborted), the
  * inventory views, and plans (an exact round trip, measure numbers kept
- * across edits, cascades, the Hinku filter). Each test works in its own
+ * across edits, cascades, the Hinku filter), plan versions, publishing and
+ * stamps, the audit trail, users and sessions. Each test works in its own
  * temporary directory.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "ilmava/store.h"
@@ -318,7 +320,8 @@ static void test_open_creates_and_migrates(void **state)
                      0);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_table_list "
                                         "WHERE schema = 'main' AND strict"),
-                     9);
+                     13);
+    assert_int_equal(ilm_store_schema_version(), 2);
 }
 
 static void test_reopen_is_a_no_op(void **state)
@@ -967,6 +970,8 @@ static void test_plan_round_trip(void **state)
     ilm_plan *q = load_ok(f, id);
 
     assert_int_equal(q->store_id, id);
+    assert_int_equal(q->version, 1);
+    assert_false(q->published);
     assert_int_equal(q->format, ILM_PLAN_FORMAT);
     assert_string_equal(q->name, p->name);
     assert_string_equal(q->municipality_code, "701");
@@ -1076,6 +1081,7 @@ static void test_plan_update_keeps_measure_ids(void **state)
     q->measures[0].id = q->measures[1].id;
     q->measures[1].id = t;
     save_ok(f, q);
+    q->version++; /* what a load would give now */
     ilm_plan *r = load_ok(f, id);
     assert_string_equal(r->measures[0].id, "heat-pumps-2");
     assert_int_equal(r->measures[0].store_id, buses);
@@ -1088,6 +1094,7 @@ static void test_plan_update_keeps_measure_ids(void **state)
     for (size_t i = 0; i < q->n_measures; i++)
         q->measures[i].store_id = 0;
     save_ok(f, q);
+    q->version++;
     r = load_ok(f, id);
     assert_int_equal(r->measures[0].store_id, buses); /* "heat-pumps-2" since the swap */
     assert_int_equal(r->measures[1].store_id, heat);
@@ -1242,6 +1249,720 @@ static void test_plan_save_errors_leave_nothing(void **state)
     ilm_plan_free(p);
 }
 
+/* ---- plan versions, publishing, stamps ---- */
+
+static ilm_plan_stamp stamp_ok(fixture *f, int64_t id)
+{
+    ilm_errors err = {0};
+    ilm_plan_stamp st;
+    int rc = ilm_store_plan_stamp(f->s, id, &st, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    return st;
+}
+
+static void test_plan_version_conflict(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+
+    /* Two people load version 1; the first one's save makes it 2. */
+    ilm_plan *a = load_ok(f, id), *b = load_ok(f, id);
+    assert_int_equal(a->version, 1);
+    a->reduction = 0.7;
+    save_ok(f, a);
+    ilm_plan *c = load_ok(f, id);
+    assert_int_equal(c->version, 2);
+    assert_true(c->reduction == 0.7);
+    ilm_plan_free(c);
+
+    /* The second one's save is refused and changes nothing. */
+    uint64_t before = content_checksum(f->path);
+    b->reduction = 0.6;
+    ilm_errors err = {0};
+    int64_t out = 0;
+    assert_int_equal(ilm_store_plan_save(f->s, b, &out, &err), ILM_ECONFLICT);
+    char want[96];
+    snprintf(want, sizeof want, "plan %lld was changed by someone else: it is at version 2, not 1",
+             (long long)id);
+    expect_message(&err, want);
+    assert_true(content_checksum(f->path) == before);
+
+    /* Reloaded, it goes through; version 0 (a document) skips the check. */
+    ilm_plan_free(b);
+    b = load_ok(f, id);
+    b->reduction = 0.6;
+    save_ok(f, b);
+    assert_int_equal(stamp_ok(f, id).version, 3);
+    b->version = 0;
+    save_ok(f, b);
+    assert_int_equal(stamp_ok(f, id).version, 4);
+    ilm_plan_free(b);
+    ilm_plan_free(a);
+
+    /* A new plan starts at 1 whatever version the struct carries. */
+    p = full_plan(ILM_SCOPE_TOTAL);
+    p->version = 7;
+    int64_t other = save_ok(f, p);
+    assert_int_equal(stamp_ok(f, other).version, 1);
+    ilm_plan_free(p);
+}
+
+static void test_plan_publish_and_stamp(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+    ilm_plan_stamp st = stamp_ok(f, id);
+    assert_string_equal(st.code, "701");
+    assert_int_equal(st.version, 1);
+    assert_false(st.published);
+    /* The register's import added 701 with a population, the inventory's
+     * changed its rows: two raises. */
+    assert_int_equal(st.data_version, 2);
+
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_plan_publish(f->s, id, true, &err), 0);
+    st = stamp_ok(f, id);
+    assert_true(st.published);
+    assert_int_equal(st.version, 2);
+    ilm_plan *q = load_ok(f, id);
+    assert_true(q->published);
+    assert_int_equal(q->version, 2);
+    ilm_plan_free(q);
+    ilm_plan_summary *v = NULL;
+    size_t n = 0;
+    assert_int_equal(ilm_store_plan_list(f->s, NULL, &v, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_true(v[0].published);
+    assert_int_equal(v[0].version, 2);
+    assert_int_equal(strlen(v[0].updated_at), 20);
+    assert_int_equal(v[0].updated_at[10], 'T');
+    assert_int_equal(v[0].updated_at[19], 'Z');
+    ilm_plan_summaries_free(v, n);
+
+    assert_int_equal(ilm_store_plan_publish(f->s, id, false, &err), 0);
+    st = stamp_ok(f, id);
+    assert_false(st.published);
+    assert_int_equal(st.version, 3);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE action = 'plan.publish'"),
+                     1);
+    assert_int_equal(
+        query_int(f->path, "SELECT count(*) FROM audit WHERE action = 'plan.unpublish'"), 1);
+
+    assert_int_equal(ilm_store_plan_publish(f->s, id + 1, true, &err), ILM_ENOTFOUND);
+    expect_message(&err, "no plan");
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_plan_stamp(f->s, id + 1, &st, &err), ILM_ENOTFOUND);
+    expect_message(&err, "no plan");
+}
+
+static void test_stamp_data_version_follows_imports(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+    int64_t v0 = stamp_ok(f, id).data_version;
+    long long v702 = query_int(f->path, "SELECT data_version FROM municipality WHERE code='702'");
+
+    /* The same file again: nothing changes, not even the data version. */
+    uint64_t before = content_checksum(f->path);
+    import_inventory(f, 2000);
+    assert_int_equal(stamp_ok(f, id).data_version, v0);
+    assert_true(content_checksum(f->path) == before);
+
+    /* A changed figure raises it, for 701 only. */
+    import_inventory(f, 2100);
+    assert_int_equal(stamp_ok(f, id).data_version, v0 + 1);
+    assert_int_equal(query_int(f->path, "SELECT data_version FROM municipality WHERE code='702'"),
+                     v702);
+
+    /* A plan save raises the plan's version, not the data version. */
+    ilm_plan *q = load_ok(f, id);
+    save_ok(f, q);
+    ilm_plan_free(q);
+    ilm_plan_stamp st = stamp_ok(f, id);
+    assert_int_equal(st.version, 2);
+    assert_int_equal(st.data_version, v0 + 1);
+}
+
+/* ---- the audit trail ---- */
+
+static ilm_audit_entry *audit_ok(fixture *f, const ilm_audit_filter *flt, size_t *n)
+{
+    ilm_errors err = {0};
+    ilm_audit_entry *v = NULL;
+    int rc = ilm_store_audit(f->s, flt, &v, n, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    return v;
+}
+
+/* The value of `key` in the JSON object `text`, which must parse. */
+static json_t *json_field(json_t **doc, const char *text, const char *key)
+{
+    json_error_t e;
+    assert_non_null(text);
+    *doc = json_loads(text, 0, &e);
+    if (!*doc)
+        fprintf(stderr, "  not JSON: %s (%s)\n", text, e.text);
+    assert_non_null(*doc);
+    assert_true(json_is_object(*doc));
+    return json_object_get(*doc, key);
+}
+
+static double json_number_field(const char *text, const char *key)
+{
+    json_t *doc;
+    json_t *v = json_field(&doc, text, key);
+    assert_true(json_is_number(v));
+    double d = json_number_value(v);
+    json_decref(doc);
+    return d;
+}
+
+static void json_string_field(const char *text, const char *key, const char *want)
+{
+    json_t *doc;
+    json_t *v = json_field(&doc, text, key);
+    assert_true(json_is_string(v));
+    assert_string_equal(json_string_value(v), want);
+    json_decref(doc);
+}
+
+static void test_audit_plan_changes(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_set_actor(f->s, "anna@x.fi", &err), 0);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+
+    ilm_audit_filter flt = {.plan_id = id};
+    size_t n = 0;
+    ilm_audit_entry *v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 4); /* newest first: the three measures, then the plan */
+    assert_string_equal(v[3].action, "plan.create");
+    assert_string_equal(v[3].actor, "anna@x.fi");
+    assert_string_equal(v[3].code, "701");
+    assert_int_equal(v[3].plan_id, id);
+    assert_int_equal(v[3].measure_id, 0);
+    assert_null(v[3].old_json);
+    assert_true(json_number_field(v[3].new_json, "reduction") == 0.8);
+    json_string_field(v[3].new_json, "scope", "total");
+    assert_int_equal(strlen(v[3].at), 20);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(v[i].action, "measure.create");
+        assert_true(v[i].measure_id > 0);
+        assert_null(v[i].old_json);
+        assert_true(v[i].id > v[i + 1].id);
+    }
+    json_string_field(v[2].new_json, "key", "heat-pumps");
+    ilm_audit_entries_free(v, n);
+
+    /* Change the plan and one measure: one plan.update, one measure.update,
+     * nothing for the two measures that stayed as they were. */
+    ilm_plan *q = load_ok(f, id);
+    int64_t heat = q->measures[0].store_id;
+    q->reduction = 0.75;
+    q->measures[0].opex = 99;
+    save_ok(f, q);
+    ilm_plan_free(q);
+    flt.limit = 100;
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 6);
+    assert_string_equal(v[1].action, "plan.update");
+    assert_true(json_number_field(v[1].old_json, "reduction") == 0.8);
+    assert_true(json_number_field(v[1].new_json, "reduction") == 0.75);
+    assert_true(json_number_field(v[1].old_json, "version") == 1);
+    assert_true(json_number_field(v[1].new_json, "version") == 2);
+    assert_string_equal(v[0].action, "measure.update");
+    assert_int_equal(v[0].measure_id, heat);
+    assert_true(json_number_field(v[0].old_json, "opex") == -12345.678);
+    assert_true(json_number_field(v[0].new_json, "opex") == 99);
+    ilm_audit_entries_free(v, n);
+
+    /* Saved unchanged and reordered: only the plan row. */
+    q = load_ok(f, id);
+    ilm_measure t = q->measures[0];
+    q->measures[0] = q->measures[2];
+    q->measures[2] = t;
+    save_ok(f, q);
+    ilm_plan_free(q);
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 7);
+    assert_string_equal(v[0].action, "plan.update");
+    json_t *doc;
+    json_t *keys = json_field(&doc, v[0].new_json, "measures");
+    assert_true(json_is_array(keys));
+    assert_string_equal(json_string_value(json_array_get(keys, 0)), "buses");
+    json_decref(doc);
+    ilm_audit_entries_free(v, n);
+
+    /* Dropping a measure: measure.delete with the row before. */
+    q = load_ok(f, id);
+    int64_t dropped = q->measures[1].store_id;
+    ilm_measure_clear(&q->measures[1]);
+    q->measures[1] = q->measures[2];
+    q->n_measures = 2;
+    save_ok(f, q);
+    ilm_plan_free(q);
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 9);
+    assert_string_equal(v[0].action, "measure.delete");
+    assert_int_equal(v[0].measure_id, dropped);
+    json_string_field(v[0].old_json, "key", "ets-plant");
+    assert_null(v[0].new_json);
+    ilm_audit_entries_free(v, n);
+
+    /* Deleting the plan: plan.delete with the row before, as "system"
+     * once the actor is reset. */
+    assert_int_equal(ilm_store_set_actor(f->s, NULL, &err), 0);
+    assert_int_equal(ilm_store_plan_delete(f->s, id, &err), 0);
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 10);
+    assert_string_equal(v[0].action, "plan.delete");
+    assert_string_equal(v[0].actor, "system");
+    assert_null(v[0].new_json);
+    assert_true(json_number_field(v[0].old_json, "reduction") == 0.75);
+    ilm_audit_entries_free(v, n);
+
+    /* A refused change leaves no audit row. */
+    long long rows = query_int(f->path, "SELECT count(*) FROM audit");
+    assert_int_equal(ilm_store_plan_delete(f->s, id, &err), ILM_ENOTFOUND);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit"), rows);
+
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_set_actor(f->s, "", &err), ILM_EINVAL);
+    assert_int_equal(ilm_store_set_actor(f->s, "a\nb", &err), ILM_EINVAL);
+}
+
+static void test_audit_import(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    size_t n = 0;
+    ilm_audit_entry *v = audit_ok(f, NULL, &n);
+    assert_int_equal(n, 2); /* 701 and 702: added, with their population */
+    assert_string_equal(v[0].action, "inventory.import");
+    assert_string_equal(v[0].code, "702");
+    assert_string_equal(v[0].actor, "system");
+    assert_null(v[0].old_json);
+    json_string_field(v[0].new_json, "file", "test.csv");
+    json_string_field(v[0].new_json, "kind", "municipalities");
+    json_string_field(v[0].new_json, "register", "added");
+    assert_true(json_number_field(v[0].new_json, "added") == 1);
+    assert_string_equal(v[1].code, "701");
+    assert_true(json_number_field(v[1].new_json, "added") == 2);
+    ilm_audit_entries_free(v, n);
+
+    import_inventory(f, 2000);
+    v = audit_ok(f, NULL, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].code, "701");
+    json_string_field(v[0].new_json, "kind", "syke");
+    assert_true(json_number_field(v[0].new_json, "added") == 10); /* 9 rows + a total */
+    assert_true(json_number_field(v[0].new_json, "removed") == 0);
+    ilm_audit_entries_free(v, n);
+
+    /* Identical: no row. Changed: one row with that file's counts. */
+    import_inventory(f, 2000);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit"), 3);
+    import_inventory(f, 2100);
+    v = audit_ok(f, NULL, &n);
+    assert_int_equal(n, 4);
+    assert_true(json_number_field(v[0].new_json, "replaced") == 1);
+    assert_true(json_number_field(v[0].new_json, "unchanged") == 9);
+    assert_true(json_number_field(v[0].new_json, "data_version") == 3);
+    ilm_audit_entries_free(v, n);
+}
+
+static void test_audit_filter(void **state)
+{
+    fixture *f = *state;
+    with_data(f); /* audit rows 1-3: 701, 702, 701 */
+    ilm_store_import *im = begin(f, "syke");
+    add_row(im, "702", 2020, "agriculture", false, true, 9000);
+    commit(im); /* row 4: 702 */
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    p->n_measures = 1;
+    int64_t a = save_ok(f, p); /* rows 5, 6 */
+    free(p->municipality_code);
+    p->municipality_code = sdup("702");
+    int64_t b = save_ok(f, p); /* rows 7, 8 */
+    p->n_measures = 3;
+    ilm_plan_free(p);
+
+    size_t n = 0;
+    ilm_audit_entry *v = audit_ok(f, NULL, &n);
+    assert_int_equal(n, 8);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(v[i].id, 8 - (int64_t)i);
+    ilm_audit_entries_free(v, n);
+
+    ilm_audit_filter flt = {.code = "702"};
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(v[i].code, "702");
+    assert_int_equal(v[0].plan_id, b);
+    ilm_audit_entries_free(v, n);
+
+    flt = (ilm_audit_filter){.plan_id = a};
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].plan_id, a);
+    assert_int_equal(v[1].plan_id, a);
+    ilm_audit_entries_free(v, n);
+
+    flt = (ilm_audit_filter){.code = "702", .plan_id = a};
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 0);
+    ilm_audit_entries_free(v, n);
+
+    /* Pages of three: 8 7 6, then 5 4 3, then 2 1. */
+    flt = (ilm_audit_filter){.limit = 3};
+    int64_t want = 8;
+    for (int page = 0; page < 3; page++) {
+        v = audit_ok(f, &flt, &n);
+        assert_int_equal(n, page < 2 ? 3 : 2);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(v[i].id, want--);
+        flt.before_id = v[n - 1].id;
+        ilm_audit_entries_free(v, n);
+    }
+    flt = (ilm_audit_filter){.code = "702", .before_id = 7};
+    v = audit_ok(f, &flt, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, 4);
+    assert_int_equal(v[1].id, 2);
+    ilm_audit_entries_free(v, n);
+
+    ilm_errors err = {0};
+    flt = (ilm_audit_filter){.code = "7x"};
+    assert_int_equal(ilm_store_audit(f->s, &flt, &v, &n, &err), ILM_EINVAL);
+    assert_null(v);
+}
+
+/* ---- users and sessions ---- */
+
+#define FAKE_HASH "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"
+
+static int64_t add_user_ok(fixture *f, const char *email, ilm_role role, const char *code)
+{
+    ilm_errors err = {0};
+    const char *codes[] = {code};
+    int64_t id = 0;
+    int rc = ilm_store_user_add(f->s, email, role, codes, code ? 1 : 0, FAKE_HASH, &id, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+    assert_true(id > 0);
+    return id;
+}
+
+static void test_roles(void **state)
+{
+    (void)state;
+    ilm_role r;
+    assert_int_equal(ilm_role_parse("organiser", &r), 0);
+    assert_int_equal(r, ILM_ROLE_ORGANISER);
+    assert_int_equal(ilm_role_parse("expert", &r), 0);
+    assert_int_equal(r, ILM_ROLE_EXPERT);
+    assert_int_equal(ilm_role_parse("admin", &r), ILM_EINVAL);
+    assert_int_equal(ilm_role_parse(NULL, &r), ILM_EINVAL);
+    assert_string_equal(ilm_role_name(ILM_ROLE_EDITOR), "editor");
+    assert_string_equal(ilm_role_name(ILM_ROLE_VIEWER), "viewer");
+}
+
+static void test_user_add_and_find(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    ilm_errors err = {0};
+    int64_t anna = add_user_ok(f, "Anna.Virtanen@Example.FI", ILM_ROLE_EDITOR, "701");
+    int64_t org = add_user_ok(f, "org@example.fi", ILM_ROLE_ORGANISER, NULL);
+    const char *two[] = {"702", "701", "702"};
+    int64_t id = 0;
+    assert_int_equal(ilm_store_user_add(f->s, "expert@example.fi", ILM_ROLE_EXPERT, two, 3,
+                                        FAKE_HASH, &id, &err),
+                     0);
+
+    ilm_user u;
+    char *hash = NULL;
+    assert_int_equal(ilm_store_user_find(f->s, "ANNA.virtanen@example.fi", &u, &hash, &err), 0);
+    assert_int_equal(u.id, anna);
+    assert_string_equal(u.email, "anna.virtanen@example.fi");
+    assert_int_equal(u.role, ILM_ROLE_EDITOR);
+    assert_false(u.disabled);
+    assert_int_equal(u.n_municipalities, 1);
+    assert_string_equal(u.municipalities[0], "701");
+    assert_int_equal(strlen(u.created_at), 20);
+    assert_string_equal(hash, FAKE_HASH);
+    free(hash);
+    ilm_user_clear(&u);
+
+    ilm_user *v = NULL;
+    size_t n = 0;
+    assert_int_equal(ilm_store_users(f->s, &v, &n, &err), 0);
+    assert_int_equal(n, 3); /* by email */
+    assert_string_equal(v[0].email, "anna.virtanen@example.fi");
+    assert_string_equal(v[1].email, "expert@example.fi");
+    assert_int_equal(v[1].n_municipalities, 2);
+    assert_string_equal(v[1].municipalities[0], "701");
+    assert_string_equal(v[1].municipalities[1], "702");
+    assert_int_equal(v[2].id, org);
+    assert_int_equal(v[2].role, ILM_ROLE_ORGANISER);
+    assert_int_equal(v[2].n_municipalities, 0);
+    ilm_users_free(v, n);
+
+    /* Audited without the hash. */
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE action = 'user.add'"), 3);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE new_json LIKE "
+                                        "'%argon%' OR new_json LIKE '%hash%'"),
+                     0);
+    size_t na = 0;
+    ilm_audit_entry *au = audit_ok(f, NULL, &na);
+    json_string_field(au[0].new_json, "email", "expert@example.fi");
+    json_string_field(au[0].new_json, "role", "expert");
+    ilm_audit_entries_free(au, na);
+
+    assert_int_equal(ilm_store_user_find(f->s, "nobody@example.fi", &u, NULL, &err), ILM_ENOTFOUND);
+    expect_message(&err, "no user nobody@example.fi");
+    assert_int_equal(ilm_store_user_find(f->s, "not an email", &u, NULL, &err), ILM_ENOTFOUND);
+    assert_null(u.email);
+}
+
+static void test_user_add_refusals(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    add_user_ok(f, "anna@x.fi", ILM_ROLE_VIEWER, "701");
+    uint64_t before = content_checksum(f->path);
+    const char *c701[] = {"701"}, *c799[] = {"799"}, *bad[] = {"7a1"};
+    int64_t id = 0;
+    ilm_errors err = {0};
+
+    assert_int_equal(
+        ilm_store_user_add(f->s, "ANNA@x.fi", ILM_ROLE_VIEWER, c701, 1, FAKE_HASH, &id, &err),
+        ILM_ECONFLICT);
+    expect_message(&err, "user anna@x.fi already exists");
+
+    static const char *const bad_emails[] = {
+        "", "anna", "anna@", "@x.fi", "a@b@x.fi", "an na@x.fi", "anna@x.fi\n", "anna\t@x.fi"};
+    for (size_t i = 0; i < sizeof bad_emails / sizeof bad_emails[0]; i++) {
+        err = (ilm_errors){0};
+        assert_int_equal(
+            ilm_store_user_add(f->s, bad_emails[i], ILM_ROLE_VIEWER, c701, 1, FAKE_HASH, &id, &err),
+            ILM_EINVAL);
+        expect_message(&err, "email");
+    }
+    char long_email[300];
+    memset(long_email, 'a', sizeof long_email);
+    memcpy(long_email + 250, "@x.fi", 6); /* 255 bytes */
+    err = (ilm_errors){0};
+    assert_int_equal(
+        ilm_store_user_add(f->s, long_email, ILM_ROLE_VIEWER, c701, 1, FAKE_HASH, &id, &err),
+        ILM_EINVAL);
+    expect_message(&err, "at most 254");
+
+    err = (ilm_errors){0};
+    assert_int_equal(
+        ilm_store_user_add(f->s, "bert@x.fi", (ilm_role)9, c701, 1, FAKE_HASH, &id, &err),
+        ILM_EINVAL);
+    expect_message(&err, "role");
+    err = (ilm_errors){0};
+    assert_int_equal(
+        ilm_store_user_add(f->s, "bert@x.fi", ILM_ROLE_ORGANISER, c701, 1, FAKE_HASH, &id, &err),
+        ILM_EINVAL);
+    expect_message(&err, "an organiser works on every municipality");
+    err = (ilm_errors){0};
+    assert_int_equal(
+        ilm_store_user_add(f->s, "bert@x.fi", ILM_ROLE_EDITOR, NULL, 0, FAKE_HASH, &id, &err),
+        ILM_EINVAL);
+    expect_message(&err, "an editor needs at least one municipality");
+    err = (ilm_errors){0};
+    assert_int_equal(
+        ilm_store_user_add(f->s, "bert@x.fi", ILM_ROLE_EDITOR, c799, 1, FAKE_HASH, &id, &err),
+        ILM_ENOTFOUND);
+    expect_message(&err, "municipality 799: not in the register");
+    err = (ilm_errors){0};
+    assert_int_equal(
+        ilm_store_user_add(f->s, "bert@x.fi", ILM_ROLE_EDITOR, bad, 1, FAKE_HASH, &id, &err),
+        ILM_EINVAL);
+    expect_message(&err, "\"7a1\": not a municipality code");
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_user_add(f->s, "bert@x.fi", ILM_ROLE_EDITOR, c701, 1, "", &id, &err),
+                     ILM_EINVAL);
+    expect_message(&err, "password hash");
+    assert_true(content_checksum(f->path) == before);
+}
+
+/* Reads a session, which must be valid. */
+static void session_ok(fixture *f, const char *token, int64_t now, ilm_session *se)
+{
+    ilm_errors err = {0};
+    int rc = ilm_store_session_get(f->s, token, now, 3600, 12 * 3600, se, &err);
+    if (rc)
+        print_errors(&err);
+    assert_int_equal(rc, 0);
+}
+
+static void session_gone(fixture *f, const char *token, int64_t now)
+{
+    ilm_errors err = {0};
+    ilm_session se;
+    assert_int_equal(ilm_store_session_get(f->s, token, now, 3600, 12 * 3600, &se, &err),
+                     ILM_ENOTFOUND);
+    assert_null(se.user.email);
+}
+
+static long long last_seen(fixture *f, const char *token)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT last_seen FROM session WHERE token_hash = '%s'", token);
+    return query_int(f->path, sql);
+}
+
+static void test_sessions_expire_and_touch(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    int64_t anna = add_user_ok(f, "anna@x.fi", ILM_ROLE_EDITOR, "701");
+    ilm_errors err = {0};
+    const int64_t t0 = 1800000000;
+    assert_int_equal(ilm_store_session_create(f->s, "aaaa", anna, "csrf-1", t0, &err), 0);
+    assert_int_equal(ilm_store_session_create(f->s, "aaaa", anna, "csrf-2", t0, &err),
+                     ILM_ECONFLICT);
+
+    ilm_session se;
+    session_ok(f, "aaaa", t0 + 30, &se);
+    assert_string_equal(se.user.email, "anna@x.fi");
+    assert_int_equal(se.user.id, anna);
+    assert_int_equal(se.user.n_municipalities, 1);
+    assert_string_equal(se.csrf_token, "csrf-1");
+    assert_int_equal(se.created_at, t0);
+    assert_int_equal(se.last_seen, t0);
+    ilm_session_clear(&se);
+    /* Within a minute a read stays a read. */
+    assert_int_equal(last_seen(f, "aaaa"), t0);
+    session_ok(f, "aaaa", t0 + 60, &se);
+    assert_int_equal(se.last_seen, t0 + 60);
+    ilm_session_clear(&se);
+    assert_int_equal(last_seen(f, "aaaa"), t0 + 60);
+
+    /* Idle: an hour after the last use is still fine, a second more not,
+     * and the row is gone. */
+    session_ok(f, "aaaa", t0 + 60 + 3600, &se);
+    ilm_session_clear(&se);
+    session_gone(f, "aaaa", t0 + 60 + 3600 + 3601);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM session"), 0);
+
+    /* Absolute: used every half hour, it still ends 12 hours after it began. */
+    assert_int_equal(ilm_store_session_create(f->s, "bbbb", anna, "csrf", t0, &err), 0);
+    int64_t t = t0;
+    for (; t + 1800 <= t0 + 12 * 3600; t += 1800) {
+        session_ok(f, "bbbb", t + 1800, &se);
+        ilm_session_clear(&se);
+    }
+    session_gone(f, "bbbb", t0 + 12 * 3600 + 1);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM session"), 0);
+
+    /* Unknown tokens and deleting twice. */
+    session_gone(f, "cccc", t0);
+    assert_int_equal(ilm_store_session_create(f->s, "dddd", anna, "csrf", t0, &err), 0);
+    assert_int_equal(ilm_store_session_delete(f->s, "dddd", &err), 0);
+    assert_int_equal(ilm_store_session_delete(f->s, "dddd", &err), 0);
+    session_gone(f, "dddd", t0);
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_session_create(f->s, "eeee", anna + 100, "csrf", t0, &err),
+                     ILM_ENOTFOUND);
+}
+
+static void test_disable_and_passwd_end_sessions(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    import_register(f);
+    int64_t anna = add_user_ok(f, "anna@x.fi", ILM_ROLE_EDITOR, "701");
+    int64_t bert = add_user_ok(f, "bert@x.fi", ILM_ROLE_VIEWER, "702");
+    ilm_errors err = {0};
+    const int64_t t0 = 1800000000;
+    assert_int_equal(ilm_store_session_create(f->s, "a1", anna, "c", t0, &err), 0);
+    assert_int_equal(ilm_store_session_create(f->s, "a2", anna, "c", t0, &err), 0);
+    assert_int_equal(ilm_store_session_create(f->s, "b1", bert, "c", t0, &err), 0);
+
+    /* A new password ends all of the user's sessions, no one else's. */
+    assert_int_equal(ilm_store_user_set_password(f->s, "Anna@x.fi", "$argon2id$new", &err), 0);
+    session_gone(f, "a1", t0 + 1);
+    session_gone(f, "a2", t0 + 1);
+    ilm_session se;
+    session_ok(f, "b1", t0 + 1, &se);
+    ilm_session_clear(&se);
+    char *hash = NULL;
+    ilm_user u;
+    assert_int_equal(ilm_store_user_find(f->s, "anna@x.fi", &u, &hash, &err), 0);
+    assert_string_equal(hash, "$argon2id$new");
+    free(hash);
+    ilm_user_clear(&u);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE action = 'user.passwd'"),
+                     1);
+
+    /* Disabling ends the sessions and refuses new ones. */
+    assert_int_equal(ilm_store_user_disable(f->s, "bert@x.fi", &err), 0);
+    session_gone(f, "b1", t0 + 2);
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_session_create(f->s, "b2", bert, "c", t0, &err), ILM_EINVAL);
+    expect_message(&err, "disabled");
+    assert_int_equal(ilm_store_user_find(f->s, "bert@x.fi", &u, NULL, &err), 0);
+    assert_true(u.disabled);
+    ilm_user_clear(&u);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE action = 'user.disable'"),
+                     1);
+    /* Twice is no change: no second audit row. */
+    assert_int_equal(ilm_store_user_disable(f->s, "bert@x.fi", &err), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE action = 'user.disable'"),
+                     1);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit WHERE old_json LIKE "
+                                        "'%argon%' OR new_json LIKE '%argon%'"),
+                     0);
+
+    /* A session of a user disabled behind its back (another program) is
+     * refused and deleted. */
+    assert_int_equal(ilm_store_session_create(f->s, "a3", anna, "c", t0, &err), 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE user_account SET disabled = 1 WHERE email = 'anna@x.fi'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    session_gone(f, "a3", t0 + 1);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM session"), 0);
+
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_user_disable(f->s, "nobody@x.fi", &err), ILM_ENOTFOUND);
+    expect_message(&err, "no user nobody@x.fi");
+    err = (ilm_errors){0};
+    assert_int_equal(ilm_store_user_set_password(f->s, "nobody@x.fi", "$argon2id$x", &err),
+                     ILM_ENOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1269,6 +1990,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plan_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_hinku_scope_loads_hinku_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_save_errors_leave_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_version_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_publish_and_stamp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stamp_data_version_follows_imports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_plan_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_filter, setup, teardown),
+        cmocka_unit_test(test_roles),
+        cmocka_unit_test_setup_teardown(test_user_add_and_find, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_add_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions_expire_and_touch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disable_and_passwd_end_sessions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,516 @@
+/* The API server: its route table, the one authorisation step every route
+ * goes through, the pool of store handles, and the reply helpers.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "api/internal.h"
+#include "ilmava/app.h"
+
+/* Route order matters only where a literal and a {param} share a place;
+ * none do here. Every route names what it requires: api_authorize is the
+ * only place that decides, and the isolation test reads this table. */
+static const http_route routes[] = {
+    {"GET", "/healthz", h_health, REQ_PUBLIC},
+    {"GET", "/api/sectors", h_sectors, REQ_PUBLIC},
+    {"POST", "/api/login", h_login, REQ_PUBLIC},
+    {"POST", "/api/logout", h_logout, REQ_USER},
+    {"GET", "/api/me", h_me, REQ_USER},
+    {"GET", "/api/municipalities", h_municipalities, REQ_USER},
+    {"GET", "/api/municipalities/{code}", h_municipality, REQ_USER},
+    {"GET", "/api/municipalities/{code}/inventory", h_inventory_get, REQ_MUNI_READ},
+    {"POST", "/api/municipalities/{code}/inventory", h_inventory_post, REQ_MUNI_WRITE},
+    {"GET", "/api/municipalities/{code}/plans", h_plans_list, REQ_MUNI_READ},
+    {"POST", "/api/municipalities/{code}/plans", h_plans_create, REQ_MUNI_WRITE},
+    {"GET", "/api/plans/{id}", h_plan_get, REQ_PLAN_READ},
+    {"PUT", "/api/plans/{id}", h_plan_put, REQ_PLAN_WRITE},
+    {"DELETE", "/api/plans/{id}", h_plan_delete, REQ_PLAN_WRITE},
+    {"POST", "/api/plans/{id}/publish", h_plan_publish, REQ_PLAN_WRITE},
+    {"POST", "/api/plans/{id}/unpublish", h_plan_unpublish, REQ_PLAN_WRITE},
+    {"POST", "/api/plans/{id}/measures", h_measure_add, REQ_PLAN_WRITE},
+    {"GET", "/api/plans/{id}/pathway", h_pathway, REQ_PLAN_READ},
+    {"POST", "/api/plans/{id}/optimize", h_optimize, REQ_PLAN_READ},
+    {"GET", "/api/plans/{id}/audit", h_plan_audit, REQ_PLAN_MEMBER},
+    {"PUT", "/api/measures/{id}", h_measure_put, REQ_MEASURE_WRITE},
+    {"DELETE", "/api/measures/{id}", h_measure_delete, REQ_MEASURE_WRITE},
+    {"GET", "/api/audit", h_audit, REQ_ORGANISER},
+};
+
+const http_route *api_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}
+
+const char *api_requirement_name(int required)
+{
+    switch (required) {
+    case REQ_PUBLIC: return "public";
+    case REQ_USER: return "user";
+    case REQ_ORGANISER: return "organiser";
+    case REQ_MUNI_READ: return "municipality.read";
+    case REQ_MUNI_WRITE: return "municipality.write";
+    case REQ_PLAN_READ: return "plan.read";
+    case REQ_PLAN_WRITE: return "plan.write";
+    case REQ_PLAN_MEMBER: return "plan.member";
+    case REQ_MEASURE_WRITE: return "measure.write";
+    default: return "?";
+    }
+}
+
+/* ---- the pool of store handles ---- */
+
+int pool_init(store_pool *p, const char *path, size_t max, ilm_errors *err)
+{
+    memset(p, 0, sizeof *p);
+    p->path = strdup(path);
+    p->free_list = calloc(max, sizeof *p->free_list);
+    if (!p->path || !p->free_list) {
+        free(p->path);
+        free(p->free_list);
+        ilm_errors_add(err, "out of memory");
+        return ILM_ENOMEM;
+    }
+    p->max = max;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    /* One handle now: it applies the migrations and proves the file opens. */
+    ilm_store *s = NULL;
+    int rc = ilm_store_open(path, &s, err);
+    if (rc) {
+        pool_destroy(p);
+        return rc;
+    }
+    p->free_list[p->n_free++] = s;
+    p->n_open = 1;
+    return 0;
+}
+
+/* A free handle, a new one while fewer than `max` are open, or else waits
+ * for one: there are never more handles than request threads. */
+ilm_store *pool_take(store_pool *p, ilm_errors *err)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->n_free == 0 && p->n_open >= p->max)
+        pthread_cond_wait(&p->freed, &p->lock);
+    if (p->n_free > 0) {
+        ilm_store *s = p->free_list[--p->n_free];
+        pthread_mutex_unlock(&p->lock);
+        return s;
+    }
+    p->n_open++;
+    pthread_mutex_unlock(&p->lock);
+    ilm_store *s = NULL;
+    if (ilm_store_open(p->path, &s, err) != 0) {
+        pthread_mutex_lock(&p->lock);
+        p->n_open--;
+        pthread_cond_signal(&p->freed);
+        pthread_mutex_unlock(&p->lock);
+        return NULL;
+    }
+    return s;
+}
+
+void pool_give(store_pool *p, ilm_store *s)
+{
+    if (!s)
+        return;
+    /* The next request sets its own actor; never inherit one. */
+    ilm_store_set_actor(s, NULL, NULL);
+    pthread_mutex_lock(&p->lock);
+    p->free_list[p->n_free++] = s;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void pool_destroy(store_pool *p)
+{
+    for (size_t i = 0; i < p->n_free; i++)
+        ilm_store_close(p->free_list[i]);
+    free(p->free_list);
+    free(p->path);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->freed);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- the request context ---- */
+
+static void ctx_free(void *data)
+{
+    api_ctx *c = data;
+    if (!c)
+        return;
+    pool_give(&c->app->pool, c->store);
+    ilm_session_clear(&c->session);
+    free(c);
+}
+
+api_ctx *api_context(http_request *req)
+{
+    return http_data(req);
+}
+
+static bool has_code(const ilm_user *u, const char *code)
+{
+    for (size_t i = 0; i < u->n_municipalities; i++)
+        if (strcmp(u->municipalities[i], code) == 0)
+            return true;
+    return false;
+}
+
+bool api_can_read(const api_ctx *c, const char *code)
+{
+    if (!c->signed_in)
+        return false;
+    const ilm_user *u = &c->session.user;
+    return u->role == ILM_ROLE_ORGANISER || has_code(u, code);
+}
+
+bool api_can_write(const api_ctx *c, const char *code)
+{
+    if (!c->signed_in)
+        return false;
+    const ilm_user *u = &c->session.user;
+    return u->role == ILM_ROLE_ORGANISER || (u->role == ILM_ROLE_EDITOR && has_code(u, code));
+}
+
+/* ---- the one authorisation step ---- */
+
+static bool is_safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+/* The origin this server has for the browser. */
+static void own_origin(const api_server *a, http_request *req, char *out, size_t n)
+{
+    if (a->origin) {
+        snprintf(out, n, "%s", a->origin);
+        return;
+    }
+    const char *host = http_header(req, "Host");
+    snprintf(out, n, "%s://%s", a->behind_tls ? "https" : "http", host ? host : "");
+}
+
+static int refuse(http_request *req, int status, const char *code, const char *message)
+{
+    http_reply_error(req, status, code, message, NULL);
+    return status;
+}
+
+/* Resolves the session cookie, if any, into c. */
+static int resolve_session(api_ctx *c, http_request *req)
+{
+    const char *token = http_cookie(req, "ilmava_session");
+    if (!token)
+        return 0;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(c->token_hash, sizeof c->token_hash, digest, sizeof digest);
+    ilm_errors err = {0};
+    int rc = ilm_store_session_get(c->store, c->token_hash, (int64_t)time(NULL),
+                                   c->app->session_idle_s, c->app->session_max_s, &c->session,
+                                   &err);
+    if (rc == ILM_ENOTFOUND) {
+        /* Expired or ended: tell the browser to forget it. */
+        http_set_cookie(req, "ilmava_session", "", 0);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    c->signed_in = true;
+    http_set_user(req, c->session.user.email);
+    http_set_authenticated(req);
+    return ilm_store_set_actor(c->store, c->session.user.email, &err);
+}
+
+/* Which municipality the plan or measure of the path belongs to, and
+ * whether its plan is published. 404 when there is no such record. */
+static int resolve_plan(api_ctx *c, http_request *req, bool measure, ilm_plan_stamp *st)
+{
+    int64_t id = 0;
+    const char *s = http_param(req, "id");
+    char *end = NULL;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || v <= 0)
+        return 404;
+    id = v;
+    ilm_errors err = {0};
+    if (measure) {
+        int rc = ilm_store_measure_plan(c->store, id, &id, &err);
+        if (rc)
+            return rc == ILM_ENOTFOUND ? 404 : 500;
+    }
+    int rc = ilm_store_plan_stamp(c->store, id, st, &err);
+    if (rc)
+        return rc == ILM_ENOTFOUND ? 404 : 500;
+    return 0;
+}
+
+int api_authorize(void *app, http_request *req, const http_route *route)
+{
+    api_server *a = app;
+    api_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return 500;
+    c->app = a;
+    ilm_errors err = {0};
+    c->store = pool_take(&a->pool, &err);
+    http_set_data(req, c, ctx_free);
+    if (!c->store)
+        return refuse(req, 503, NULL, "The store cannot be opened now; try again");
+    if (resolve_session(c, req) != 0)
+        return 500;
+
+    /* A changing request must come from our own pages (Origin) and carry
+     * the session's CSRF token, so another site cannot make a signed-in
+     * browser act. */
+    if (!is_safe_method(http_method(req))) {
+        char expected[512];
+        own_origin(a, req, expected, sizeof expected);
+        const char *origin = http_header(req, "Origin");
+        if (!origin || strcmp(origin, expected) != 0)
+            return refuse(req, 403, "bad_origin",
+                          origin ? "The request's Origin is not this server"
+                                 : "A changing request needs an Origin header");
+        if (c->signed_in) {
+            const char *token = http_header(req, "X-CSRF-Token");
+            size_t want = strlen(c->session.csrf_token);
+            if (!token || strlen(token) != want ||
+                sodium_memcmp(token, c->session.csrf_token, want) != 0)
+                return refuse(req, 403, "bad_csrf_token",
+                              "X-CSRF-Token is missing or does not match the session");
+        }
+    }
+
+    const char *code = http_param(req, "code");
+    ilm_plan_stamp st = {0};
+    int rc;
+    switch ((api_requirement)route->required) {
+    case REQ_PUBLIC:
+        return 0;
+    case REQ_USER:
+        return c->signed_in ? 0 : 401;
+    case REQ_ORGANISER:
+        if (!c->signed_in)
+            return 401;
+        return c->session.user.role == ILM_ROLE_ORGANISER ? 0 : 403;
+    case REQ_MUNI_READ:
+    case REQ_MUNI_WRITE:
+        if (!c->signed_in)
+            return 401;
+        if (!code)
+            return 500;
+        if (route->required == REQ_MUNI_READ)
+            return api_can_read(c, code) ? 0 : 403;
+        return api_can_write(c, code) ? 0 : 403;
+    case REQ_PLAN_READ:
+    case REQ_PLAN_WRITE:
+    case REQ_PLAN_MEMBER:
+    case REQ_MEASURE_WRITE:
+        rc = resolve_plan(c, req, route->required == REQ_MEASURE_WRITE, &st);
+        if (rc)
+            return rc;
+        /* Someone else's unpublished plan does not exist, as far as this
+         * client can tell: 404, never 403. */
+        if (!st.published && !api_can_read(c, st.code))
+            return 404;
+        if (route->required == REQ_PLAN_READ)
+            return 0;
+        if (!c->signed_in)
+            return 401;
+        if (route->required == REQ_PLAN_MEMBER)
+            return api_can_read(c, st.code) ? 0 : 403;
+        return api_can_write(c, st.code) ? 0 : 403;
+    }
+    return 500;
+}
+
+/* ---- replies ---- */
+
+int reply_errors(http_request *req, int rc, const ilm_errors *err)
+{
+    int status;
+    switch (rc) {
+    case ILM_EINVAL: status = 422; break;
+    case ILM_ENOTFOUND: status = 404; break;
+    case ILM_ECONFLICT: status = 409; break;
+    case ILM_ELIMIT: status = 413; break;
+    default: status = 500; break;
+    }
+    const char *msg = err && err->count ? err->msg[0] : NULL;
+    if (status == 500) /* the details are for the log, not the client */
+        msg = NULL;
+    char field[ILM_ERROR_LEN] = "";
+    if (msg) {
+        /* "measures[3].share: 1.4 is outside 0..1" names its field. */
+        const char *colon = strstr(msg, ": ");
+        size_t n = colon ? (size_t)(colon - msg) : 0;
+        if (n > 0 && n < sizeof field && !memchr(msg, ' ', n)) {
+            memcpy(field, msg, n);
+            field[n] = '\0';
+        }
+    }
+    if (status == 500 && err && err->count)
+        fprintf(stderr, "ilmava: %s %s: %s\n", http_method(req), http_path(req), err->msg[0]);
+    http_reply_error(req, status, NULL, msg, field[0] ? field : NULL);
+    return 0;
+}
+
+int reply_text(http_request *req, int status, char *json)
+{
+    if (!json)
+        return http_reply_error(req, 500, NULL, NULL, NULL);
+    return http_reply_take(req, status, "application/json", json, strlen(json));
+}
+
+int reply_value(http_request *req, int status, json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(v);
+    return reply_text(req, status, text);
+}
+
+json_t *body_object(http_request *req)
+{
+    if (http_require_content_type(req, "application/json"))
+        return NULL;
+    json_error_t je;
+    json_t *o = json_loadb(http_body(req), http_body_len(req), JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        char msg[ILM_ERROR_LEN];
+        snprintf(msg, sizeof msg, "The body is not valid JSON (line %d, column %d): %s",
+                 je.line, je.column, je.text);
+        http_reply_error(req, 400, "bad_json", msg, NULL);
+        return NULL;
+    }
+    if (!json_is_object(o)) {
+        json_decref(o);
+        http_reply_error(req, 400, "bad_json", "The body must be a JSON object", NULL);
+        return NULL;
+    }
+    return o;
+}
+
+bool only_keys(http_request *req, json_t *o, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        const char *const *k = allowed;
+        while (*k && strcmp(*k, key) != 0)
+            k++;
+        if (!*k) {
+            char msg[ILM_ERROR_LEN];
+            snprintf(msg, sizeof msg, "%.60s: unknown field", key);
+            http_reply_error(req, 422, "unknown_field", msg, key);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool param_id(http_request *req, const char *name, int64_t *out)
+{
+    const char *s = http_param(req, name);
+    char *end = NULL;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || v <= 0) {
+        http_reply_error(req, 404, NULL, NULL, NULL);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* ---- start and stop ---- */
+
+int api_start(const api_options *o, api_server **out, ilm_errors *err)
+{
+    *out = NULL;
+    if (sodium_init() < 0) {
+        ilm_errors_add(err, "libsodium cannot start");
+        return ILM_EINTERNAL;
+    }
+    api_server *a = calloc(1, sizeof *a);
+    if (!a) {
+        ilm_errors_add(err, "out of memory");
+        return ILM_ENOMEM;
+    }
+    unsigned threads = o->threads ? o->threads : 16;
+    a->behind_tls = o->behind_tls;
+    a->session_idle_s = o->session_idle_s > 0 ? o->session_idle_s : 2 * 3600;
+    a->session_max_s = o->session_max_s > 0 ? o->session_max_s : 12 * 3600;
+    a->origin = o->origin ? strdup(o->origin) : NULL;
+    pthread_mutex_init(&a->cache.lock, NULL);
+    pthread_mutex_init(&a->limits.lock, NULL);
+    pthread_mutex_init(&a->gate.lock, NULL);
+    pthread_cond_init(&a->gate.free, NULL);
+    /* Hashing takes a core for ~0.1 s: leave the other core to everyone
+     * else, and let a few wait rather than take every thread. */
+    a->gate.max = 1;
+    a->gate.queue_max = threads / 4 > 0 ? (int)threads / 4 : 1;
+
+    char pw[21];
+    ilm_password_random(pw);
+    int rc = ilm_password_hash(pw, a->dummy_hash, err);
+    if (!rc)
+        rc = pool_init(&a->pool, o->db_path, threads + 1, err);
+    if (rc) {
+        free(a->origin);
+        free(a);
+        return rc;
+    }
+    http_server_options ho = {.listen = o->listen,
+                              .threads = threads,
+                              .max_body = 8u * 1024 * 1024,
+                              .timeout_s = 30,
+                              .behind_tls = o->behind_tls,
+                              .log = o->log};
+    size_t n;
+    const http_route *r = api_routes(&n);
+    rc = http_start(r, n, api_authorize, a, &ho, &a->http, err);
+    if (rc) {
+        api_stop(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+int api_port(const api_server *a)
+{
+    return http_port(a->http);
+}
+
+static void api_free(api_server *a)
+{
+    pool_destroy(&a->pool);
+    pathway_cache_clear(&a->cache);
+    pthread_mutex_destroy(&a->cache.lock);
+    pthread_mutex_destroy(&a->limits.lock);
+    pthread_mutex_destroy(&a->gate.lock);
+    pthread_cond_destroy(&a->gate.free);
+    free(a->origin);
+    free(a);
+}
+
+void api_stop(api_server *a)
+{
+    if (!a)
+        return;
+    http_stop(a->http);
+    api_free(a);
+}
+
+int api_serve_until_signal(api_server *a)
+{
+    int sig = http_serve_until_signal(a->http);
+    a->http = NULL; /* stopped and freed */
+    api_free(a);
+    return sig;
+}

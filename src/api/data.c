@@ -1,0 +1,170 @@
+/* Handlers for the register and the inventories: health, sectors,
+ * municipalities, an inventory and its CSV upload.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/internal.h"
+#include "ilmava/app.h"
+#include "ilmava/io.h"
+
+int h_health(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    ilm_sector *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    /* A real read: a server whose store is gone is not healthy. */
+    int rc = ilm_store_sectors(c->store, &v, &n, &err);
+    ilm_sectors_free(v, n);
+    if (rc)
+        return http_reply_error(req, 503, "unavailable", "The store cannot be read", NULL);
+    return reply_value(req, 200,
+                       json_pack("{s:s, s:i}", "status", "ok", "schema",
+                                 ilm_store_schema_version()));
+}
+
+int h_sectors(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    ilm_sector *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_sectors(c->store, &v, &n, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", v[i].key,
+                                           "name_fi", v[i].name_fi, "name_sv", v[i].name_sv,
+                                           "name_en", v[i].name_en, "gpc", v[i].gpc));
+    ilm_sectors_free(v, n);
+    return reply_value(req, 200, a);
+}
+
+int h_municipalities(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    ilm_municipality *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_municipalities(c->store, &v, &n, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    char *json = ilm_municipalities_to_json(v, n);
+    ilm_municipalities_free(v, n);
+    return reply_text(req, 200, json);
+}
+
+/* The path's municipality, by code only (names are for people typing). */
+static int find_municipality(http_request *req, ilm_municipality *m)
+{
+    api_ctx *c = api_context(req);
+    const char *code = http_param(req, "code");
+    ilm_errors err = {0};
+    if (strlen(code) != 3 || strspn(code, "0123456789") != 3) {
+        http_reply_error(req, 404, NULL, "No such municipality: a code is three digits",
+                         NULL);
+        return ILM_ENOTFOUND;
+    }
+    int rc = ilm_store_municipality_find(c->store, code, m, &err);
+    if (rc)
+        reply_errors(req, rc, &err);
+    return rc;
+}
+
+int h_municipality(void *app, http_request *req)
+{
+    (void)app;
+    ilm_municipality m = {0};
+    if (find_municipality(req, &m))
+        return 0;
+    char *json = ilm_municipalities_to_json(&m, 1);
+    ilm_municipality_clear(&m);
+    json_t *list = json ? json_loads(json, 0, NULL) : NULL;
+    free(json);
+    json_t *one = json_incref(json_array_get(list, 0));
+    json_decref(list);
+    return reply_value(req, 200, one);
+}
+
+/* Query parameter `name` as a year; absent gives 0. On a bad value replies
+ * 422 naming it and returns false. */
+static bool query_year(http_request *req, const char *name, int *out)
+{
+    const char *s = http_query(req, name);
+    *out = 0;
+    if (!s)
+        return true;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1900 || v > 2200) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: expected a year between 1900 and 2200", name);
+        http_reply_error(req, 422, NULL, msg, name);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+int h_inventory_get(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    ilm_scope scope = ILM_SCOPE_TOTAL;
+    const char *sc = http_query(req, "scope");
+    if (sc && ilm_scope_parse(sc, &scope) != 0)
+        return http_reply_error(req, 422, NULL, "scope: expected total, non_ets or hinku",
+                                "scope");
+    int from, to;
+    if (!query_year(req, "from", &from) || !query_year(req, "to", &to))
+        return 0;
+    if (from && to && from > to)
+        return http_reply_error(req, 422, NULL, "from: after to", "from");
+    ilm_municipality m = {0};
+    if (find_municipality(req, &m))
+        return 0;
+    ilm_inventory_view v = {0};
+    ilm_errors err = {0};
+    int rc = ilm_store_inventory(c->store, m.code, scope, from, to, &v, &err);
+    if (rc) {
+        ilm_municipality_clear(&m);
+        return reply_errors(req, rc, &err);
+    }
+    char *json = ilm_inventory_to_json(&m, &v);
+    ilm_inventory_view_clear(&v);
+    ilm_municipality_clear(&m);
+    return reply_text(req, 200, json);
+}
+
+int h_inventory_post(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    if (http_require_content_type(req, "text/csv"))
+        return 0;
+    ilm_municipality m = {0};
+    if (find_municipality(req, &m))
+        return 0;
+    /* The name the rows record as their source. */
+    const char *name = http_query(req, "file");
+    char source[160];
+    snprintf(source, sizeof source, "%s (upload)", name && *name ? name : "inventory.csv");
+    ilm_import_stats st;
+    ilm_import_info info;
+    ilm_errors err = {0};
+    int rc = ilm_app_import_for(c->store, m.code, http_body(req), http_body_len(req), source,
+                                &st, &info, &err);
+    ilm_municipality_clear(&m);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_value(req, 200,
+                       json_pack("{s:I, s:I, s:I, s:I}", "added", (json_int_t)st.added,
+                                 "replaced", (json_int_t)st.replaced, "unchanged",
+                                 (json_int_t)st.unchanged, "removed",
+                                 (json_int_t)st.removed));
+}

@@ -1,0 +1,158 @@
+/* What the API's files share: the server record, the per-request context,
+ * and the helpers every handler uses. Nothing here leaves src/api/.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#ifndef ILM_API_INTERNAL_H
+#define ILM_API_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "api/api.h"
+#include "http/http.h"
+#include "ilmava/store.h"
+
+/* ---- store handles: one per request, from a pool ---- */
+
+typedef struct store_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    ilm_store **free_list;
+    size_t n_free, n_open, max;
+    char *path;
+} store_pool;
+
+/* ---- cached pathway documents ---- */
+
+#define PATHWAY_CACHE_SLOTS 256
+
+typedef struct pathway_entry {
+    int64_t plan_id, version, data_version, draws;
+    uint64_t seed;
+    uint64_t used; /* a clock for least-recently-used replacement */
+    char *json;    /* NULL: the slot is free */
+    size_t len;
+} pathway_entry;
+
+typedef struct pathway_cache {
+    pthread_mutex_t lock;
+    uint64_t clock;
+    pathway_entry slots[PATHWAY_CACHE_SLOTS];
+} pathway_cache;
+
+/* ---- failed logins, per account and per address ---- */
+
+#define LIMITER_SLOTS 4096
+
+typedef struct limiter_entry {
+    char key[300];       /* "a:EMAIL" or "i:ADDRESS"; "" when free */
+    int64_t window_start;
+    int failures;
+} limiter_entry;
+
+typedef struct limiter {
+    pthread_mutex_t lock;
+    limiter_entry slots[LIMITER_SLOTS];
+} limiter;
+
+/* Password hashing is slow on purpose: at most `max` run at once and
+ * `queue_max` more wait, so logins never take every request thread. */
+typedef struct hash_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t free;
+    int running, waiting, max, queue_max;
+} hash_gate;
+
+struct api_server {
+    http_server *http;
+    store_pool pool;
+    pathway_cache cache;
+    limiter limits;
+    hash_gate gate;
+    char *origin; /* NULL: from the Host header */
+    bool behind_tls;
+    int64_t session_idle_s, session_max_s;
+    char dummy_hash[128]; /* verified for unknown emails: same timing */
+};
+
+/* ---- one request ---- */
+
+typedef struct api_ctx {
+    api_server *app;
+    ilm_store *store;     /* from the pool; back to it when the request ends */
+    bool signed_in;
+    ilm_session session;  /* when signed_in */
+    char token_hash[65];  /* when signed_in */
+} api_ctx;
+
+/* The request's context (set by the authorise step; never NULL in a
+ * handler). */
+api_ctx *api_context(http_request *req);
+
+int pool_init(store_pool *p, const char *path, size_t max, ilm_errors *err);
+ilm_store *pool_take(store_pool *p, ilm_errors *err);
+void pool_give(store_pool *p, ilm_store *s);
+void pool_destroy(store_pool *p);
+
+/* The authorise callback of the route table. */
+int api_authorize(void *app, http_request *req, const http_route *route);
+
+/* Whether the user may read / change municipality `code`. */
+bool api_can_read(const api_ctx *c, const char *code);
+bool api_can_write(const api_ctx *c, const char *code);
+
+/* ---- replies ---- */
+
+/* Replies with the store's or the engine's errors: the status from the
+ * ILM_E* code (EINVAL 422, ENOTFOUND 404, ECONFLICT 409, ELIMIT 413,
+ * anything else 500) and the first message, whose "field: ..." prefix
+ * becomes the error's field. Returns 0. */
+int reply_errors(http_request *req, int rc, const ilm_errors *err);
+/* Replies with a jansson value (taken) as JSON. */
+int reply_value(http_request *req, int status, json_t *v);
+/* Replies with a malloc'd JSON string (taken); NULL means out of memory. */
+int reply_text(http_request *req, int status, char *json);
+
+/* Parses the body as a JSON object. On failure replies 400 (or 415 for
+ * another media type) and returns NULL. */
+json_t *body_object(http_request *req);
+/* Checks that `o` has only the keys in `allowed` (NULL-terminated); on an
+ * unknown key replies 422 naming it and returns false. */
+bool only_keys(http_request *req, json_t *o, const char *const *allowed);
+
+/* Parses path parameter `name` as a positive id; on failure replies 404
+ * and returns false. */
+bool param_id(http_request *req, const char *name, int64_t *out);
+
+/* ---- handlers ---- */
+
+int h_health(void *app, http_request *req);
+int h_sectors(void *app, http_request *req);
+int h_login(void *app, http_request *req);
+int h_logout(void *app, http_request *req);
+int h_me(void *app, http_request *req);
+int h_municipalities(void *app, http_request *req);
+int h_municipality(void *app, http_request *req);
+int h_inventory_get(void *app, http_request *req);
+int h_inventory_post(void *app, http_request *req);
+int h_plans_list(void *app, http_request *req);
+int h_plans_create(void *app, http_request *req);
+int h_plan_get(void *app, http_request *req);
+int h_plan_put(void *app, http_request *req);
+int h_plan_delete(void *app, http_request *req);
+int h_plan_publish(void *app, http_request *req);
+int h_plan_unpublish(void *app, http_request *req);
+int h_measure_add(void *app, http_request *req);
+int h_measure_put(void *app, http_request *req);
+int h_measure_delete(void *app, http_request *req);
+int h_pathway(void *app, http_request *req);
+int h_optimize(void *app, http_request *req);
+int h_plan_audit(void *app, http_request *req);
+int h_audit(void *app, http_request *req);
+
+/* Frees the cache's documents. */
+void pathway_cache_clear(pathway_cache *c);
+
+#endif

@@ -1,0 +1,572 @@
+/* Handlers for plans and measures: reading and changing them with the
+ * version check, publishing, the pathway (cached), the optimiser and the
+ * audit trail.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/internal.h"
+#include "ilmava/app.h"
+#include "ilmava/io.h"
+#include "ilmava/model.h"
+
+/* Draws one API request may ask for: a second of one core, about. */
+#define API_MAX_DRAWS 200000
+/* The optimiser's search budget past ILM_OPT_EXACT_MAX optional measures. */
+#define API_OPT_NODE_LIMIT (1u << 22)
+
+/* ---- a plan as JSON ---- */
+
+/* Loads plan `id` and replies with it. */
+static int reply_plan(http_request *req, int status, int64_t id)
+{
+    api_ctx *c = api_context(req);
+    ilm_plan *p = NULL;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_load(c->store, id, &p, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    char *json = ilm_stored_plan_to_json(p);
+    ilm_plan_free(p);
+    return reply_text(req, status, json);
+}
+
+/* A 409 that carries the plan as it is now, so the client can merge. */
+static int reply_conflict(http_request *req, int64_t id, const ilm_errors *err)
+{
+    api_ctx *c = api_context(req);
+    ilm_plan *p = NULL;
+    ilm_errors quiet = {0};
+    char *current = ilm_store_plan_load(c->store, id, &p, &quiet) == 0
+                        ? ilm_stored_plan_to_json(p)
+                        : NULL;
+    ilm_plan_free(p);
+    json_t *e = json_pack("{s:s, s:s}", "code", "conflict", "message",
+                          err->count ? err->msg[0] : "The plan was changed by someone else");
+    char *error = e ? json_dumps(e, JSON_COMPACT) : NULL;
+    json_decref(e);
+    size_t n = (error ? strlen(error) : 0) + (current ? strlen(current) : 4) + 32;
+    char *body = error ? malloc(n) : NULL;
+    if (body)
+        snprintf(body, n, "{\"error\":%s,\"current\":%s}", error, current ? current : "null");
+    free(error);
+    free(current);
+    return reply_text(req, 409, body);
+}
+
+/* ---- plans ---- */
+
+int h_plans_list(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    const char *code = http_param(req, "code");
+    ilm_municipality m = {0};
+    ilm_errors err = {0};
+    int rc = ilm_store_municipality_find(c->store, code, &m, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    ilm_plan_summary *v = NULL;
+    size_t n = 0;
+    rc = ilm_store_plan_list(c->store, m.code, &v, &n, &err);
+    ilm_municipality_clear(&m);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    char *json = ilm_plan_summaries_to_json(v, n);
+    ilm_plan_summaries_free(v, n);
+    return reply_text(req, 200, json);
+}
+
+/* An integer member of o, or 422 naming it. */
+static bool get_int_field(http_request *req, json_t *o, const char *key, bool required,
+                          long long lo, long long hi, long long *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v && !required)
+        return true;
+    char msg[160];
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        snprintf(msg, sizeof msg, "%s: %s an integer from %lld to %lld", key,
+                 v ? "expected" : "required:", lo, hi);
+        http_reply_error(req, 422, NULL, msg, key);
+        return false;
+    }
+    *out = json_integer_value(v);
+    return true;
+}
+
+int h_plans_create(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    json_t *o = body_object(req);
+    if (!o)
+        return 0;
+    static const char *const keys[] = {"name", "base_year", "target_year", "reduction",
+                                       "scope", NULL};
+    long long base, target;
+    bool ok = only_keys(req, o, keys) &&
+              get_int_field(req, o, "base_year", true, ILM_MIN_YEAR, ILM_MAX_YEAR, &base) &&
+              get_int_field(req, o, "target_year", true, ILM_MIN_YEAR, ILM_MAX_YEAR, &target);
+    json_t *jr = json_object_get(o, "reduction"), *js = json_object_get(o, "scope"),
+           *jn = json_object_get(o, "name");
+    ilm_scope scope = ILM_SCOPE_TOTAL;
+    if (ok && !json_is_number(jr)) {
+        http_reply_error(req, 422, NULL, "reduction: required, a number from 0 to 1",
+                         "reduction");
+        ok = false;
+    }
+    if (ok && js && (!json_is_string(js) || ilm_scope_parse(json_string_value(js), &scope))) {
+        http_reply_error(req, 422, NULL, "scope: expected total, non_ets or hinku", "scope");
+        ok = false;
+    }
+    if (ok && jn && !json_is_string(jn)) {
+        http_reply_error(req, 422, NULL, "name: expected a string", "name");
+        ok = false;
+    }
+    if (!ok) {
+        json_decref(o);
+        return 0;
+    }
+    int64_t id = 0;
+    ilm_errors err = {0};
+    int rc = ilm_app_plan_new(c->store, http_param(req, "code"), (int)base, (int)target,
+                              json_number_value(jr), scope, jn ? json_string_value(jn) : NULL,
+                              &id, &err);
+    json_decref(o);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    char location[64];
+    snprintf(location, sizeof location, "/api/plans/%" PRId64, id);
+    http_add_header(req, "Location", location);
+    return reply_plan(req, 201, id);
+}
+
+int h_plan_get(void *app, http_request *req)
+{
+    (void)app;
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    return reply_plan(req, 200, id);
+}
+
+/* PUT: the client sends the plan as it read it, changed, with the version
+ * it read. The inventory and the municipality are the store's and stay. */
+int h_plan_put(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    json_t *body = body_object(req);
+    if (!body)
+        return 0;
+    static const char *const keys[] = {"ilmava_plan", "name",     "municipality", "baseline",
+                                       "target",      "measures", "settings",     "id",
+                                       "version",     "published", NULL};
+    long long version = 0;
+    if (!only_keys(req, body, keys) ||
+        !get_int_field(req, body, "version", true, 1, INT64_MAX, &version)) {
+        json_decref(body);
+        return 0;
+    }
+    ilm_plan *stored = NULL;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_load(c->store, id, &stored, &err);
+    if (rc) {
+        json_decref(body);
+        return reply_errors(req, rc, &err);
+    }
+    /* Start from the stored document; the body's fields replace its own. */
+    char *doc_text = ilm_plan_to_json(stored);
+    json_t *doc = doc_text ? json_loads(doc_text, 0, NULL) : NULL;
+    free(doc_text);
+    const char *stored_code = stored->municipality_code;
+    json_t *jm = json_object_get(body, "municipality");
+    const char *bad = NULL;
+    const char *code = json_string_value(json_object_get(jm, "code"));
+    if (jm && (!code || strcmp(code, stored_code) != 0))
+        bad = "municipality: a plan stays with its municipality";
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (!strcmp(key, "id") || !strcmp(key, "version") || !strcmp(key, "published") ||
+            !strcmp(key, "municipality"))
+            continue;
+        json_object_set(doc, key, v);
+    }
+    /* measure_id is ours, not the document's: measures keep their store
+     * ids by their document id. */
+    json_t *ms = json_object_get(doc, "measures");
+    size_t i;
+    json_t *m;
+    json_array_foreach(ms, i, m) {
+        if (json_is_object(m))
+            json_object_del(m, "measure_id");
+    }
+    ilm_plan_free(stored);
+    json_decref(body);
+    if (bad) {
+        json_decref(doc);
+        return http_reply_error(req, 422, NULL, bad, "municipality");
+    }
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text)
+        return http_reply_error(req, 500, NULL, NULL, NULL);
+    ilm_plan *p = NULL;
+    rc = ilm_plan_from_json(text, strlen(text), &p, &err);
+    free(text);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    p->store_id = id;
+    p->version = version;
+    int64_t saved;
+    rc = ilm_store_plan_save(c->store, p, &saved, &err);
+    ilm_plan_free(p);
+    if (rc == ILM_ECONFLICT)
+        return reply_conflict(req, id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_plan(req, 200, id);
+}
+
+int h_plan_delete(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_delete(c->store, id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return http_reply(req, 204, NULL, NULL, 0);
+}
+
+static int set_published(http_request *req, bool published)
+{
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_publish(c->store, id, published, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_plan(req, 200, id);
+}
+
+int h_plan_publish(void *app, http_request *req)
+{
+    (void)app;
+    return set_published(req, true);
+}
+
+int h_plan_unpublish(void *app, http_request *req)
+{
+    (void)app;
+    return set_published(req, false);
+}
+
+/* ---- measures ---- */
+
+int h_measure_add(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t plan_id;
+    if (!param_id(req, "id", &plan_id))
+        return 0;
+    json_t *body = body_object(req); /* checks the media type and the JSON */
+    if (!body)
+        return 0;
+    json_decref(body);
+    ilm_measure_change ch = {.json = http_body(req), .json_len = http_body_len(req)};
+    int64_t measure_id = 0;
+    ilm_errors err = {0};
+    int rc = ilm_app_measure_add(c->store, plan_id, &ch, &measure_id, &err);
+    if (rc == ILM_ECONFLICT)
+        return reply_conflict(req, plan_id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    char location[64];
+    snprintf(location, sizeof location, "/api/measures/%" PRId64, measure_id);
+    http_add_header(req, "Location", location);
+    return reply_plan(req, 201, plan_id);
+}
+
+int h_measure_put(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t measure_id, plan_id;
+    if (!param_id(req, "id", &measure_id))
+        return 0;
+    json_t *body = body_object(req);
+    if (!body)
+        return 0;
+    /* The store id is the path's; a body may echo it back as read. */
+    json_object_del(body, "measure_id");
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text)
+        return http_reply_error(req, 500, NULL, NULL, NULL);
+    ilm_measure_change ch = {.json = text, .json_len = strlen(text)};
+    ilm_errors err = {0};
+    int rc = ilm_store_measure_plan(c->store, measure_id, &plan_id, &err);
+    if (!rc)
+        rc = ilm_app_measure_set(c->store, measure_id, &ch, &err);
+    free(text);
+    if (rc == ILM_ECONFLICT)
+        return reply_conflict(req, plan_id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_plan(req, 200, plan_id);
+}
+
+int h_measure_delete(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t measure_id, plan_id;
+    if (!param_id(req, "id", &measure_id))
+        return 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_measure_plan(c->store, measure_id, &plan_id, &err);
+    if (!rc)
+        rc = ilm_app_measure_delete(c->store, measure_id, &err);
+    if (rc == ILM_ECONFLICT)
+        return reply_conflict(req, plan_id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return http_reply(req, 204, NULL, NULL, 0);
+}
+
+/* ---- the pathway, cached ---- */
+
+void pathway_cache_clear(pathway_cache *c)
+{
+    for (size_t i = 0; i < PATHWAY_CACHE_SLOTS; i++) {
+        free(c->slots[i].json);
+        c->slots[i].json = NULL;
+    }
+}
+
+static bool same_key(const pathway_entry *e, const pathway_entry *k)
+{
+    return e->json && e->plan_id == k->plan_id && e->version == k->version &&
+           e->data_version == k->data_version && e->draws == k->draws && e->seed == k->seed;
+}
+
+/* A copy of the cached document for key k, or NULL. */
+static char *cache_get(pathway_cache *c, const pathway_entry *k, size_t *len)
+{
+    char *out = NULL;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < PATHWAY_CACHE_SLOTS; i++) {
+        pathway_entry *e = &c->slots[i];
+        if (same_key(e, k)) {
+            e->used = ++c->clock;
+            out = malloc(e->len + 1);
+            if (out) {
+                memcpy(out, e->json, e->len + 1);
+                *len = e->len;
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return out;
+}
+
+/* Keeps a copy of json for key k, in place of the plan's stale document or
+ * of the least recently used one. */
+static void cache_put(pathway_cache *c, const pathway_entry *k, const char *json, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return;
+    memcpy(copy, json, len + 1);
+    pthread_mutex_lock(&c->lock);
+    pathway_entry *victim = &c->slots[0];
+    for (size_t i = 0; i < PATHWAY_CACHE_SLOTS; i++) {
+        pathway_entry *e = &c->slots[i];
+        if (!e->json || (e->plan_id == k->plan_id && e->draws == k->draws &&
+                         e->seed == k->seed) || same_key(e, k)) {
+            victim = e;
+            break;
+        }
+        if (e->used < victim->used)
+            victim = e;
+    }
+    free(victim->json);
+    *victim = *k;
+    victim->json = copy;
+    victim->len = len;
+    victim->used = ++c->clock;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Query parameter `name` as an integer in lo..hi; absent gives `dflt`. */
+static bool query_int(http_request *req, const char *name, long long lo, long long hi,
+                      long long dflt, long long *out)
+{
+    const char *s = http_query(req, name);
+    *out = dflt;
+    if (!s)
+        return true;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: expected an integer from %lld to %lld", name, lo, hi);
+        http_reply_error(req, 422, NULL, msg, name);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int h_pathway(void *app, http_request *req)
+{
+    api_server *a = app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    long long draws, seed;
+    if (!param_id(req, "id", &id) || !query_int(req, "draws", 0, API_MAX_DRAWS, -1, &draws) ||
+        !query_int(req, "seed", 0, INT64_MAX, -1, &seed))
+        return 0;
+    ilm_plan_stamp st;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_stamp(c->store, id, &st, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    pathway_entry key = {.plan_id = id, .version = st.version, .data_version = st.data_version,
+                         .draws = draws, .seed = (uint64_t)seed};
+    size_t len = 0;
+    char *json = cache_get(&a->cache, &key, &len);
+    if (json) {
+        http_add_header(req, "X-Cache", "hit");
+        return http_reply_take(req, 200, "application/json", json, len);
+    }
+
+    ilm_plan *p = NULL;
+    rc = ilm_store_plan_load(c->store, id, &p, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    ilm_run_options opt = ilm_run_options_default();
+    opt.draws = draws;
+    opt.seed = seed;
+    if (draws < 0 && p->draws > API_MAX_DRAWS) {
+        ilm_plan_free(p);
+        char msg[160];
+        snprintf(msg, sizeof msg, "draws: the plan asks for more than %d; give ?draws=",
+                 API_MAX_DRAWS);
+        return http_reply_error(req, 422, NULL, msg, "draws");
+    }
+    key.version = p->version; /* what was computed, should it have moved on */
+    ilm_result *r = NULL;
+    rc = ilm_model_run(p, &opt, &r, &err);
+    if (!rc) {
+        json = ilm_result_to_json(r);
+        ilm_result_free(r);
+    }
+    ilm_plan_free(p);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    if (!json)
+        return http_reply_error(req, 500, NULL, NULL, NULL);
+    len = strlen(json);
+    cache_put(&a->cache, &key, json, len);
+    http_add_header(req, "X-Cache", "miss");
+    return http_reply_take(req, 200, "application/json", json, len);
+}
+
+int h_optimize(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    ilm_plan *p = NULL;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_load(c->store, id, &p, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    ilm_optimize_options opt = {.node_limit = API_OPT_NODE_LIMIT};
+    ilm_optimum *o = NULL;
+    rc = ilm_optimize(p, &opt, &o, &err);
+    char *json = rc ? NULL : ilm_optimum_to_json(p, o);
+    ilm_optimum_free(o);
+    ilm_plan_free(p);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_text(req, 200, json);
+}
+
+/* ---- the audit trail ---- */
+
+static json_t *parsed_or_null(const char *text)
+{
+    json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    return v ? v : json_null();
+}
+
+static int reply_audit(http_request *req, const char *code, int64_t plan_id)
+{
+    api_ctx *c = api_context(req);
+    long long limit, before;
+    if (!query_int(req, "limit", 1, 1000, 100, &limit) ||
+        !query_int(req, "before", 1, INT64_MAX, 0, &before))
+        return 0;
+    ilm_audit_filter f = {.code = code, .plan_id = plan_id, .before_id = before,
+                          .limit = (size_t)limit};
+    ilm_audit_entry *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_audit(c->store, &f, &v, &n, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const ilm_audit_entry *e = &v[i];
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at,
+                              "actor", e->actor, "action", e->action);
+        json_object_set_new(o, "municipality", e->code[0] ? json_string(e->code) : json_null());
+        json_object_set_new(o, "plan_id",
+                            e->plan_id ? json_integer((json_int_t)e->plan_id) : json_null());
+        json_object_set_new(o, "measure_id", e->measure_id
+                                                 ? json_integer((json_int_t)e->measure_id)
+                                                 : json_null());
+        json_object_set_new(o, "old", parsed_or_null(e->old_json));
+        json_object_set_new(o, "new", parsed_or_null(e->new_json));
+        json_array_append_new(a, o);
+    }
+    ilm_audit_entries_free(v, n);
+    return reply_value(req, 200, a);
+}
+
+int h_plan_audit(void *app, http_request *req)
+{
+    (void)app;
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    return reply_audit(req, NULL, id);
+}
+
+int h_audit(void *app, http_request *req)
+{
+    (void)app;
+    const char *code = http_query(req, "municipality");
+    long long plan;
+    if (!query_int(req, "plan", 1, INT64_MAX, 0, &plan))
+        return 0;
+    return reply_audit(req, code && *code ? code : NULL, plan);
+}
