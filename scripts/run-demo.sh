@@ -18,5 +18,4 @@ if [ ! -f "$db" ]; then
   echo "(More accounts: $bin --db $db user add EMAIL --role editor --municipality 901)"
   echo
 fi
-echo "ilmava: the store is $db; serving http://$listen/ (Ctrl-C stops)"
 exec "$bin" --db "$db" serve --listen "$listen"

@@ -278,6 +278,27 @@ int ilm_store_audit(ilm_store *s, const ilm_audit_filter *f, ilm_audit_entry **o
                     size_t *n, ilm_errors *err);
 void ilm_audit_entries_free(ilm_audit_entry *v, size_t n);
 
+/* ---- comments on plans ---- */
+
+#define ILM_COMMENT_MAX 10000
+
+typedef struct ilm_comment {
+    int64_t id;
+    int64_t plan_id;
+    char *author;        /* the actor who wrote it */
+    char *body;
+    char created_at[21]; /* UTC */
+} ilm_comment;
+
+/* Adds a comment (1..ILM_COMMENT_MAX bytes) to plan `plan_id`, written by
+ * the handle's actor. Audited as comment.add. */
+int ilm_store_comment_add(ilm_store *s, int64_t plan_id, const char *body, int64_t *id,
+                          ilm_errors *err);
+/* A plan's comments, oldest first. */
+int ilm_store_comments(ilm_store *s, int64_t plan_id, ilm_comment **out, size_t *n,
+                       ilm_errors *err);
+void ilm_comments_free(ilm_comment *v, size_t n);
+
 /* ---- users and sessions ----
  * The store keeps password hashes (argon2id strings made by the caller),
  * never passwords, and session tokens only as hashes. */

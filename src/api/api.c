@@ -34,6 +34,8 @@ static const http_route routes[] = {
     {"GET", "/api/plans/{id}/pathway", h_pathway, REQ_PLAN_READ},
     {"POST", "/api/plans/{id}/optimize", h_optimize, REQ_PLAN_READ},
     {"GET", "/api/plans/{id}/audit", h_plan_audit, REQ_PLAN_MEMBER},
+    {"GET", "/api/plans/{id}/comments", h_comments, REQ_PLAN_MEMBER},
+    {"POST", "/api/plans/{id}/comments", h_comment_add, REQ_PLAN_COMMENT},
     {"PUT", "/api/measures/{id}", h_measure_put, REQ_MEASURE_WRITE},
     {"DELETE", "/api/measures/{id}", h_measure_delete, REQ_MEASURE_WRITE},
     {"GET", "/api/audit", h_audit, REQ_ORGANISER},
@@ -56,6 +58,7 @@ const char *api_requirement_name(int required)
     case REQ_PLAN_READ: return "plan.read";
     case REQ_PLAN_WRITE: return "plan.write";
     case REQ_PLAN_MEMBER: return "plan.member";
+    case REQ_PLAN_COMMENT: return "plan.comment";
     case REQ_MEASURE_WRITE: return "measure.write";
     default: return "?";
     }
@@ -176,6 +179,17 @@ bool api_can_write(const api_ctx *c, const char *code)
         return false;
     const ilm_user *u = &c->session.user;
     return u->role == ILM_ROLE_ORGANISER || (u->role == ILM_ROLE_EDITOR && has_code(u, code));
+}
+
+/* Experts comment on the municipalities assigned to them; so do the
+ * municipality's editors and the organiser. Viewers only read. */
+bool api_can_comment(const api_ctx *c, const char *code)
+{
+    if (!c->signed_in)
+        return false;
+    const ilm_user *u = &c->session.user;
+    return u->role == ILM_ROLE_ORGANISER ||
+           ((u->role == ILM_ROLE_EDITOR || u->role == ILM_ROLE_EXPERT) && has_code(u, code));
 }
 
 /* ---- the one authorisation step ---- */
@@ -311,6 +325,7 @@ int api_authorize(void *app, http_request *req, const http_route *route)
     case REQ_PLAN_READ:
     case REQ_PLAN_WRITE:
     case REQ_PLAN_MEMBER:
+    case REQ_PLAN_COMMENT:
     case REQ_MEASURE_WRITE:
         rc = resolve_plan(c, req, route->required == REQ_MEASURE_WRITE, &st);
         if (rc)
@@ -325,6 +340,8 @@ int api_authorize(void *app, http_request *req, const http_route *route)
             return 401;
         if (route->required == REQ_PLAN_MEMBER)
             return api_can_read(c, st.code) ? 0 : 403;
+        if (route->required == REQ_PLAN_COMMENT)
+            return api_can_comment(c, st.code) ? 0 : 403;
         return api_can_write(c, st.code) ? 0 : 403;
     }
     return 500;

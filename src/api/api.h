@@ -48,6 +48,7 @@ typedef enum api_requirement {
     REQ_PLAN_READ,     /* {id}: published, or REQ_MUNI_READ of its municipality */
     REQ_PLAN_WRITE,    /* {id}: REQ_MUNI_WRITE of its municipality */
     REQ_PLAN_MEMBER,   /* {id}: REQ_MUNI_READ of its municipality (audit) */
+    REQ_PLAN_COMMENT,  /* {id}: an editor or expert of its municipality, or an organiser */
     REQ_MEASURE_WRITE, /* {id} of a measure: REQ_PLAN_WRITE of its plan */
 } api_requirement;
 

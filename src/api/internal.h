@@ -102,6 +102,7 @@ int api_authorize(void *app, http_request *req, const http_route *route);
 /* Whether the user may read / change municipality `code`. */
 bool api_can_read(const api_ctx *c, const char *code);
 bool api_can_write(const api_ctx *c, const char *code);
+bool api_can_comment(const api_ctx *c, const char *code);
 
 /* ---- replies ---- */
 
@@ -150,6 +151,8 @@ int h_measure_delete(void *app, http_request *req);
 int h_pathway(void *app, http_request *req);
 int h_optimize(void *app, http_request *req);
 int h_plan_audit(void *app, http_request *req);
+int h_comments(void *app, http_request *req);
+int h_comment_add(void *app, http_request *req);
 int h_audit(void *app, http_request *req);
 
 /* Frees the cache's documents. */

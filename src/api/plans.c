@@ -570,3 +570,60 @@ int h_audit(void *app, http_request *req)
         return 0;
     return reply_audit(req, code && *code ? code : NULL, plan);
 }
+
+/* ---- comments ---- */
+
+static int reply_comments(http_request *req, int status, int64_t id)
+{
+    api_ctx *c = api_context(req);
+    ilm_comment *v = NULL;
+    size_t n = 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_comments(c->store, id, &v, &n, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)v[i].id,
+                                           "author", v[i].author, "body", v[i].body,
+                                           "created_at", v[i].created_at));
+    ilm_comments_free(v, n);
+    return reply_value(req, status, a);
+}
+
+int h_comments(void *app, http_request *req)
+{
+    (void)app;
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    return reply_comments(req, 200, id);
+}
+
+int h_comment_add(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id, comment_id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    json_t *o = body_object(req);
+    if (!o)
+        return 0;
+    static const char *const keys[] = {"body", NULL};
+    if (!only_keys(req, o, keys)) {
+        json_decref(o);
+        return 0;
+    }
+    json_t *body = json_object_get(o, "body");
+    if (!json_is_string(body)) {
+        json_decref(o);
+        return http_reply_error(req, 422, NULL, "body: required, the comment's text", "body");
+    }
+    ilm_errors err = {0};
+    int rc = ilm_store_comment_add(c->store, id, json_string_value(body), &comment_id, &err);
+    json_decref(o);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_comments(req, 201, id);
+}
