@@ -1,18 +1,21 @@
 #!/bin/sh
 # Installs the Debian 12 packages that building and testing ilmava need.
 # apt-get runs only when a package is missing, so a ready machine is untouched.
-# Usage: scripts/install-deps.sh [build|check|bench]
+# Usage: scripts/install-deps.sh [build|check|bench|bench-http]
 set -eu
 
 build_pkgs="cmake make gcc pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev"
 check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3"
 bench_pkgs="$build_pkgs python3 python3-numpy hyperfine sqlite3"
+# bench/http.sh: a load generator and nginx for the side-by-side comparison.
+bench_http_pkgs="$build_pkgs curl wrk nginx-light"
 
 case "${1:-build}" in
   build) want=$build_pkgs ;;
   check) want=$check_pkgs ;;
   bench) want=$bench_pkgs ;;
-  *) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+  bench-http) want=$bench_http_pkgs ;;
+  *) echo "usage: $0 [build|check|bench|bench-http]" >&2; exit 2 ;;
 esac
 
 missing=""

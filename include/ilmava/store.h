@@ -81,6 +81,12 @@ int ilm_store_municipalities(ilm_store *s, ilm_municipality **out, size_t *n,
 int ilm_store_municipality_find(ilm_store *s, const char *code_or_name,
                                 ilm_municipality *out, ilm_errors *err);
 
+/* The data version of municipality `code`: raised by every import that
+ * changes its inventory, population, published totals or register entry,
+ * so that a cached view knows it is stale. ILM_ENOTFOUND when there is no
+ * such municipality. */
+int ilm_store_data_version(ilm_store *s, const char *code, int64_t *out, ilm_errors *err);
+
 /* ---- inventories ---- */
 
 /* One row of a municipality's inventory in a scope: for "total" the sum of

@@ -140,6 +140,63 @@ void pool_destroy(store_pool *p)
     memset(p, 0, sizeof *p);
 }
 
+/* ---- the document cache ---- */
+
+char *doc_cache_get(doc_cache *c, const char *key, size_t *len)
+{
+    char *out = NULL;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < DOC_CACHE_SLOTS; i++) {
+        doc_entry *e = &c->slots[i];
+        if (e->json && strcmp(e->key, key) == 0) {
+            e->used = ++c->clock;
+            out = malloc(e->len + 1);
+            if (out) {
+                memcpy(out, e->json, e->len + 1);
+                *len = e->len;
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return out;
+}
+
+void doc_cache_put(doc_cache *c, const char *key, const char *json, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy || strlen(key) >= DOC_KEY_MAX) {
+        free(copy);
+        return;
+    }
+    memcpy(copy, json, len + 1);
+    pthread_mutex_lock(&c->lock);
+    doc_entry *victim = &c->slots[0];
+    for (size_t i = 0; i < DOC_CACHE_SLOTS; i++) {
+        doc_entry *e = &c->slots[i];
+        if (!e->json || strcmp(e->key, key) == 0) {
+            victim = e;
+            break;
+        }
+        if (e->used < victim->used)
+            victim = e;
+    }
+    free(victim->json);
+    snprintf(victim->key, sizeof victim->key, "%s", key);
+    victim->json = copy;
+    victim->len = len;
+    victim->used = ++c->clock;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void doc_cache_clear(doc_cache *c)
+{
+    for (size_t i = 0; i < DOC_CACHE_SLOTS; i++) {
+        free(c->slots[i].json);
+        c->slots[i].json = NULL;
+    }
+}
+
 /* ---- the request context ---- */
 
 static void ctx_free(void *data)
@@ -507,7 +564,7 @@ int api_port(const api_server *a)
 static void api_free(api_server *a)
 {
     pool_destroy(&a->pool);
-    pathway_cache_clear(&a->cache);
+    doc_cache_clear(&a->cache);
     pthread_mutex_destroy(&a->cache.lock);
     pthread_mutex_destroy(&a->limits.lock);
     pthread_mutex_destroy(&a->gate.lock);

@@ -113,7 +113,7 @@ static bool query_year(http_request *req, const char *name, int *out)
 
 int h_inventory_get(void *app, http_request *req)
 {
-    (void)app;
+    api_server *a = app;
     api_ctx *c = api_context(req);
     ilm_scope scope = ILM_SCOPE_TOTAL;
     const char *sc = http_query(req, "scope");
@@ -125,11 +125,26 @@ int h_inventory_get(void *app, http_request *req)
         return 0;
     if (from && to && from > to)
         return http_reply_error(req, 422, NULL, "from: after to", "from");
+    /* Cached by everything the document depends on: the data version
+     * rises with every import that changes the municipality. */
+    const char *code = http_param(req, "code");
+    int64_t data_version = 0;
+    ilm_errors err = {0};
+    char key[DOC_KEY_MAX] = "";
+    size_t len = 0;
+    if (strlen(code) == 3 && ilm_store_data_version(c->store, code, &data_version, &err) == 0) {
+        snprintf(key, sizeof key, "inventory %s %s %d %d d%lld", code, ilm_scope_name(scope),
+                 from, to, (long long)data_version);
+        char *json = doc_cache_get(&a->cache, key, &len);
+        if (json) {
+            http_add_header(req, "X-Cache", "hit");
+            return http_reply_take(req, 200, "application/json", json, len);
+        }
+    }
     ilm_municipality m = {0};
     if (find_municipality(req, &m))
         return 0;
     ilm_inventory_view v = {0};
-    ilm_errors err = {0};
     int rc = ilm_store_inventory(c->store, m.code, scope, from, to, &v, &err);
     if (rc) {
         ilm_municipality_clear(&m);
@@ -138,6 +153,10 @@ int h_inventory_get(void *app, http_request *req)
     char *json = ilm_inventory_to_json(&m, &v);
     ilm_inventory_view_clear(&v);
     ilm_municipality_clear(&m);
+    if (json && key[0]) {
+        doc_cache_put(&a->cache, key, json, strlen(json));
+        http_add_header(req, "X-Cache", "miss");
+    }
     return reply_text(req, 200, json);
 }
 

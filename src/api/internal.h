@@ -24,23 +24,33 @@ typedef struct store_pool {
     char *path;
 } store_pool;
 
-/* ---- cached pathway documents ---- */
+/* ---- cached JSON documents (pathways, inventories) ----
+ * The key names everything the document depends on, versions included
+ * ("pathway 3 v7 d2 draws -1 seed -1"), so a change makes a new key and
+ * the stale document simply ages out. */
 
-#define PATHWAY_CACHE_SLOTS 256
+#define DOC_CACHE_SLOTS 256
+#define DOC_KEY_MAX 96
 
-typedef struct pathway_entry {
-    int64_t plan_id, version, data_version, draws;
-    uint64_t seed;
-    uint64_t used; /* a clock for least-recently-used replacement */
-    char *json;    /* NULL: the slot is free */
+typedef struct doc_entry {
+    char key[DOC_KEY_MAX]; /* "" when the slot is free */
+    uint64_t used;         /* a clock for least-recently-used replacement */
+    char *json;
     size_t len;
-} pathway_entry;
+} doc_entry;
 
-typedef struct pathway_cache {
+typedef struct doc_cache {
     pthread_mutex_t lock;
     uint64_t clock;
-    pathway_entry slots[PATHWAY_CACHE_SLOTS];
-} pathway_cache;
+    doc_entry slots[DOC_CACHE_SLOTS];
+} doc_cache;
+
+/* A copy of the document cached under key (free it), or NULL. */
+char *doc_cache_get(doc_cache *c, const char *key, size_t *len);
+/* Keeps a copy of json under key, in the least recently used slot. */
+void doc_cache_put(doc_cache *c, const char *key, const char *json, size_t len);
+/* Frees the documents. */
+void doc_cache_clear(doc_cache *c);
 
 /* ---- failed logins, per account and per address ---- */
 
@@ -68,7 +78,7 @@ typedef struct hash_gate {
 struct api_server {
     http_server *http;
     store_pool pool;
-    pathway_cache cache;
+    doc_cache cache;
     limiter limits;
     hash_gate gate;
     char *origin; /* NULL: from the Host header */
@@ -155,7 +165,5 @@ int h_comments(void *app, http_request *req);
 int h_comment_add(void *app, http_request *req);
 int h_audit(void *app, http_request *req);
 
-/* Frees the cache's documents. */
-void pathway_cache_clear(pathway_cache *c);
 
 #endif

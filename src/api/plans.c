@@ -349,69 +349,6 @@ int h_measure_delete(void *app, http_request *req)
 
 /* ---- the pathway, cached ---- */
 
-void pathway_cache_clear(pathway_cache *c)
-{
-    for (size_t i = 0; i < PATHWAY_CACHE_SLOTS; i++) {
-        free(c->slots[i].json);
-        c->slots[i].json = NULL;
-    }
-}
-
-static bool same_key(const pathway_entry *e, const pathway_entry *k)
-{
-    return e->json && e->plan_id == k->plan_id && e->version == k->version &&
-           e->data_version == k->data_version && e->draws == k->draws && e->seed == k->seed;
-}
-
-/* A copy of the cached document for key k, or NULL. */
-static char *cache_get(pathway_cache *c, const pathway_entry *k, size_t *len)
-{
-    char *out = NULL;
-    pthread_mutex_lock(&c->lock);
-    for (size_t i = 0; i < PATHWAY_CACHE_SLOTS; i++) {
-        pathway_entry *e = &c->slots[i];
-        if (same_key(e, k)) {
-            e->used = ++c->clock;
-            out = malloc(e->len + 1);
-            if (out) {
-                memcpy(out, e->json, e->len + 1);
-                *len = e->len;
-            }
-            break;
-        }
-    }
-    pthread_mutex_unlock(&c->lock);
-    return out;
-}
-
-/* Keeps a copy of json for key k, in place of the plan's stale document or
- * of the least recently used one. */
-static void cache_put(pathway_cache *c, const pathway_entry *k, const char *json, size_t len)
-{
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return;
-    memcpy(copy, json, len + 1);
-    pthread_mutex_lock(&c->lock);
-    pathway_entry *victim = &c->slots[0];
-    for (size_t i = 0; i < PATHWAY_CACHE_SLOTS; i++) {
-        pathway_entry *e = &c->slots[i];
-        if (!e->json || (e->plan_id == k->plan_id && e->draws == k->draws &&
-                         e->seed == k->seed) || same_key(e, k)) {
-            victim = e;
-            break;
-        }
-        if (e->used < victim->used)
-            victim = e;
-    }
-    free(victim->json);
-    *victim = *k;
-    victim->json = copy;
-    victim->len = len;
-    victim->used = ++c->clock;
-    pthread_mutex_unlock(&c->lock);
-}
-
 /* Query parameter `name` as an integer in lo..hi; absent gives `dflt`. */
 static bool query_int(http_request *req, const char *name, long long lo, long long hi,
                       long long dflt, long long *out)
@@ -446,10 +383,11 @@ int h_pathway(void *app, http_request *req)
     int rc = ilm_store_plan_stamp(c->store, id, &st, &err);
     if (rc)
         return reply_errors(req, rc, &err);
-    pathway_entry key = {.plan_id = id, .version = st.version, .data_version = st.data_version,
-                         .draws = draws, .seed = (uint64_t)seed};
+    char key[DOC_KEY_MAX];
+    snprintf(key, sizeof key, "pathway %" PRId64 " v%" PRId64 " d%" PRId64 " %lld %lld", id,
+             st.version, st.data_version, draws, seed);
     size_t len = 0;
-    char *json = cache_get(&a->cache, &key, &len);
+    char *json = doc_cache_get(&a->cache, key, &len);
     if (json) {
         http_add_header(req, "X-Cache", "hit");
         return http_reply_take(req, 200, "application/json", json, len);
@@ -469,7 +407,9 @@ int h_pathway(void *app, http_request *req)
                  API_MAX_DRAWS);
         return http_reply_error(req, 422, NULL, msg, "draws");
     }
-    key.version = p->version; /* what was computed, should it have moved on */
+    /* Key what was computed, should the plan have moved on meanwhile. */
+    snprintf(key, sizeof key, "pathway %" PRId64 " v%" PRId64 " d%" PRId64 " %lld %lld", id,
+             p->version, st.data_version, draws, seed);
     ilm_result *r = NULL;
     rc = ilm_model_run(p, &opt, &r, &err);
     if (!rc) {
@@ -482,7 +422,7 @@ int h_pathway(void *app, http_request *req)
     if (!json)
         return http_reply_error(req, 500, NULL, NULL, NULL);
     len = strlen(json);
-    cache_put(&a->cache, &key, json, len);
+    doc_cache_put(&a->cache, key, json, len);
     http_add_header(req, "X-Cache", "miss");
     return http_reply_take(req, 200, "application/json", json, len);
 }
