@@ -16,6 +16,7 @@
 #include "ilmava/error.h"
 #include "ilmava/import.h"
 #include "ilmava/io.h"
+#include "ilmava/peers.h"
 #include "ilmava/plan.h"
 #include "ilmava/store.h"
 
@@ -112,6 +113,23 @@ typedef struct ilm_demo_stats {
  * municipality), each with an inventory, a plan and measures, all marked
  * synthetic. Refuses a store that already has municipalities or plans. */
 int ilm_app_demo(ilm_store *s, ilm_demo_stats *stats, ilm_errors *err);
+
+/* ---- the peer finder (peers.c; docs/peers.md) ---- */
+
+/* The k (1..ILM_PEERS_MAX_K) municipalities most similar to `municipality`
+ * (a code or a name) on the store's current data, with the reasons (see
+ * ilm_peers_find). The figures are the total scope in each municipality's
+ * latest year with inventory data, the population of the year nearest to
+ * it, and the change since ILM_PEER_BASE_YEAR. Real municipalities are
+ * compared with real ones and synthetic (demo) ones with synthetic ones;
+ * those lacking an inventory, a population or figures for the base year
+ * are left out and counted in out->left_out. Fewer than k peers come back
+ * when fewer are comparable. ILM_ENOTFOUND for an unknown municipality;
+ * ILM_EINVAL for a bad k, or with a message saying what is missing when
+ * the municipality itself cannot be compared. Clear *out with
+ * ilm_peer_result_clear. */
+int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result *out,
+                  ilm_errors *err);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 
 #include "ilmava/error.h"
 #include "ilmava/model.h"
+#include "ilmava/peers.h"
 #include "ilmava/plan.h"
 #include "ilmava/store.h"
 
@@ -80,6 +81,14 @@ char *ilm_result_to_json(const ilm_result *res);
 /* Renders {"feasible", "keep", "drop", "annual_cost", "gap", "method", ...}
  * for an optimiser answer on `plan`. The caller frees the string. */
 char *ilm_optimum_to_json(const ilm_plan *plan, const ilm_optimum *o);
+
+/* The peer finder's answer (docs/API.md, docs/peers.md): {"municipality":
+ * {"code", "name", "year", "population", "synthetic"}, "compared",
+ * "left_out", "weights": {FEATURE: w}, "peers": [{"code", "name", "year",
+ * "distance", "reasons": [{"feature", "similar", "this", "peer",
+ * "z_difference"}], "contributions": {FEATURE: c}}]}. The caller frees the
+ * string; NULL when out of memory. */
+char *ilm_peers_to_json(const ilm_peer_result *r);
 
 #ifdef __cplusplus
 }

@@ -382,6 +382,41 @@ int ilm_store_session_delete(ilm_store *s, const char *token_hash, ilm_errors *e
 int ilm_store_measure_plan(ilm_store *s, int64_t measure_id, int64_t *plan_id,
                            ilm_errors *err);
 
+/* ---- every municipality at once (the peer finder, store_peers.c) ---- */
+
+/* One stream of a municipality in a year, in the "total" scope (the Hinku
+ * and non-Hinku parts added). */
+typedef struct ilm_inventory_set_row {
+    char code[4];
+    int year;
+    const char *sector; /* points into the set's sector keys */
+    bool ets;
+    double t;
+} ilm_inventory_set_row;
+
+typedef struct ilm_inventory_set_population {
+    char code[4];
+    int year;
+    double n;
+} ilm_inventory_set_population;
+
+typedef struct ilm_inventory_set {
+    size_t n_rows;                   /* by municipality, year, sector display order, ets */
+    ilm_inventory_set_row *rows;
+    size_t n_population;             /* by municipality, year */
+    ilm_inventory_set_population *population;
+    char **sector_keys;              /* owned strings the rows point to */
+    size_t n_sector_keys;
+} ilm_inventory_set;
+
+/* For every municipality with inventory data, its streams in two years:
+ * its latest year with data, and `ref_year` (0: none) when it has rows in
+ * that year; and every population figure of every municipality. One read
+ * snapshot. Clear it with ilm_inventory_set_clear, also after a failure. */
+int ilm_store_inventory_latest(ilm_store *s, int ref_year, ilm_inventory_set *out,
+                               ilm_errors *err);
+void ilm_inventory_set_clear(ilm_inventory_set *v);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@ static const http_route routes[] = {
     {"GET", "/api/municipalities", h_municipalities, REQ_USER},
     {"GET", "/api/municipalities/{code}", h_municipality, REQ_USER},
     {"GET", "/api/municipalities/{code}/inventory", h_inventory_get, REQ_MUNI_READ},
+    {"GET", "/api/municipalities/{code}/peers", h_peers, REQ_USER},
     {"POST", "/api/municipalities/{code}/inventory", h_inventory_post, REQ_MUNI_WRITE},
     {"GET", "/api/municipalities/{code}/plans", h_plans_list, REQ_MUNI_READ},
     {"POST", "/api/municipalities/{code}/plans", h_plans_create, REQ_MUNI_WRITE},

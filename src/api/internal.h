@@ -164,6 +164,7 @@ int h_plan_audit(void *app, http_request *req);
 int h_comments(void *app, http_request *req);
 int h_comment_add(void *app, http_request *req);
 int h_audit(void *app, http_request *req);
+int h_peers(void *app, http_request *req); /* peers.c */
 
 
 #endif

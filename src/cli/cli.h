@@ -65,5 +65,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_user(int argc, char **argv); /* cmd_user.c */
+int cmd_peers(int argc, char **argv); /* cmd_peers.c */
 
 #endif

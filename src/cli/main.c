@@ -33,6 +33,7 @@ static const char *const main_usage =
     "  municipalities             list the register and the years with data\n"
     "  inventory MUNICIPALITY     a municipality's emissions by year and sector\n"
     "  sectors                    the emission sectors and their keys\n"
+    "  peers MUNICIPALITY         the most similar municipalities, with the reasons\n"
     "  plan new|list|show|delete|export|import\n"
     "                             stored plans\n"
     "  measure add|set|delete     a stored plan's measures\n"
@@ -315,6 +316,7 @@ static const command commands[] = {
     {"plan", cmd_plan},
     {"measure", cmd_measure},
     {"demo", cmd_demo},
+    {"peers", cmd_peers},
     {"user", cmd_user},
     {"serve", cmd_serve},
     {"routes", cmd_routes},

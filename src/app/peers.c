@@ -1,0 +1,165 @@
+/* The peer finder as a user operation: gathers every municipality's
+ * figures from the store, leaves out those that cannot be compared, and
+ * hands the rest to the computation (src/model/peers.c). docs/peers.md
+ * documents what is gathered and why.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ilmava/app.h"
+
+/* One municipality's figures, or why there are none. */
+typedef struct gathered {
+    ilm_peer_input in;
+    const char *missing; /* NULL: comparable */
+} gathered;
+
+/* The figures of `code` from the set's rows [r0, r1) and population rows
+ * [p0, p1) (the municipality's ranges). */
+static gathered gather(const char *code, const ilm_inventory_set *set, size_t r0, size_t r1,
+                       size_t p0, size_t p1)
+{
+    gathered g = {0};
+    memcpy(g.in.code, code, 4);
+    if (r0 == r1) {
+        g.missing = "it has no inventory data";
+        return g;
+    }
+    /* Rows are by year: the last one is the latest year. */
+    int year = set->rows[r1 - 1].year;
+    double total = 0, ets = 0, base = 0, by_group[ILM_GROUP_COUNT] = {0};
+    bool has_base = false;
+    for (size_t i = r0; i < r1; i++) {
+        const ilm_inventory_set_row *r = &set->rows[i];
+        if (r->year == ILM_PEER_BASE_YEAR) {
+            base += r->t;
+            has_base = true;
+        }
+        if (r->year != year)
+            continue;
+        total += r->t;
+        if (r->ets)
+            ets += r->t;
+        by_group[ilm_sector_group_of(r->sector)] += r->t;
+    }
+    /* The population of the year nearest to the inventory's; on a tie the
+     * earlier year, as rows come by year. */
+    double population = 0;
+    int best = -1;
+    for (size_t i = p0; i < p1; i++) {
+        int d = abs(set->population[i].year - year);
+        if (set->population[i].n > 0 && (best < 0 || d < best)) {
+            best = d;
+            population = set->population[i].n;
+        }
+    }
+    g.in.year = year;
+    if (best < 0)
+        g.missing = "it has no population figures";
+    else if (!(total > 0))
+        g.missing = "its inventory adds up to nothing in its latest year";
+    else if (!has_base)
+        g.missing = "its inventory has no figures for 2007, the year the change is measured from";
+    else if (!(base > 0))
+        g.missing = "its inventory adds up to nothing in 2007";
+    if (g.missing)
+        return g;
+    g.in.population = population;
+    for (int k = 0; k < ILM_GROUP_COUNT; k++)
+        g.in.per_capita[k] = by_group[k] / population;
+    g.in.ets_share = ets / total;
+    g.in.change = total / base - 1;
+    return g;
+}
+
+int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result *out,
+                  ilm_errors *err)
+{
+    memset(out, 0, sizeof *out);
+    if (k < 1 || k > ILM_PEERS_MAX_K) {
+        ilm_errors_add(err, "k: %d is outside 1..%d", k, ILM_PEERS_MAX_K);
+        return ILM_EINVAL;
+    }
+    ilm_municipality me = {0};
+    ilm_municipality *all = NULL;
+    size_t n_all = 0;
+    ilm_inventory_set set = {0};
+    int rc = ilm_store_municipality_find(s, municipality, &me, err);
+    if (!rc)
+        rc = ilm_store_municipalities(s, &all, &n_all, err);
+    if (!rc)
+        rc = ilm_store_inventory_latest(s, ILM_PEER_BASE_YEAR, &set, err);
+    if (rc)
+        goto done;
+    out->inputs = calloc(n_all ? n_all : 1, sizeof *out->inputs);
+    if (!out->inputs) {
+        ilm_errors_add(err, "out of memory");
+        rc = ILM_ENOMEM;
+        goto done;
+    }
+    /* The register, the rows and the population all come by code: one
+     * walk through each. */
+    size_t r = 0, p = 0, target = SIZE_MAX;
+    const char *why_not = NULL;
+    for (size_t i = 0; i < n_all; i++) {
+        const char *code = all[i].code;
+        while (r < set.n_rows && strcmp(set.rows[r].code, code) < 0)
+            r++;
+        size_t r0 = r;
+        while (r < set.n_rows && strcmp(set.rows[r].code, code) == 0)
+            r++;
+        while (p < set.n_population && strcmp(set.population[p].code, code) < 0)
+            p++;
+        size_t p0 = p;
+        while (p < set.n_population && strcmp(set.population[p].code, code) == 0)
+            p++;
+        /* Like with like: made-up municipalities never stand beside real
+         * ones. */
+        if (all[i].synthetic != me.synthetic)
+            continue;
+        gathered one = gather(code, &set, r0, r, p0, p);
+        bool is_me = strcmp(code, me.code) == 0;
+        if (one.missing) {
+            if (is_me)
+                why_not = one.missing;
+            else
+                out->left_out++;
+            continue;
+        }
+        one.in.name = strdup(all[i].name_fi);
+        if (!one.in.name) {
+            ilm_errors_add(err, "out of memory");
+            rc = ILM_ENOMEM;
+            goto done;
+        }
+        if (is_me)
+            target = out->n_inputs;
+        out->inputs[out->n_inputs++] = one.in;
+    }
+    if (target == SIZE_MAX) {
+        ilm_errors_add(err, "%s (%s) cannot be compared with other municipalities: %s", me.name_fi,
+                       me.code, why_not ? why_not : "it has no data");
+        rc = ILM_EINVAL;
+        goto done;
+    }
+    out->target = target;
+    out->synthetic = me.synthetic;
+    for (int f = 0; f < ILM_PF_COUNT; f++)
+        out->weights[f] = 1.0;
+    size_t room = (size_t)k < out->n_inputs - 1 ? (size_t)k : out->n_inputs - 1;
+    out->peers = calloc(room ? room : 1, sizeof *out->peers);
+    if (!out->peers) {
+        ilm_errors_add(err, "out of memory");
+        rc = ILM_ENOMEM;
+        goto done;
+    }
+    rc = ilm_peers_find(out->inputs, out->n_inputs, target, out->weights, (size_t)k, out->peers,
+                        &out->n_peers, err);
+done:
+    if (rc)
+        ilm_peer_result_clear(out);
+    ilm_inventory_set_clear(&set);
+    ilm_municipalities_free(all, n_all);
+    ilm_municipality_clear(&me);
+    return rc;
+}
