@@ -135,6 +135,10 @@ int h_plans_create(void *app, http_request *req)
                               json_number_value(jr), scope, jn ? json_string_value(jn) : NULL,
                               &id, &err);
     json_decref(o);
+    /* The model names these fields in the plan document ("target.reduction");
+     * in this body they are top-level ("reduction"). */
+    if (rc == ILM_EINVAL && err.count && strncmp(err.msg[0], "target.", 7) == 0)
+        memmove(err.msg[0], err.msg[0] + 7, strlen(err.msg[0] + 7) + 1);
     if (rc)
         return reply_errors(req, rc, &err);
     char location[64];

@@ -58,6 +58,14 @@ int cmd_serve(int argc, char **argv)
         if (rc)
             return rc;
     }
+    /* SIGINT and SIGTERM stay blocked from before the start: one that
+     * comes right after the serving line below must wait for sigwait in
+     * api_serve_until_signal, not kill the process. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     api_server *srv = NULL;
     ilm_errors err = {0};
     int rc = api_start(&o, &srv, &err);

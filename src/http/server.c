@@ -507,16 +507,17 @@ void http_stop(http_server *srv)
 
 int http_serve_until_signal(http_server *srv)
 {
-    sigset_t set, old;
+    sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     int sig = 0;
     int rc = sigwait(&set, &sig);
-    /* Restored before the drain, so that a second signal ends the process
-     * when a stop takes too long for the operator. */
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* Unblocked before the drain (even when the caller had blocked them
+     * already), so that a second signal ends the process when a stop
+     * takes too long for the operator. */
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     http_stop(srv);
     return rc == 0 ? sig : ILM_EIO;
 }

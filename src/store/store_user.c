@@ -18,7 +18,8 @@
 #define TOKEN_HASH_MAX 128
 /* argon2id strings are under 128 bytes; the cap only stops nonsense. */
 #define PASSWORD_HASH_MAX 512
-/* A session is used at most this often before its use is recorded. */
+/* A session's use is recorded at most this often, and at least every half
+ * idle period, so that a session in use never expires as idle. */
 #define TOUCH_INTERVAL_S 60
 
 static const char *const role_names[] = {"organiser", "editor", "viewer", "expert"};
@@ -634,7 +635,8 @@ int ilm_store_session_get(ilm_store *s, const char *token_hash, int64_t now, int
         ilm_errors_add(err, "no such session (signed out or expired)");
         return ILM_ENOTFOUND;
     }
-    if (now - out->last_seen >= TOUCH_INTERVAL_S) {
+    int64_t touch_after = idle_s / 2 < TOUCH_INTERVAL_S ? idle_s / 2 : TOUCH_INTERVAL_S;
+    if (now - out->last_seen >= touch_after) {
         if (!(st = store_stmt(s, touch_sql, "recording a session's use", err)))
             rc = ILM_ESTORE;
         else {
