@@ -46,7 +46,7 @@ fuzz:
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build
-	bench/run.sh && bench/http.sh
+	bench/run.sh && bench/http.sh && bench/import.sh
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -5,18 +5,21 @@
  *   ilmava_bench mc PLAN [--draws N] [--seed S] [--threads T] [--reps R]
  *   ilmava_bench pathway PLAN [--reps R]
  *   ilmava_bench optimize PLAN [--reps R] [--node-limit N]
+ *   ilmava_bench inventory DB CODE [--scope S] [--reps R]
  *
  * Each loads the plan once, then times R calls of ilm_model_run (or
  * ilm_optimize) with clock_gettime(CLOCK_MONOTONIC) around the call alone:
- * freeing the result is outside the timed part. It prints one line of
- * space-separated key=value pairs on stdout (times in seconds, or in
- * microseconds for `pathway`), e.g.
+ * freeing the result is outside the timed part. `inventory` opens the store
+ * DB once and times R calls of ilm_store_inventory for municipality CODE
+ * together with ilm_inventory_view_clear (a reader's whole cost). It prints
+ * one line of space-separated key=value pairs on stdout (times in seconds,
+ * or in microseconds for `pathway` and `inventory`), e.g.
  *
  *   bench=mc draws=100000 seed=11 threads=1 reps=5 load_s=0.0021
  *     first_s=0.071 min_s=0.064 median_s=0.066 max_s=0.071 p_meet=0.4381
  *
- * Exit status 0 on success, 1 when the plan or a run fails, 2 on a usage
- * error. Never part of a test: timings depend on the machine.
+ * Exit status 0 on success, 1 when the plan, the store or a run fails, 2 on
+ * a usage error. Never part of a test: timings depend on the machine.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 
@@ -32,26 +35,33 @@
 #include "ilmava/io.h"
 #include "ilmava/model.h"
 #include "ilmava/plan.h"
+#include "ilmava/store.h"
 
 static const char usage[] =
     "usage: ilmava_bench mc PLAN [--draws N] [--seed S] [--threads T] [--reps R]\n"
     "       ilmava_bench pathway PLAN [--reps R]\n"
     "       ilmava_bench optimize PLAN [--reps R] [--node-limit N]\n"
+    "       ilmava_bench inventory DB CODE [--scope S] [--reps R]\n"
     "\n"
-    "Loads PLAN once and times R calls of the engine (the call alone, by\n"
-    "CLOCK_MONOTONIC); prints one line of key=value pairs.\n"
+    "Loads PLAN (or opens the store DB) once and times R calls of the engine\n"
+    "(the call alone, by CLOCK_MONOTONIC); prints one line of key=value pairs.\n"
     "  mc        ilm_model_run with the Monte Carlo (defaults: the plan's draws\n"
     "            and seed, 1 thread, 5 reps); times in seconds\n"
     "  pathway   ilm_model_run with draws forced to 0 (default 2000 reps);\n"
     "            per-call times in microseconds\n"
     "  optimize  ilm_optimize (default 3 reps); times in seconds, with the\n"
-    "            method, nodes visited and the answer\n";
+    "            method, nodes visited and the answer\n"
+    "  inventory ilm_store_inventory of municipality CODE (all years) plus\n"
+    "            ilm_inventory_view_clear; scope total (default), non_ets or\n"
+    "            hinku; default 200 reps; per-call times in microseconds\n";
 
-typedef enum { MODE_MC, MODE_PATHWAY, MODE_OPTIMIZE } mode;
+typedef enum { MODE_MC, MODE_PATHWAY, MODE_OPTIMIZE, MODE_INVENTORY } mode;
 
 typedef struct args {
     mode mode;
-    const char *plan;
+    const char *plan;  /* inventory: the store */
+    const char *code;  /* inventory: the municipality */
+    ilm_scope scope;   /* inventory */
     long long draws;   /* -1: the plan's */
     long long seed;    /* -1: the plan's */
     long long threads;
@@ -123,17 +133,28 @@ static int parse_args(int argc, char **argv, args *a)
         a->mode = MODE_PATHWAY;
     else if (strcmp(argv[1], "optimize") == 0)
         a->mode = MODE_OPTIMIZE;
+    else if (strcmp(argv[1], "inventory") == 0)
+        a->mode = MODE_INVENTORY;
     else
         return -1;
     a->plan = NULL;
+    a->code = NULL;
+    a->scope = ILM_SCOPE_TOTAL;
     a->draws = -1;
     a->seed = -1;
     a->threads = 1;
-    a->reps = a->mode == MODE_MC ? 5 : a->mode == MODE_PATHWAY ? 2000 : 3;
+    a->reps = a->mode == MODE_MC          ? 5
+              : a->mode == MODE_PATHWAY   ? 2000
+              : a->mode == MODE_INVENTORY ? 200
+                                          : 3;
     a->node_limit = 0;
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
         if (o[0] != '-' || o[1] == '\0') {
+            if (a->mode == MODE_INVENTORY && a->plan && !a->code) {
+                a->code = o;
+                continue;
+            }
             if (a->plan) {
                 fprintf(stderr, "ilmava_bench: one PLAN only, got '%s' too\n", o);
                 return -1;
@@ -157,12 +178,21 @@ static int parse_args(int argc, char **argv, args *a)
             rc = parse_ll(o, v, 1, 64, &a->threads);
         else if (a->mode == MODE_OPTIMIZE && strcmp(o, "--node-limit") == 0)
             rc = parse_ll(o, v, 0, INT64_MAX, &a->node_limit);
-        else {
+        else if (a->mode == MODE_INVENTORY && strcmp(o, "--scope") == 0) {
+            rc = ilm_scope_parse(v, &a->scope) ? -1 : 0;
+            if (rc)
+                fprintf(stderr, "ilmava_bench: --scope: '%s' is not total, non_ets or hinku\n",
+                        v);
+        } else {
             fprintf(stderr, "ilmava_bench: %s: unknown option '%s'\n", argv[1], o);
             return -1;
         }
         if (rc)
             return -1;
+    }
+    if (a->mode == MODE_INVENTORY && (!a->plan || !a->code)) {
+        fprintf(stderr, "ilmava_bench: inventory: expects a DB and a CODE\n");
+        return -1;
     }
     if (!a->plan) {
         fprintf(stderr, "ilmava_bench: %s: expects a PLAN\n", argv[1]);
@@ -269,6 +299,56 @@ static int bench_optimize(const args *a, const ilm_plan *plan, double load_s)
     return 0;
 }
 
+/* inventory: R timed calls of ilm_store_inventory + ilm_inventory_view_clear
+ * on one store handle. */
+static int bench_inventory(const args *a)
+{
+    ilm_errors err;
+    ilm_errors_clear(&err);
+    ilm_store *s = NULL;
+    double t0 = now_s();
+    if (ilm_store_open(a->plan, &s, &err)) {
+        print_errors(a->plan, &err);
+        return 1;
+    }
+    double open_s = now_s() - t0;
+    size_t n = (size_t)a->reps;
+    double *t = malloc(n * sizeof *t);
+    if (!t) {
+        fputs("ilmava_bench: out of memory\n", stderr);
+        ilm_store_close(s);
+        return 1;
+    }
+    size_t rows = 0, years = 0;
+    for (size_t i = 0; i < n; i++) {
+        ilm_inventory_view v;
+        t0 = now_s();
+        int rc = ilm_store_inventory(s, a->code, a->scope, 0, 0, &v, &err);
+        if (!rc) {
+            rows = v.n_rows;
+            years = 0;
+            for (size_t j = 0; j < v.n_rows; j++)
+                years += j == 0 || v.rows[j].year != v.rows[j - 1].year;
+        }
+        ilm_inventory_view_clear(&v);
+        t[i] = now_s() - t0;
+        if (rc) {
+            print_errors("ilm_store_inventory", &err);
+            free(t);
+            ilm_store_close(s);
+            return 1;
+        }
+    }
+    ilm_store_close(s);
+    stats st = summarise(t, n);
+    free(t);
+    printf("bench=inventory code=%s scope=%s reps=%zu open_s=%.6f first_us=%.3f "
+           "min_us=%.3f median_us=%.3f max_us=%.3f rows=%zu years=%zu\n",
+           a->code, ilm_scope_name(a->scope), n, open_s, st.first * 1e6, st.min * 1e6,
+           st.median * 1e6, st.max * 1e6, rows, years);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     args a;
@@ -280,6 +360,8 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
+    if (a.mode == MODE_INVENTORY)
+        return bench_inventory(&a);
     ilm_errors err;
     ilm_errors_clear(&err);
     ilm_plan *plan = NULL;

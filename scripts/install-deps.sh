@@ -6,7 +6,7 @@ set -eu
 
 build_pkgs="cmake make gcc pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev"
 check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 python3"
-bench_pkgs="$build_pkgs python3 python3-numpy hyperfine sqlite3"
+bench_pkgs="$build_pkgs python3 python3-numpy hyperfine sqlite3 time"
 # bench/http.sh: a load generator and nginx for the side-by-side comparison.
 bench_http_pkgs="$build_pkgs curl wrk nginx-light"
 
