@@ -13,6 +13,7 @@ all: build
 
 build:
 	@scripts/install-deps.sh build
+	@scripts/npm-deps.sh
 	cmake -S . -B $(BUILD) -DILMAVA_SHARED=$(SHARED) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -24,6 +25,7 @@ run: build
 # Sanitizers and the fuzzer first, so that the last lines are CTest's summary.
 check:
 	@scripts/install-deps.sh check
+	@scripts/npm-deps.sh
 	$(MAKE) asan fuzz
 	cmake -S . -B $(BUILD) -DILMAVA_WERROR=ON -DILMAVA_SHARED=$(SHARED) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
@@ -33,6 +35,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 asan:
+	@scripts/npm-deps.sh
 	cmake -S . -B build-asan -DILMAVA_WERROR=ON -DILMAVA_SANITIZE=ON \
 	  -DCMAKE_BUILD_TYPE=Debug -DILMAVA_SHARED=$(SHARED) >/dev/null
 	cmake --build build-asan -j $(JOBS)
@@ -40,6 +43,7 @@ asan:
 	  ctest --output-on-failure -j $(JOBS)
 
 fuzz:
+	@scripts/npm-deps.sh
 	CC=clang cmake -S . -B build-fuzz -DILMAVA_FUZZ=ON -DILMAVA_WERROR=ON \
 	  -DILMAVA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-fuzz -j $(JOBS)

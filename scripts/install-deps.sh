@@ -24,6 +24,15 @@ for p in $want; do
     missing="$missing $p"
   fi
 done
+# Node.js and npm fetch Chart.js for the build (scripts/npm-deps.sh) and
+# playwright-core for the browser tests, which drive Debian's chromium.
+# Checked as commands: a Node.js from elsewhere that brings its own npm
+# is fine, and Debian's npm package would conflict with it.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+if [ "${1:-build}" = check ] && [ ! -x /usr/bin/chromium ]; then
+  missing="$missing chromium"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "installing:$missing" >&2

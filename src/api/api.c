@@ -40,6 +40,9 @@ static const http_route routes[] = {
     {"PUT", "/api/measures/{id}", h_measure_put, REQ_MEASURE_WRITE},
     {"DELETE", "/api/measures/{id}", h_measure_delete, REQ_MEASURE_WRITE},
     {"GET", "/api/audit", h_audit, REQ_ORGANISER},
+    /* The browser UI (static.c): the page and its flat asset folder. */
+    {"GET", "/", h_static, REQ_PUBLIC},
+    {"GET", "/assets/{name}", h_static, REQ_PUBLIC},
 };
 
 const http_route *api_routes(size_t *n)

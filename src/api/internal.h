@@ -163,6 +163,7 @@ int h_optimize(void *app, http_request *req);
 int h_plan_audit(void *app, http_request *req);
 int h_comments(void *app, http_request *req);
 int h_comment_add(void *app, http_request *req);
+int h_static(void *app, http_request *req); /* static.c: the browser UI */
 int h_audit(void *app, http_request *req);
 int h_peers(void *app, http_request *req); /* peers.c */
 

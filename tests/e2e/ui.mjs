@@ -1,0 +1,330 @@
+// End-to-end tests of the browser UI: the real `ilmava serve` on a fresh
+// demo store, driven through Debian's chromium by playwright-core (never a
+// downloaded browser). Screenshots of each view go to the output folder
+// (argument 1, or ILMAVA_E2E_OUT) for a person to look at.
+// Usage: node tests/e2e/ui.mjs [OUTDIR]   (ILMAVA_BIN names the binary)
+// Exit 0 all passed, 1 a failure, 77 skipped (no chromium or node_modules).
+// SPDX-License-Identifier: AGPL-3.0-or-later
+import {spawn, execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, mkdirSync, rmSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const SKIP = 77;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const BIN = process.env.ILMAVA_BIN || path.join(root, 'build/ilmava');
+const CHROMIUM = process.env.ILMAVA_CHROMIUM || '/usr/bin/chromium';
+const OUT = process.argv[2] || process.env.ILMAVA_E2E_OUT || path.join(root, 'build/tests/e2e-screenshots');
+
+if (!existsSync(CHROMIUM)) { console.log(`# skipped: ${CHROMIUM} is missing (scripts/install-deps.sh check installs it)`); process.exit(SKIP); }
+if (!existsSync(BIN)) { console.log(`# skipped: no ilmava binary at ${BIN}`); process.exit(SKIP); }
+let chromium;
+try {
+  chromium = createRequire(path.join(root, 'package.json'))('playwright-core').chromium;
+} catch {
+  console.log('# skipped: node_modules/playwright-core is missing (scripts/npm-deps.sh installs it)');
+  process.exit(SKIP);
+}
+
+/* ---- checks and the summary ---- */
+let passed = 0, failed = 0;
+const failures = [];
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    failures.push(name);
+    console.log(`not ok - ${name}`);
+    for (const line of String(e && e.stack || e).split('\n').slice(0, 6)) console.log(`#   ${line}`);
+  }
+}
+function check(cond, msg) { if (!cond) throw new Error(msg); }
+const close = (a, b, tol = 1e-6) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+
+/* ---- a fresh store and the server ---- */
+const dir = mkdtempSync(path.join(tmpdir(), 'ilmava-e2e-'));
+const db = path.join(dir, 'e2e.db');
+const PW = 'correct-horse-battery-901';
+const ilmava = (args, input) => execFileSync(BIN, ['--db', db, ...args], {input, encoding: 'utf8'});
+ilmava(['demo']);
+ilmava(['user', 'add', 'anna@rautaniemi.fi', '--role', 'editor', '--municipality', '901', '--password-stdin'], PW + '\n');
+const plans902 = ilmava(['plan', 'list', '902']);
+const plan902 = Number((plans902.split('\n')[1] || '').trim().split(/\s+/)[0]);
+const plans901 = ilmava(['plan', 'list', '901']);
+const plan901 = Number((plans901.split('\n')[1] || '').trim().split(/\s+/)[0]);
+
+const server = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--threads', '4'], {stdio: ['ignore', 'pipe', 'pipe']});
+const base = await new Promise((resolve, reject) => {
+  let text = '';
+  const timer = setTimeout(() => reject(new Error('the server did not start: ' + text)), 10000);
+  const onData = (d) => {
+    text += d;
+    const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
+    if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+  };
+  server.stdout.on('data', onData);
+  server.stderr.on('data', onData);
+  server.on('exit', (c) => reject(new Error(`the server exited (${c}): ${text}`)));
+});
+
+mkdirSync(OUT, {recursive: true});
+const browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
+const problems = [];
+async function newPage(viewport = {width: 1280, height: 900}) {
+  const context = await browser.newContext({viewport, locale: 'fi-FI'});
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  // Refusals the tests provoke (401, 403, 404, 422) are logged by the
+  // browser as failed loads: expected. Anything else is a problem.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (401|403|404|422)/.test(m.text()))
+      problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return {context, page};
+}
+const shot = (page, name) => page.screenshot({path: path.join(OUT, `${name}.png`), fullPage: true});
+/** The API as the page's session sees it. */
+const apiGet = async (page, p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
+
+let {context, page} = await newPage();
+try {
+  await step('a new user logs in and lands on the industrial town', async () => {
+    await page.goto(base + '/');
+    await page.waitForSelector('#login-email');
+    await shot(page, '01-login');
+    await page.fill('#login-email', 'anna@rautaniemi.fi');
+    await page.fill('#login-password', PW);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=scope-total]');
+    check(page.url().endsWith('#/m/901'), `url is ${page.url()}`);
+    const h1 = await page.textContent('h1');
+    check(h1.includes('Rautaniemi (demo)'), `heading: ${h1}`);
+    check(await page.isVisible('#demo-banner'), 'the demo banner is not visible');
+  });
+
+  await step('the overview shows total and non-ETS side by side, with the source', async () => {
+    const total = Number(await page.getAttribute('[data-testid=scope-total] .big', 'data-value'));
+    const nonEts = Number(await page.getAttribute('[data-testid=scope-non_ets] .big', 'data-value'));
+    const hinku = Number(await page.getAttribute('[data-testid=scope-hinku] .big', 'data-value'));
+    const inv = await apiGet(page, '/api/municipalities/901/inventory?scope=non_ets');
+    const last = inv.totals[inv.totals.length - 1];
+    check(close(nonEts, last.t), `non-ETS ${nonEts} != API ${last.t}`);
+    check(total > nonEts * 2 && hinku > 0, `total ${total}, non-ETS ${nonEts}, Hinku ${hinku}`);
+    const a = await page.locator('[data-testid=scope-total]').boundingBox();
+    const b = await page.locator('[data-testid=scope-non_ets]').boundingBox();
+    check(Math.abs(a.y - b.y) < 2 && b.x > a.x, 'the scope cards are not side by side');
+    const src = await page.textContent('[data-testid=source]');
+    check(/demo/i.test(src), `source: ${src}`);
+    check(await page.isVisible('[data-testid=chart-inventory] canvas'), 'no inventory chart');
+    await shot(page, '02-overview');
+  });
+
+  await step('sets a target', async () => {
+    await page.click(`a[href="#/m/901/plans/${plan901}/pathway"]`);
+    await page.click('a[data-tab=target]');
+    await page.waitForSelector('[data-testid=target-form]');
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    await page.fill('#tg-reduction', '75');
+    await page.selectOption('#tg-target_year', {}).catch(() => {});
+    await page.fill('#tg-target_year', '2035');
+    const shown = Number(await page.getAttribute('[data-testid=target-value-non_ets]', 'data-value'));
+    const inv = await apiGet(page, '/api/municipalities/901/inventory?scope=non_ets');
+    const b2007 = inv.totals.find((x) => x.year === 2007).t;
+    check(close(shown, 0.25 * b2007), `target value ${shown} != ${0.25 * b2007}`);
+    check(await page.isVisible('[data-testid=target-value-total]'), 'the target with ETS is not shown');
+    await page.click('[data-testid=save-target]');
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=save-status]').textContent));
+    const after = await apiGet(page, `/api/plans/${plan901}`);
+    check(after.target.reduction === 0.75 && after.version === before.version + 1,
+      `stored ${JSON.stringify(after.target)} v${after.version}`);
+    await shot(page, '03-target');
+  });
+
+  let gapBefore, gapAfter;
+  await step('adds a measure and sees the gap shrink by the amount the API reports', async () => {
+    await page.click('a[data-tab=measures]');
+    await page.waitForSelector('[data-testid=measures-table]');
+    gapBefore = Number(await page.getAttribute('[data-testid=gapline]', 'data-gap'));
+    await page.click('[data-testid=add-measure]');
+    await page.fill('#m-id', 'agri-biogas');
+    await page.fill('#m-name', 'Maatilojen biokaasu');
+    await page.selectOption('#m-sector', 'agriculture');
+    await page.fill('#m-start', '2026');
+    await page.fill('#m-full', '2030');
+    await page.fill('#m-value', '30');
+    await page.fill('#m-range_lo', '20');
+    await page.fill('#m-range_hi', '35');
+    await page.fill('#m-capex', '400 000');
+    await page.fill('#m-lifetime', '20');
+    await page.fill('#m-responsible', 'Maaseutupalvelut');
+    await page.click('[data-testid=save-measure]');
+    await page.waitForSelector('[data-testid=gapline] .delta');
+    gapAfter = Number(await page.getAttribute('[data-testid=gapline]', 'data-gap'));
+    const delta = Number(await page.getAttribute('[data-testid=gapline]', 'data-delta'));
+    const plan = await apiGet(page, `/api/plans/${plan901}`);
+    const res = await apiGet(page, `/api/plans/${plan901}/pathway?draws=2000&seed=${plan.settings.seed}`);
+    const m = res.measures.find((x) => x.id === 'agri-biogas');
+    check(m && m.attributed > 0, 'the API does not report the new measure');
+    check(close(gapAfter, res.gap), `UI gap ${gapAfter} != API gap ${res.gap}`);
+    check(gapAfter < gapBefore, `the gap did not shrink: ${gapBefore} -> ${gapAfter}`);
+    check(close(gapBefore - gapAfter, m.attributed), `gap shrank by ${gapBefore - gapAfter}, the API attributes ${m.attributed}`);
+    check(close(-delta, m.attributed), `the UI's change ${delta}`);
+    const row = await page.getAttribute('tr[data-measure=agri-biogas] td[data-value]', 'data-value');
+    check(close(Number(row), m.attributed), `the table says ${row}`);
+    const stored = plan.measures.find((x) => x.id === 'agri-biogas');
+    check(stored.share === 0.3 && JSON.stringify(stored.share_range) === '[0.2,0.3,0.35]' && stored.capex === 400000,
+      `stored ${JSON.stringify(stored)}`);
+    await shot(page, '04-measures');
+  });
+
+  await step('a validation error is shown at the field and nothing is saved', async () => {
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    await page.click('[data-testid=add-measure]');
+    await page.fill('#m-id', 'too-much');
+    await page.selectOption('#m-sector', 'waste');
+    await page.fill('#m-start', '2026');
+    await page.fill('#m-full', '2027');
+    await page.fill('#m-value', '140');
+    await page.click('[data-testid=save-measure]');
+    await page.waitForFunction(() => document.querySelector('#merr-value')?.textContent.length > 0);
+    check(await page.getAttribute('#m-value', 'aria-invalid') === 'true', 'the field is not marked invalid');
+    const focused = await page.evaluate(() => document.activeElement.id);
+    check(focused === 'm-value', `focus is on ${focused}`);
+    await shot(page, '05-validation');
+    const after = await apiGet(page, `/api/plans/${plan901}`);
+    check(after.version === before.version && after.measures.length === before.measures.length, 'something was saved');
+    await page.click('text=Peruuta');
+  });
+
+  await step('the pathway view: chart, key figures, wedges; an edit updates the chart quickly', async () => {
+    await page.click('a[data-tab=pathway]');
+    await page.waitForSelector('[data-testid=chart-pathway] canvas');
+    const gap = Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value'));
+    check(close(gap, gapAfter), `pathway gap ${gap} != ${gapAfter}`);
+    check(await page.isVisible('[data-testid=kf-pmeet]'), 'no p_meet');
+    check(await page.isVisible('[data-testid=chart-wedges] canvas'), 'no wedge chart');
+    await shot(page, '06-pathway');
+    await page.fill('input[data-measure=agri-biogas]', '40');
+    await page.press('input[data-measure=agri-biogas]', 'Tab');
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=update-timing]').textContent));
+    const ms = await page.evaluate(() => window.__ilmavaLastUpdateMs);
+    console.log(`# edit to chart: ${ms.toFixed(1)} ms`);
+    check(ms < 1000, `the chart took ${ms} ms`);
+    const gap2 = Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value'));
+    check(gap2 < gap, `the gap did not shrink after 30 % -> 40 %: ${gap} -> ${gap2}`);
+  });
+
+  await step('easy and hard: the cost curve, three columns and the easy share', async () => {
+    await page.click('a[data-tab=classes]');
+    await page.waitForSelector('svg.mac');
+    for (const c of ['easy', 'moderate', 'hard']) check(await page.isVisible(`[data-testid=class-${c}]`), `no ${c} column`);
+    const bars = await page.locator('svg.mac rect[stroke="#222"]').count();
+    check(bars >= 5, `${bars} bars`);
+    check(/%/.test(await page.textContent('[data-testid=easy-share]')), 'no easy share');
+    await shot(page, '07-classes');
+  });
+
+  await step('optimise', async () => {
+    await page.click('a[data-tab=optimize]');
+    await page.click('[data-testid=run-optimize]');
+    await page.waitForSelector('[data-testid=opt-result]');
+    await shot(page, '08-optimize');
+  });
+
+  await step('switches to Swedish and sees Swedish labels and number formats', async () => {
+    await page.click('a[data-tab=pathway]');
+    await page.waitForSelector('[data-testid=kf-gap]');
+    await page.click('#lang button[data-lang=sv]');
+    await page.waitForFunction(() => document.documentElement.lang === 'sv');
+    await page.waitForSelector('a[data-tab=pathway]:has-text("Utsläppsbana")');
+    const label = await page.textContent('[data-testid=kf-gap] dt');
+    check(label.startsWith('Gap '), `label: ${label}`);
+    const value = await page.textContent('[data-testid=kf-gap] dd');
+    const want = new Intl.NumberFormat('sv-FI', {maximumFractionDigits: 0}).format(Math.round(gapAfter * 0) + Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value')));
+    check(value.includes(want) && /\d[\s\u00a0\u202f]\d{3}/.test(value), `value "${value}", expected "${want}"`);
+    check(await page.textContent('#demo-banner') !== '' && /syntetiska/.test(await page.textContent('#demo-banner')), 'the banner is not Swedish');
+    await shot(page, '09-pathway-sv');
+    await page.click('#lang button[data-lang=fi]');
+    await page.waitForFunction(() => document.documentElement.lang === 'fi');
+  });
+
+  await step('publishes', async () => {
+    await page.click('a[data-tab=publish]');
+    await page.click('[data-testid=publish]');
+    await page.waitForSelector('[data-testid=public-link]');
+    const plan = await apiGet(page, `/api/plans/${plan901}`);
+    check(plan.published === true, 'not published');
+    await shot(page, '10-publish');
+  });
+
+  await step('an editor of 901 cannot reach 902 through the UI or by editing the URL', async () => {
+    await page.goto(base + '/#/');
+    await page.waitForSelector('[data-testid=scope-total]');
+    check(page.url().endsWith('#/m/901'), 'the editor was not sent to 901');
+    check(await page.locator('a[href^="#/m/902"]').count() === 0, 'a link to 902');
+    await page.goto(base + '/#/m/902');
+    await page.waitForSelector('[data-testid=error-page]');
+    check(await page.getAttribute('[data-testid=error-page]', 'data-status') === '403', 'no 403 for 902');
+    check(await page.locator('[data-testid=scope-total]').count() === 0, '902 figures shown');
+    await shot(page, '11-forbidden');
+    for (const hash of [`#/m/902/plans/${plan902}/pathway`, `#/m/901/plans/${plan902}/measures`, `#/m/902/plans/${plan902}/target`]) {
+      await page.goto(base + '/' + hash);
+      await page.waitForSelector('[data-testid=error-page]');
+      check(await page.getAttribute('[data-testid=error-page]', 'data-status') === '404', `${hash}: not 404`);
+      check(await page.locator('canvas, [data-testid=measures-table], [data-testid=target-form]').count() === 0, `${hash}: plan content shown`);
+    }
+  });
+
+  await step('the pathway view fits a phone', async () => {
+    const phone = await newPage({width: 390, height: 844});
+    await phone.context.addCookies(await context.cookies());
+    await phone.page.goto(`${base}/#/m/901/plans/${plan901}/pathway`);
+    await phone.page.waitForSelector('[data-testid=chart-pathway] canvas');
+    const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(over <= 1, `the page is ${over} px wider than the screen`);
+    await shot(phone.page, '12-pathway-phone');
+    await phone.context.close();
+  });
+
+  await step('the public view, logged out: read-only', async () => {
+    await page.click('.who button');
+    await page.waitForSelector('#login-email');
+    const anon = await newPage();
+    await anon.page.goto(`${base}/#/public/plans/${plan901}`);
+    await anon.page.waitForSelector('[data-testid=public-view] [data-testid=chart-pathway] canvas');
+    const edits = await anon.page.locator('[data-testid=quick-edit], [data-testid^=save-], [data-testid=add-measure], [data-testid=publish], .tabs, form').count();
+    check(edits === 0, `${edits} edit controls`);
+    check(await anon.page.isVisible('svg.mac'), 'no cost curve');
+    check(await anon.page.isVisible('#demo-banner'), 'no demo banner');
+    await shot(anon.page, '13-public');
+    await anon.page.goto(`${base}/#/public/plans/${plan902}`);
+    await anon.page.waitForSelector('[data-testid=error-page]');
+    check(await anon.page.locator('canvas').count() === 0, 'an unpublished plan shown');
+    await anon.context.close();
+  });
+
+  await step('no console errors and no CSP violations', async () => {
+    check(problems.length === 0, problems.join('\n'));
+  });
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  rmSync(dir, {recursive: true, force: true});
+}
+console.log(`# screenshots: ${OUT}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,44 @@
+// The JSON API (docs/API.md): fetch with the session cookie, the CSRF token
+// on changing requests, and errors as ApiError with the API's field.
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+let csrfToken = null;
+
+export function setCsrf(token) { csrfToken = token || null; }
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || null;
+    this.field = e.field || null;
+    this.body = body;
+  }
+}
+
+/** Calls the API; resolves to the parsed JSON (null for 204), or throws ApiError. */
+export async function api(method, path, body) {
+  const opt = {method, headers: {Accept: 'application/json'}, credentials: 'same-origin'};
+  if (body !== undefined) {
+    opt.headers['Content-Type'] = 'application/json';
+    opt.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) opt.headers['X-CSRF-Token'] = csrfToken;
+  let r;
+  try {
+    r = await fetch(path, opt);
+  } catch (e) {
+    throw new ApiError(0, {error: {code: 'network', message: String(e)}});
+  }
+  if (r.status === 204) return null;
+  let data = null;
+  try { data = await r.json(); } catch { data = null; }
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body);
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);

@@ -1,0 +1,186 @@
+// ilmava's browser UI: start-up, the session, the hash routes and the page
+// frame (breadcrumbs, language switch, demo banner). The views live in
+// views-muni.js and views-plan.js.
+// SPDX-License-Identifier: AGPL-3.0-or-later
+import {h, clear, announce} from './dom.js';
+import {get, post, setCsrf, ApiError} from './api.js';
+import {t, setLang, getLang, setSectors, LANGS} from './i18n.js';
+import {destroyCharts} from './charts.js';
+import {viewLogin, viewChooser, viewOverview} from './views-muni.js';
+import {viewPlan, viewPublic} from './views-plan.js';
+
+/** What the views share: the user, the municipalities, small caches. */
+export const app = {
+  me: null,            // {user, csrf_token} or null
+  munis: null,         // GET /api/municipalities
+  cache: new Map(),    // path -> promise of JSON (read-only data)
+  token: 0,            // the current render; stale renders stop
+  navigate(hash) { if (location.hash === hash) render(); else location.hash = hash; },
+  rerender() { render(); },
+  setSession,
+  cached,
+  crumbs,
+  demo,
+  canWrite,
+};
+
+function setSession(me) {
+  app.me = me;
+  setCsrf(me ? me.csrf_token : null);
+  app.cache.clear();
+  app.munis = null;
+  renderWho();
+}
+
+/** A GET, remembered until the session changes or `drop` is called. */
+function cached(path) {
+  if (!app.cache.has(path)) {
+    const p = get(path);
+    app.cache.set(path, p);
+    p.catch(() => app.cache.delete(path));
+  }
+  return app.cache.get(path);
+}
+
+function canWrite(code) {
+  const u = app.me && app.me.user;
+  if (!u) return false;
+  return u.role === 'organiser' || (u.role === 'editor' && u.municipalities.includes(code));
+}
+
+/** The breadcrumb trail: [[label, hash], ...]; the last is the page. */
+function crumbs(list) {
+  const nav = document.getElementById('crumbs');
+  nav.setAttribute('aria-label', t('nav.crumbs'));
+  clear(nav);
+  const ol = h('ol', {});
+  list.forEach(([label, hash], i) => {
+    const last = i === list.length - 1;
+    ol.append(h('li', {}, last ? h('span', {'aria-current': 'page'}, label) : h('a', {href: hash}, label)));
+  });
+  nav.append(ol);
+}
+
+/** Shows or hides the banner that says the data is made up. */
+function demo(on) {
+  const b = document.getElementById('demo-banner');
+  b.hidden = !on;
+  b.textContent = on ? t('demo.banner') : '';
+}
+
+function renderWho() {
+  const who = clear(document.getElementById('who'));
+  if (app.me) {
+    who.append(h('span', {class: 'email', 'data-testid': 'who'}, app.me.user.email),
+      h('button', {type: 'button', class: 'link', onclick: logout}, t('nav.logout')));
+  } else {
+    who.append(h('a', {href: '#/login'}, t('nav.login')));
+  }
+}
+
+async function logout() {
+  try { await post('/api/logout'); } catch { /* the session may be gone already */ }
+  setSession(null);
+  app.navigate('#/login');
+}
+
+function renderFrame() {
+  document.documentElement.lang = getLang();
+  document.title = t('app.title');
+  for (const b of document.querySelectorAll('#lang button')) {
+    b.setAttribute('aria-pressed', b.dataset.lang === getLang() ? 'true' : 'false');
+  }
+  document.getElementById('foot-text').textContent = t('foot.text');
+  document.getElementById('foot-chart').textContent = t('foot.chart');
+  renderWho();
+}
+
+/** Parses "#/m/901/plans/1/pathway" into a route. */
+function route() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'login') return {view: 'login'};
+  if (parts[0] === 'public' && parts[1] === 'plans' && parts[2]) return {view: 'public', id: parts[2]};
+  if (parts[0] === 'm' && parts[1] && parts.length === 2) return {view: 'overview', code: parts[1]};
+  if (parts[0] === 'm' && parts[1] && parts[2] === 'plans' && parts[3])
+    return {view: 'plan', code: parts[1], id: parts[3], tab: parts[4] || 'pathway'};
+  return {view: 'home'};
+}
+
+async function render() {
+  const token = ++app.token;
+  destroyCharts();
+  renderFrame();
+  demo(false);
+  const main = document.getElementById('main');
+  const r = route();
+  const ctx = {
+    main,
+    live: () => token === app.token,
+    show(...nodes) { if (token === app.token) { clear(main); nodes.forEach((n) => main.append(n)); } },
+  };
+  ctx.show(h('p', {class: 'loading', role: 'status'}, t('loading')));
+  try {
+    if (r.view === 'public') await viewPublic(ctx, r);
+    else if (!app.me) {
+      if (r.view !== 'login') sessionStorage.setItem('ilmava.after', location.hash);
+      await viewLogin(ctx);
+    } else if (r.view === 'login') app.navigate('#/');
+    else if (r.view === 'home') await viewChooser(ctx);
+    else if (r.view === 'overview') await viewOverview(ctx, r);
+    else if (r.view === 'plan') await viewPlan(ctx, r);
+  } catch (e) {
+    if (!ctx.live()) return;
+    if (e instanceof ApiError && e.status === 401 && r.view !== 'public') {
+      setSession(null);
+      sessionStorage.setItem('ilmava.after', location.hash);
+      await viewLogin(ctx);
+      return;
+    }
+    ctx.show(errorPage(e));
+  }
+  if (ctx.live()) {
+    performance.mark('ilmava-view-ready');
+    const h1 = main.querySelector('h1');
+    if (h1) { h1.tabIndex = -1; if (app.focusHeading) h1.focus({preventScroll: true}); }
+    app.focusHeading = true;
+  }
+}
+
+/** A page for a refusal or a failure, with what the user can do. */
+export function errorPage(e) {
+  const status = e instanceof ApiError ? e.status : 0;
+  const key = status === 403 ? 'err.forbidden' : status === 404 ? 'err.notfound' : 'err.failed';
+  return h('section', {class: 'panel error-page', 'data-testid': 'error-page', 'data-status': status},
+    h('h1', {}, t(key + '.title')),
+    h('p', {}, t(key)),
+    status || !e ? null : h('p', {class: 'muted'}, String(e.message || e)),
+    h('p', {}, h('a', {href: '#/'}, t('nav.home'))));
+}
+
+async function start() {
+  for (const b of document.querySelectorAll('#lang button')) {
+    b.addEventListener('click', () => {
+      if (b.dataset.lang === getLang() || !LANGS.includes(b.dataset.lang)) return;
+      setLang(b.dataset.lang);
+      app.focusHeading = false;
+      render().then(() => { b.focus(); announce(t('lang.changed')); });
+    });
+  }
+  setLang(getLang());
+  const [me, sectors] = await Promise.all([
+    get('/api/me').catch((e) => { if (e.status === 401) return null; throw e; }),
+    get('/api/sectors').catch(() => []),
+  ]);
+  setSectors(sectors);
+  setSession(me);
+  app.focusHeading = false;
+  window.addEventListener('hashchange', () => render());
+  await render();
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((e) => {
+  const main = document.getElementById('main');
+  clear(main);
+  main.append(errorPage(e));
+});

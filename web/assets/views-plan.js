@@ -1,0 +1,915 @@
+// A plan's views: target, measures, pathway, easy and hard, optimise,
+// publish; and the public read-only view of a published plan.
+// SPDX-License-Identifier: AGPL-3.0-or-later
+import {h, announce} from './dom.js';
+import {get, post, put, del, ApiError} from './api.js';
+import {t, num, tonnes, pct, eur, sectorName, sectorList, getLang} from './i18n.js';
+import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LINE, CLASSES,
+  CLASS_COLORS, macChart, classSwatch} from './charts.js';
+import {app, errorPage} from './app.js';
+import {SCOPES, inventories, totalIn, muniName, sourceLine} from './views-muni.js';
+
+const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish'];
+const DRAWS = 2000; // the interactive views' Monte Carlo: fast enough for every edit
+
+const pathwayUrl = (id, seed) => `/api/plans/${id}/pathway?draws=${DRAWS}` + (seed ? `&seed=${seed}` : '');
+const measureName = (m) => m.name || m.id;
+
+/** Parses a number typed in any of our languages ("12 345,6"); '' is null, junk NaN. */
+function parseNum(s) {
+  const v = String(s).trim().replace(/[\s\u00a0\u202f]/g, '').replace(/\u2212/g, '-').replace(',', '.');
+  if (v === '') return null;
+  return /^[-+]?\d*\.?\d+(e[-+]?\d+)?$/i.test(v) ? Number(v) : NaN;
+}
+/** A number for an input, in the language's decimal sign, without grouping. */
+function inputNum(v, digits = 6) {
+  if (v === null || v === undefined) return '';
+  const s = String(Number(v.toFixed(digits)));
+  return getLang() === 'en' ? s : s.replace('.', ',');
+}
+
+function targetSentence(plan) {
+  const tg = plan.target;
+  return t('plan.target.sentence', {reduction: pct(-tg.reduction, 0), target: tg.target_year, base: tg.base_year,
+    scope: t(`scope.${tg.scope}`)});
+}
+
+async function loadPlan(code, id) {
+  const plan = await get(`/api/plans/${id}`);
+  if (code && plan.municipality.code !== code) throw new ApiError(404, null);
+  return plan;
+}
+
+function leadContent(plan, m) {
+  const f = document.createDocumentFragment();
+  f.append(muniName(m), ' · ', targetSentence(plan));
+  if (plan.published) f.append(h('span', {class: 'tag'}, t('publish.published')));
+  return f;
+}
+
+/** The plan's frame: heading, target, tabs; `body` is the tab's content. */
+function frame(plan, m, tab, body) {
+  const code = plan.municipality.code;
+  const tabs = h('nav', {class: 'tabs no-print', 'aria-label': t('plan.tabs')}, h('ul', {},
+    TABS.map((k) => h('li', {}, h('a', {href: `#/m/${code}/plans/${plan.id}/${k}`,
+      'aria-current': k === tab ? 'page' : null, 'data-tab': k}, t(`tab.${k}`))))));
+  return h('div', {class: 'plan'},
+    h('section', {class: 'head'},
+      h('h1', {}, `${plan.name || t('plan.unnamed')} – ${t(`tab.${tab}`)}`),
+      h('p', {class: 'lead', 'data-testid': 'plan-lead'}, leadContent(plan, m))),
+    tabs, body);
+}
+
+export async function viewPlan(ctx, r) {
+  if (!TABS.includes(r.tab)) { app.navigate(`#/m/${r.code}/plans/${r.id}/pathway`); return; }
+  const [plan, m] = await Promise.all([loadPlan(r.code, r.id), app.cached(`/api/municipalities/${r.code}`)]);
+  if (!ctx.live()) return;
+  app.demo(m.synthetic);
+  app.crumbs([[t('nav.home'), '#/'], [muniName(m), `#/m/${r.code}`],
+    [plan.name || t('plan.unnamed'), `#/m/${r.code}/plans/${plan.id}/pathway`], [t(`tab.${r.tab}`), location.hash]]);
+  const views = {target: tabTarget, measures: tabMeasures, pathway: tabPathway, classes: tabClasses,
+    optimize: tabOptimize, publish: tabPublish};
+  await views[r.tab](ctx, plan, m);
+}
+
+/* ------------------------------------------------------------ conflicts */
+
+/** Shows a save conflict: what the user sent and what is stored now, side by side. */
+function conflictBox(rows, onMine, onTheirs) {
+  return h('div', {class: 'conflict', role: 'alert', 'data-testid': 'conflict'},
+    h('h3', {}, t('conflict.title')),
+    h('p', {}, t('conflict.text')),
+    h('table', {class: 'data'}, h('thead', {}, h('tr', {},
+      h('th', {scope: 'col'}, t('conflict.field')), h('th', {scope: 'col'}, t('conflict.mine')),
+      h('th', {scope: 'col'}, t('conflict.theirs')))),
+    h('tbody', {}, rows.map(([f, a, b]) => h('tr', {}, h('th', {scope: 'row'}, f), h('td', {}, a), h('td', {}, b))))),
+    h('div', {class: 'actions'},
+      h('button', {type: 'button', class: 'primary', onclick: onMine}, t('conflict.keepmine')),
+      h('button', {type: 'button', onclick: onTheirs}, t('conflict.taketheirs'))));
+}
+const show = (v) => (v === undefined || v === null ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/* ------------------------------------------------------------ target */
+
+async function tabTarget(ctx, plan, m) {
+  const code = plan.municipality.code;
+  const invs = await inventories(code);
+  if (!ctx.live()) return;
+  const writable = app.canWrite(code);
+  const years = invs.total.totals.map((x) => x.year);
+  const last = years[years.length - 1];
+  const tg = plan.target;
+  const err = {};
+  const field = (id, label, input, help) => {
+    err[id] = h('p', {class: 'field-error', id: `err-${id}`, role: 'alert'});
+    input.setAttribute('aria-describedby', `err-${id}` + (help ? ` help-${id}` : ''));
+    return h('div', {class: 'field', 'data-field': id}, h('label', {for: `tg-${id}`}, label), input,
+      help ? h('p', {class: 'help', id: `help-${id}`}, help) : null, err[id]);
+  };
+  const f = {
+    name: h('input', {id: 'tg-name', type: 'text', value: plan.name || ''}),
+    base_year: h('select', {id: 'tg-base_year'}, years.map((y) => h('option', {value: y, selected: y === tg.base_year}, String(y)))),
+    target_year: h('input', {id: 'tg-target_year', type: 'number', min: last + 1, max: 2100, value: tg.target_year}),
+    reduction: h('input', {id: 'tg-reduction', type: 'text', inputmode: 'decimal', value: inputNum(tg.reduction * 100, 3)}),
+    scope: h('select', {id: 'tg-scope'}, SCOPES.map((s) => h('option', {value: s, selected: s === tg.scope}, t(`scope.${s}`)))),
+  };
+  if (!writable) Object.values(f).forEach((x) => { x.disabled = true; });
+  const read = () => ({base_year: Number(f.base_year.value), target_year: Number(f.target_year.value),
+    reduction: parseNum(f.reduction.value) / 100, scope: f.scope.value});
+  const compare = h('div', {});
+  const refs = h('div', {});
+  const chartSlot = h('div', {});
+  let chart = null;
+  const update = () => {
+    const x = read();
+    if (!Number.isFinite(x.reduction)) return;
+    compare.replaceChildren(scopeTable(invs, x, last));
+    refs.replaceChildren(referenceTable(invs, x));
+    drawTargetChart(chartSlot, invs, x, chart, (c) => { chart = c; });
+  };
+  Object.values(f).forEach((x) => x.addEventListener('input', update));
+  const status = h('p', {class: 'status', role: 'status', 'data-testid': 'save-status'});
+  const conflictSlot = h('div', {});
+  const save = async (version) => {
+    Object.values(err).forEach((e) => { e.textContent = ''; });
+    Object.values(f).forEach((x) => x.removeAttribute('aria-invalid'));
+    conflictSlot.replaceChildren();
+    const target = read();
+    if (!Number.isFinite(target.reduction)) {
+      err.reduction.textContent = t('err.number');
+      f.reduction.setAttribute('aria-invalid', 'true');
+      f.reduction.focus();
+      return;
+    }
+    try {
+      const saved = await put(`/api/plans/${plan.id}`, {version, name: f.name.value, target});
+      plan.version = saved.version;
+      plan.target = saved.target;
+      plan.name = saved.name;
+      const lead = document.querySelector('[data-testid=plan-lead]');
+      if (lead) lead.replaceChildren(leadContent(plan, m));
+      status.textContent = t('save.saved', {version: saved.version});
+      announce(status.textContent);
+    } catch (e) {
+      if (e.status === 409 && e.body && e.body.current) {
+        const cur = e.body.current;
+        conflictSlot.replaceChildren(conflictBox([
+          [t('field.name'), f.name.value, cur.name],
+          [t('field.base_year'), target.base_year, cur.target.base_year],
+          [t('field.target_year'), target.target_year, cur.target.target_year],
+          [t('field.reduction_pct'), pct(target.reduction), pct(cur.target.reduction)],
+          [t('field.scope'), t(`scope.${target.scope}`), t(`scope.${cur.target.scope}`)]],
+        () => save(cur.version),
+        () => app.rerender()));
+        return;
+      }
+      showFieldError(e, err, f, status);
+    }
+  };
+  const form = h('form', {class: 'grid-form', 'data-testid': 'target-form', onsubmit: (ev) => { ev.preventDefault(); save(plan.version); }},
+    field('name', t('field.name'), f.name),
+    field('base_year', t('field.base_year'), f.base_year),
+    field('target_year', t('field.target_year'), f.target_year),
+    field('reduction', t('field.reduction_pct'), f.reduction, t('help.reduction')),
+    field('scope', t('field.scope'), f.scope, t('help.scope')),
+    writable ? h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary', 'data-testid': 'save-target'}, t('save.target'))) : null,
+    status, conflictSlot);
+  ctx.show(frame(plan, m, 'target', h('div', {}, h('div', {class: 'cols target'},
+    h('section', {class: 'panel'}, h('h2', {}, t('target.form')), form),
+    h('section', {class: 'panel'}, h('h2', {}, t('target.compare')), compare,
+      h('h3', {}, t('target.refs')), refs, sourceLine(m, invs.total))),
+  h('section', {class: 'panel'}, chartSlot))));
+  update();
+}
+
+/** Puts the API's 422 at its field (or at the form's status line). */
+function showFieldError(e, err, f, status) {
+  const key = e.field ? e.field.replace(/^measures\[\d+\]\./, '').replace(/^target\./, '').replace(/[[.].*$/, '') : null;
+  const target = key && err[key] ? key : key && key.endsWith('_range') && err.range ? 'range'
+    : (key === 'share' || key === 'absolute_t') && err.value ? 'value' : null;
+  const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
+  const msg = e.status === 422 ? ((key === 'share' || key === 'share_range') && /outside 0\.\.1/.test(detail)
+    ? t('err.share') : t('err.invalid', {msg: detail})) : e.status === 403 ? t('err.forbidden')
+    : e.status === 404 ? t('err.notfound') : t('err.failed') + (e.message ? ` (${e.message})` : '');
+  if (target) {
+    err[target].textContent = msg;
+    const input = f[target] || f[target + '_lo'];
+    if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+  } else {
+    status.textContent = msg;
+  }
+  announce(msg);
+}
+
+function scopeTable(invs, x, last) {
+  const row = (s) => {
+    const base = totalIn(invs[s], x.base_year), now = totalIn(invs[s], last);
+    const V = base === null ? null : (1 - x.reduction) * base;
+    const need = V !== null && now ? V / now - 1 : null;
+    return h('tr', {class: s === x.scope ? 'current' : null, 'data-scope': s},
+      h('th', {scope: 'row'}, t(`scope.${s}`), s === x.scope ? h('span', {class: 'tag'}, t('target.chosen')) : null),
+      h('td', {class: 'num'}, tonnes(base)), h('td', {class: 'num', 'data-testid': `target-value-${s}`, 'data-value': V}, tonnes(V)),
+      h('td', {class: 'num'}, tonnes(now)), h('td', {class: 'num'}, pct(need, 1, true)));
+  };
+  return h('div', {class: 'scroll'}, h('table', {class: 'data', 'data-testid': 'target-compare'},
+    h('caption', {}, t('target.compare.caption', {reduction: pct(x.reduction, 1), base: x.base_year, target: x.target_year})),
+    h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('field.scope')),
+      h('th', {scope: 'col', class: 'num'}, t('target.col.base', {year: x.base_year})),
+      h('th', {scope: 'col', class: 'num'}, t('target.col.value', {year: x.target_year})),
+      h('th', {scope: 'col', class: 'num'}, t('target.col.now', {year: last})),
+      h('th', {scope: 'col', class: 'num'}, t('target.col.need')))),
+    h('tbody', {}, SCOPES.map(row))));
+}
+
+/** Reference targets: Hinku, the Climate Act and the EU, in the plan's figures. */
+function references(invs, x) {
+  return [
+    {key: 'hinku', scope: 'hinku', base: 2007, year: 2030, reduction: 0.8},
+    {key: 'eu', scope: x.scope, base: 1990, year: 2030, reduction: 0.55},
+    {key: 'act2030', scope: x.scope, base: 1990, year: 2030, reduction: 0.6},
+    {key: 'act2035', scope: x.scope, base: 1990, year: 2035, reduction: 1},
+  ].map((r) => ({...r, value: totalIn(invs[r.scope], r.base) === null ? null
+    : (1 - r.reduction) * totalIn(invs[r.scope], r.base)}));
+}
+
+/** The plan's target path at year y (the model's straight line, then flat). */
+function planPath(invs, x, y) {
+  const b = totalIn(invs[x.scope], x.base_year);
+  if (b === null) return null;
+  const V = (1 - x.reduction) * b;
+  if (y >= x.target_year) return V;
+  if (y <= x.base_year) return b;
+  return b + (V - b) * (y - x.base_year) / (x.target_year - x.base_year);
+}
+
+function referenceTable(invs, x) {
+  return h('div', {class: 'scroll'}, h('table', {class: 'data', 'data-testid': 'target-refs'},
+    h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('target.ref')), h('th', {scope: 'col', class: 'num'}, t('target.ref.value')),
+      h('th', {scope: 'col', class: 'num'}, t('target.ref.plan')), h('th', {scope: 'col'}, t('target.ref.verdict')))),
+    h('tbody', {}, references(invs, x).map((r) => {
+      const p = r.scope === x.scope ? planPath(invs, x, r.year) : null;
+      const verdict = p === null || r.value === null ? t('target.ref.otherscope')
+        : p <= r.value + 1e-6 ? t('target.ref.meets') : t('target.ref.short', {t: tonnes(p - r.value)});
+      return h('tr', {}, h('th', {scope: 'row'}, t(`ref.${r.key}`), h('br'), h('span', {class: 'muted small'}, t(`scope.${r.scope}`))),
+        h('td', {class: 'num'}, tonnes(r.value)), h('td', {class: 'num'}, tonnes(p)), h('td', {}, verdict));
+    }))));
+}
+
+function drawTargetChart(slot, invs, x, old, keep) {
+  const inv = invs[x.scope];
+  const years = inv.totals.map((r) => r.year);
+  const b = totalIn(inv, x.base_year);
+  const refs = references(invs, x).filter((r) => r.scope === x.scope && r.value !== null);
+  const hinku = references(invs, x).find((r) => r.key === 'hinku');
+  const head = [t('col.year'), t('target.history'), t('target.path')];
+  const ys = [...new Set([...years, x.target_year])].sort((a, c) => a - c);
+  const rows = ys.map((y) => [String(y), num(totalIn(inv, y)), y >= x.base_year ? num(planPath(invs, x, y)) : '']);
+  const datasets = [
+    {label: t('target.history'), data: inv.totals.map((r) => ({x: r.year, y: r.t})), borderColor: LINE.history,
+      borderWidth: 2.5, pointRadius: 0},
+    {label: t('target.path'), data: b === null ? [] : [{x: x.base_year, y: b}, {x: x.target_year, y: (1 - x.reduction) * b}],
+      borderColor: LINE.target, borderDash: [8, 5], borderWidth: 2, pointRadius: 3},
+    ...refs.map((r, i) => ({label: t(`ref.${r.key}`), data: [{x: r.year, y: r.value}], type: 'scatter',
+      pointStyle: ['triangle', 'rectRot', 'star'][i % 3], pointRadius: 8, borderColor: '#333',
+      backgroundColor: ['#0072B2', '#E69F00', '#009E73'][i % 3]})),
+  ];
+  if (x.scope !== 'hinku' && hinku.value !== null) {
+    datasets.push({label: `${t('ref.hinku')} (${t('scope.hinku')})`, data: [{x: 2030, y: hinku.value}], type: 'scatter',
+      pointStyle: 'crossRot', pointRadius: 9, borderWidth: 2, borderColor: '#7A3E9D'});
+  }
+  if (old) {
+    old.data.datasets = datasets;
+    old.options.scales.x.max = Math.max(x.target_year, 2035) + 1;
+    old.update('none');
+    const tb = slot.querySelector('table tbody');
+    if (tb) tb.replaceChildren(...rows.map((r) => h('tr', {}, r.map((c, i) => i ? h('td', {class: 'num'}, c) : h('th', {scope: 'row'}, c)))));
+    return;
+  }
+  const block = chartBlock({id: 'target', title: t('target.chart', {scope: t(`scope.${x.scope}`)}),
+    caption: t('target.chart.caption'), table: {head, rows}, file: 'target'});
+  slot.replaceChildren(block.el);
+  if (!chartAvailable()) return;
+  keep(makeChart(block.canvas, {type: 'line', data: {datasets},
+    options: {scales: {x: {type: 'linear', min: years[0], max: Math.max(x.target_year, 2035) + 1,
+      ticks: {stepSize: 5, callback: (v) => String(v)}},
+    y: {beginAtZero: true, ticks: numTicks(), title: {display: true, text: t('unit.t')}}},
+    plugins: {legend: {position: 'bottom', labels: {usePointStyle: true}}, tooltip: {callbacks: {label: (c) => `${c.dataset.label}: ${tonnes(c.parsed.y)}`,
+      title: (items) => String(items[0].parsed.x)}}}}}));
+}
+
+/* ------------------------------------------------------------ measures */
+
+const CONTROLS = ['own', 'steer', 'influence', 'none'];
+const STATUSES = ['idea', 'planned', 'ongoing', 'done', 'cancelled'];
+
+function effectText(ms) {
+  if (ms.share !== undefined && ms.share !== null) {
+    const r = ms.share_range ? ` (${pct(ms.share_range[0], 0)}–${pct(ms.share_range[2], 0)})` : '';
+    return pct(ms.share, 0) + r;
+  }
+  const r = ms.absolute_range ? ` (${num(ms.absolute_range[0])}–${num(ms.absolute_range[2])})` : '';
+  return `${num(ms.absolute_t)} t/a${r}`;
+}
+
+/** The gap line shown above the measures: the gap now, and how the last save changed it. */
+function gapLine(res, before) {
+  const delta = before === null || before === undefined ? null : res.gap - before;
+  return h('p', {class: 'gapline', 'data-testid': 'gapline', 'data-gap': res.gap, 'data-delta': delta === null ? '' : delta},
+    h('strong', {}, t('gap.label', {year: res.target_year}) + ': '),
+    h('span', {'data-testid': 'gap-now'}, res.gap > 0 ? tonnes(res.gap) : t('gap.met', {t: tonnes(-res.gap)})),
+    delta !== null ? h('span', {class: 'delta'}, ' ', t('gap.change', {t: (delta > 0 ? '+' : '') + tonnes(delta)})) : null);
+}
+
+async function tabMeasures(ctx, plan, m) {
+  const code = plan.municipality.code;
+  const writable = app.canWrite(code);
+  let res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  if (!ctx.live()) return;
+  const gapSlot = h('div', {}, gapLine(res, null));
+  const tableSlot = h('div', {class: 'scroll'});
+  const editorSlot = h('div', {});
+  const status = h('p', {class: 'status', role: 'status', 'data-testid': 'save-status'});
+  const afterSave = async (newPlan, message) => {
+    Object.assign(plan, newPlan);
+    const before = res.gap;
+    res = await get(pathwayUrl(plan.id, plan.settings.seed));
+    gapSlot.replaceChildren(gapLine(res, before));
+    drawTable();
+    editorSlot.replaceChildren();
+    status.textContent = message;
+    announce(message + ' ' + gapSlot.textContent);
+  };
+  const drawTable = () => {
+    const byId = new Map(res.measures.map((x) => [x.id, x]));
+    tableSlot.replaceChildren(h('table', {class: 'data measures', 'data-testid': 'measures-table'},
+      h('caption', {class: 'sr-only'}, t('measures.caption')),
+      h('thead', {}, h('tr', {}, [t('field.name'), t('field.sector'), t('field.years'), t('field.effect'),
+        t('col.attributed'), t('field.capex'), t('field.opex'), t('field.lifetime'), t('field.control'),
+        t('field.responsible'), t('field.status'), ''].map((c, i) => h('th', {scope: 'col', class: [4, 5, 6, 7].includes(i) ? 'num' : null}, c)))),
+      h('tbody', {}, plan.measures.map((ms) => {
+        const r = byId.get(ms.id);
+        return h('tr', {'data-measure': ms.id},
+          h('th', {scope: 'row'}, measureName(ms), ms.optional ? h('span', {class: 'tag'}, t('field.optional')) : null),
+          h('td', {}, sectorName(ms.sector, ms.ets)),
+          h('td', {}, `${ms.start}–${ms.full}`),
+          h('td', {}, effectText(ms)),
+          h('td', {class: 'num', 'data-value': r ? r.attributed : ''}, r ? tonnes(r.attributed) : '–'),
+          h('td', {class: 'num'}, eur(ms.capex)), h('td', {class: 'num'}, eur(ms.opex)),
+          h('td', {class: 'num'}, ms.lifetime ? num(ms.lifetime) : '–'),
+          h('td', {}, t(`control.${ms.control || 'own'}`)), h('td', {}, ms.responsible || '–'),
+          h('td', {}, t(`status.${ms.status || 'planned'}`)),
+          h('td', {class: 'no-print'}, writable ? h('button', {type: 'button', class: 'small',
+            'aria-label': t('measures.edit.label', {name: measureName(ms)}),
+            onclick: () => openEditor(ms)}, t('measures.edit')) : null));
+      }))));
+  };
+  const openEditor = (ms) => {
+    editorSlot.replaceChildren(measureForm(plan, ms, {
+      saved: (p, msg) => afterSave(p, msg),
+      cancel: () => editorSlot.replaceChildren(),
+      status,
+    }));
+    editorSlot.querySelector('input,select')?.focus();
+  };
+  drawTable();
+  ctx.show(frame(plan, m, 'measures', h('section', {class: 'panel'},
+    h('h2', {}, t('measures.title')), gapSlot, status,
+    writable ? h('div', {class: 'actions no-print'}, h('button', {type: 'button', class: 'primary', 'data-testid': 'add-measure',
+      onclick: () => openEditor(null)}, t('measures.add'))) : null,
+    editorSlot, tableSlot)));
+}
+
+/** The form of one measure (ms null: a new one). Errors stand at their field. */
+function measureForm(plan, ms, cb) {
+  const isNew = !ms;
+  const o = ms || {control: 'own', status: 'planned', ets: false, share: null};
+  const kind0 = o.absolute_t !== undefined && o.absolute_t !== null ? 'absolute' : 'share';
+  const scale = (k) => (k === 'share' ? 100 : 1);
+  const range0 = kind0 === 'share' ? o.share_range : o.absolute_range;
+  const val0 = kind0 === 'share' ? o.share : o.absolute_t;
+  const f = {
+    id: h('input', {id: 'm-id', type: 'text', value: o.id || '', disabled: !isNew, required: true,
+      pattern: '[A-Za-z0-9_.\\-]+'}),
+    name: h('input', {id: 'm-name', type: 'text', value: o.name || ''}),
+    sector: h('select', {id: 'm-sector'}, sectorList().map((s) => h('option', {value: s.key, selected: s.key === o.sector}, sectorName(s.key)))),
+    ets: h('input', {id: 'm-ets', type: 'checkbox', checked: !!o.ets}),
+    start: h('input', {id: 'm-start', type: 'number', min: 1990, max: 2100, value: o.start || new Date().getFullYear() + 1}),
+    full: h('input', {id: 'm-full', type: 'number', min: 1990, max: 2100, value: o.full || new Date().getFullYear() + 3}),
+    kind: h('select', {id: 'm-kind'}, h('option', {value: 'share', selected: kind0 === 'share'}, t('measure.kind.share')),
+      h('option', {value: 'absolute', selected: kind0 === 'absolute'}, t('measure.kind.absolute'))),
+    value: h('input', {id: 'm-value', type: 'text', inputmode: 'decimal', value: val0 === null || val0 === undefined ? '' : inputNum(val0 * scale(kind0))}),
+    range_lo: h('input', {id: 'm-range_lo', type: 'text', inputmode: 'decimal', value: range0 ? inputNum(range0[0] * scale(kind0)) : ''}),
+    range_hi: h('input', {id: 'm-range_hi', type: 'text', inputmode: 'decimal', value: range0 ? inputNum(range0[2] * scale(kind0)) : ''}),
+    capex: h('input', {id: 'm-capex', type: 'text', inputmode: 'decimal', value: inputNum(o.capex)}),
+    opex: h('input', {id: 'm-opex', type: 'text', inputmode: 'decimal', value: inputNum(o.opex)}),
+    lifetime: h('input', {id: 'm-lifetime', type: 'text', inputmode: 'numeric', value: inputNum(o.lifetime)}),
+    control: h('select', {id: 'm-control'}, CONTROLS.map((c) => h('option', {value: c, selected: c === (o.control || 'own')}, t(`control.${c}`)))),
+    optional: h('input', {id: 'm-optional', type: 'checkbox', checked: !!o.optional}),
+    responsible: h('input', {id: 'm-responsible', type: 'text', value: o.responsible || ''}),
+    status: h('select', {id: 'm-status'}, STATUSES.map((c) => h('option', {value: c, selected: c === (o.status || 'planned')}, t(`status.${c}`)))),
+    notes: h('textarea', {id: 'm-notes', rows: 2}, o.notes || ''),
+  };
+  const unit = h('span', {class: 'unit', id: 'm-unit'});
+  const setUnit = () => { unit.textContent = f.kind.value === 'share' ? '%' : 't/a'; };
+  f.kind.addEventListener('change', setUnit);
+  setUnit();
+  const err = {};
+  const fld = (id, label, extra, help) => {
+    err[id] = h('p', {class: 'field-error', id: `merr-${id}`, role: 'alert'});
+    const input = f[id] || f[id + '_lo'];
+    input.setAttribute('aria-describedby', `merr-${id}` + (help ? ` mhelp-${id}` : ''));
+    const check = input.type === 'checkbox';
+    return h('div', {class: 'field' + (check ? ' check' : ''), 'data-field': id},
+      check ? [input, h('label', {for: input.id}, label)] : [h('label', {for: input.id}, label), input],
+      extra || null, help ? h('p', {class: 'help', id: `mhelp-${id}`}, help) : null, err[id]);
+  };
+  err.range = null;
+  const rangeField = (() => {
+    err.range = h('p', {class: 'field-error', id: 'merr-range', role: 'alert'});
+    f.range_lo.setAttribute('aria-describedby', 'merr-range');
+    f.range_hi.setAttribute('aria-describedby', 'merr-range');
+    return h('fieldset', {class: 'field range', 'data-field': 'range'}, h('legend', {}, t('measure.range')),
+      h('label', {for: 'm-range_lo'}, t('measure.range.lo')), f.range_lo,
+      h('label', {for: 'm-range_hi'}, t('measure.range.hi')), f.range_hi, err.range);
+  })();
+  const formStatus = h('p', {class: 'form-error', role: 'alert', 'data-testid': 'measure-form-status'});
+  const conflictSlot = h('div', {});
+
+  /** The measure as the form says, in the plan document's keys; null on a typing error. */
+  const read = () => {
+    let ok = true;
+    const n = (id, required) => {
+      const v = parseNum(f[id].value);
+      if (Number.isNaN(v) || (required && v === null)) {
+        const slot = id.startsWith('range') ? 'range' : id;
+        err[slot].textContent = t(v === null ? 'err.required' : 'err.number');
+        f[id].setAttribute('aria-invalid', 'true');
+        ok = false;
+      }
+      return v;
+    };
+    const kind = f.kind.value, k = scale(kind);
+    const body = {
+      id: f.id.value.trim(), name: f.name.value.trim() || null, sector: f.sector.value, ets: f.ets.checked,
+      start: Number(f.start.value), full: Number(f.full.value),
+      capex: n('capex'), opex: n('opex'), lifetime: n('lifetime'), control: f.control.value,
+      optional: f.optional.checked, responsible: f.responsible.value.trim() || null,
+      status: f.status.value, notes: f.notes.value.trim() || null,
+    };
+    const v = n('value', true), lo = n('range_lo'), hi = n('range_hi');
+    const key = kind === 'share' ? 'share' : 'absolute_t';
+    const rkey = kind === 'share' ? 'share_range' : 'absolute_range';
+    body[key] = v === null ? null : v / k;
+    body[rkey] = lo === null && hi === null ? null : [(lo ?? v) / k, v / k, (hi ?? v) / k];
+    if (kind === 'share') { body.absolute_t = null; body.absolute_range = null; } else { body.share = null; body.share_range = null; }
+    return ok ? body : null;
+  };
+
+  const send = async (body, baseVersion) => {
+    try {
+      if (isNew) {
+        const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
+        const p = await post(`/api/plans/${plan.id}/measures`, clean);
+        await cb.saved(p, t('measures.added', {name: measureName(body)}));
+        return;
+      }
+      // Only what changed: a colleague's edit of other fields stays.
+      const changed = {};
+      for (const [k, v] of Object.entries(body)) {
+        if (k === 'id') continue;
+        const was = o[k] === undefined ? null : o[k];
+        if (JSON.stringify(was) !== JSON.stringify(v)) changed[k] = v;
+      }
+      if (!Object.keys(changed).length) { cb.cancel(); return; }
+      // The measure route takes no version: compare with the stored plan first.
+      const fresh = await get(`/api/plans/${plan.id}`);
+      if (fresh.version !== baseVersion) {
+        const cur = fresh.measures.find((x) => x.measure_id === o.measure_id);
+        const clash = !cur ? Object.keys(changed)
+          : Object.keys(changed).filter((k) => JSON.stringify(cur[k] ?? null) !== JSON.stringify(o[k] ?? null));
+        if (clash.length) {
+          conflictSlot.replaceChildren(conflictBox(clash.map((k) => [t(`field.${k}`), show(changed[k]), cur ? show(cur[k]) : t('conflict.deleted')]),
+            () => { conflictSlot.replaceChildren(); if (cur) send(body, fresh.version); },
+            () => cb.saved(fresh, t('conflict.reloaded'))));
+          return;
+        }
+      }
+      const p = await put(`/api/measures/${o.measure_id}`, changed);
+      await cb.saved(p, t('measures.saved', {name: measureName(body)}));
+    } catch (e) {
+      if (e.status === 409 && e.body && e.body.current) {
+        const cur = e.body.current.measures.find((x) => x.measure_id === o.measure_id) || {};
+        conflictSlot.replaceChildren(conflictBox(Object.keys(body).filter((k) => k !== 'id').map((k) => [t(`field.${k}`), show(body[k]), show(cur[k])]),
+          () => send(body, e.body.current.version), () => cb.saved(e.body.current, t('conflict.reloaded'))));
+        return;
+      }
+      showFieldError(e, err, f, formStatus);
+    }
+  };
+
+  const form = h('form', {class: 'panel editor grid-form', 'data-testid': 'measure-form', 'aria-labelledby': 'm-title',
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      Object.values(err).forEach((e) => { if (e) e.textContent = ''; });
+      Object.values(f).forEach((x) => x.removeAttribute('aria-invalid'));
+      formStatus.textContent = '';
+      conflictSlot.replaceChildren();
+      const body = read();
+      if (!body) { form.querySelector('[aria-invalid="true"]')?.focus(); return; }
+      send(body, plan.version);
+    }},
+  h('h3', {id: 'm-title', class: 'span-all'}, isNew ? t('measures.new') : t('measures.editing', {name: measureName(o)})),
+  fld('id', t('field.id'), null, isNew ? t('help.id') : null), fld('name', t('field.name')),
+  fld('sector', t('field.sector')), fld('ets', t('field.ets')),
+  fld('start', t('field.start')), fld('full', t('field.full')),
+  fld('kind', t('field.kind')), fld('value', t('field.value'), unit),
+  rangeField,
+  fld('capex', t('field.capex_eur')), fld('opex', t('field.opex_eur'), null, t('help.opex')), fld('lifetime', t('field.lifetime_y')),
+  fld('control', t('field.control')), fld('optional', t('field.optional')),
+  fld('responsible', t('field.responsible')), fld('status', t('field.status')),
+  fld('notes', t('field.notes')),
+  h('div', {class: 'actions span-all'},
+    h('button', {type: 'submit', class: 'primary', 'data-testid': 'save-measure'}, t('save.measure')),
+    h('button', {type: 'button', onclick: cb.cancel}, t('cancel')),
+    !isNew ? h('button', {type: 'button', class: 'danger', onclick: async () => {
+      if (!window.confirm(t('measures.delete.confirm', {name: measureName(o)}))) return;
+      try {
+        await del(`/api/measures/${o.measure_id}`);
+        const p = await get(`/api/plans/${plan.id}`);
+        await cb.saved(p, t('measures.deleted', {name: measureName(o)}));
+      } catch (e) { showFieldError(e, err, f, formStatus); }
+    }}, t('measures.delete')) : null),
+  formStatus, conflictSlot);
+  return form;
+}
+
+/* ------------------------------------------------------------ pathway */
+
+function ramp(ms, y) {
+  if (y < ms.start) return 0;
+  if (y <= ms.full) return (y - ms.start + 1) / (ms.full - ms.start + 1);
+  return 1;
+}
+
+/** Key figures beside the pathway chart. */
+function keyFigures(res) {
+  const T = res.target_year;
+  const i = res.years.indexOf(T);
+  const mc = res.monte_carlo;
+  const fig = (id, label, value, raw, note) => h('div', {class: 'kf', 'data-testid': `kf-${id}`},
+    h('dt', {}, label), h('dd', {'data-value': raw}, value, note ? h('span', {class: 'muted small'}, ' ', note) : null));
+  return h('dl', {class: 'keyfigs'},
+    fig('target', t('kf.target', {year: T}), tonnes(res.target_value), res.target_value),
+    fig('scenario', t('kf.scenario', {year: T}), tonnes(res.scenario[i]), res.scenario[i]),
+    fig('gap', t('kf.gap', {year: T}), res.gap > 0 ? tonnes(res.gap) : t('gap.met', {t: tonnes(-res.gap)}), res.gap),
+    fig('overshoot', t('kf.overshoot'), tonnes(res.overshoot), res.overshoot, t('kf.overshoot.note', {from: res.last_year + 1, to: T})),
+    mc ? fig('pmeet', t('kf.pmeet'), pct(mc.p_meet, 0), mc.p_meet, t('kf.draws', {n: num(mc.draws)})) : null,
+    res.easy_share !== null && res.easy_share !== undefined ? fig('easy', t('kf.easy'), pct(res.easy_share, 0), res.easy_share) : null);
+}
+
+function headline(plan, res) {
+  const T = res.target_year;
+  const parts = [targetSentence(plan) + '.'];
+  if (res.monte_carlo) parts.push(t('headline.pmeet', {p: pct(res.monte_carlo.p_meet, 0)}));
+  parts.push(res.gap > 0 ? t('headline.gap', {year: T, t: tonnes(res.gap)}) : t('headline.met', {year: T}));
+  if (res.easy_share !== null && res.easy_share !== undefined) parts.push(t('headline.easy', {p: pct(res.easy_share, 0)}));
+  return h('p', {class: 'headline', 'data-testid': 'headline'}, parts.join(' '));
+}
+
+function pathwayData(res) {
+  const L = res.last_year, ys = res.years, iL = ys.indexOf(L);
+  const pts = (arr, from = 0, to = ys.length) => ys.slice(from, to).map((y, j) => ({x: y, y: arr[from + j]}));
+  const mc = res.monte_carlo;
+  const start = {x: L, y: res.scenario[iL]};
+  return [
+    {label: 'p5', data: mc ? [start, ...mc.years.map((y, i) => ({x: y, y: mc.p5[i]}))] : [], borderWidth: 0,
+      pointRadius: 0, fill: false, backgroundColor: LINE.band},
+    {label: t('path.band'), data: mc ? [start, ...mc.years.map((y, i) => ({x: y, y: mc.p95[i]}))] : [], borderWidth: 0,
+      pointRadius: 0, fill: '-1', backgroundColor: LINE.band, borderColor: LINE.band},
+    {label: t('path.history'), data: pts(res.scenario, 0, iL + 1), borderColor: LINE.history, borderWidth: 3, pointRadius: 0},
+    {label: t('path.baseline'), data: pts(res.baseline, iL), borderColor: LINE.baseline, borderDash: [2, 3], borderWidth: 2, pointRadius: 0},
+    {label: t('path.scenario'), data: pts(res.scenario, iL), borderColor: LINE.scenario, borderWidth: 3, pointRadius: 0},
+    {label: t('path.target'), data: pts(res.target_path), borderColor: LINE.target, borderDash: [8, 5], borderWidth: 2, pointRadius: 0},
+  ];
+}
+
+function pathwayTable(res) {
+  const mc = res.monte_carlo;
+  const head = [t('col.year'), t('path.history') + ' / ' + t('path.scenario'), t('path.baseline'), t('path.target'), 'P5', 'P50', 'P95'];
+  const raw = res.years.map((y, i) => {
+    const j = mc ? mc.years.indexOf(y) : -1;
+    return [y, res.scenario[i], res.baseline[i], res.target_path[i], j >= 0 ? mc.p5[j] : '', j >= 0 ? mc.p50[j] : '', j >= 0 ? mc.p95[j] : ''];
+  });
+  const rows = raw.map((r) => [String(r[0]), ...r.slice(1).map((v) => (v === '' ? '' : num(v)))]);
+  return {head, rows, raw};
+}
+
+/** The pathway chart; returns {el, update(res)}. */
+export function pathwayChart(res) {
+  const block = chartBlock({id: 'pathway', title: t('path.chart', {scope: t(`scope.${res.scope}`)}),
+    caption: t('path.chart.caption'), table: pathwayTable(res), file: 'pathway', tall: true});
+  let chart = null;
+  if (chartAvailable()) {
+    chart = makeChart(block.canvas, {type: 'line', data: {datasets: pathwayData(res)},
+      options: {interaction: {mode: 'nearest', axis: 'x', intersect: false},
+        scales: {x: {type: 'linear', min: res.years[0], max: res.years[res.years.length - 1], ticks: {stepSize: 2, callback: (v) => String(v)}},
+          y: {beginAtZero: true, ticks: numTicks(), title: {display: true, text: t('unit.t')}}},
+        plugins: {legend: {position: 'bottom', labels: {filter: (item) => item.text !== 'p5'}},
+          tooltip: {filter: (item) => item.dataset.label !== 'p5',
+            callbacks: {label: (c) => `${c.dataset.label}: ${tonnes(c.parsed.y)}`, title: (items) => String(items[0].parsed.x)}}}}});
+  }
+  const update = (r) => {
+    const tbl = pathwayTable(r);
+    const tb = block.el.querySelector('tbody');
+    tb.replaceChildren(...tbl.rows.map((row) => h('tr', {}, row.map((c, i) => i ? h('td', {class: 'num'}, c) : h('th', {scope: 'row'}, c)))));
+    if (!chart) return;
+    const ds = pathwayData(r);
+    chart.data.datasets.forEach((d, i) => { d.data = ds[i].data; });
+    chart.update('none');
+  };
+  return {el: block.el, update};
+}
+
+/** Wedges: each measure's share of the year's reduction (baseline - scenario). */
+function wedgeSeries(plan, res) {
+  const L = res.last_year, T = res.target_year;
+  const ys = res.years.filter((y) => y >= L);
+  const attributed = new Map(res.measures.map((x) => [x.id, x.attributed]));
+  const inScope = (ms) => !(res.scope === 'non_ets' && ms.ets);
+  const active = plan.measures.filter((ms) => attributed.has(ms.id) && inScope(ms) && attributed.get(ms.id) > 0);
+  const eff = (ms, y) => Math.max(0, ramp(ms, y) - ramp(ms, L));
+  const weights = ys.map((y) => active.map((ms) => {
+    const eT = eff(ms, T);
+    return eT > 0 ? attributed.get(ms.id) * eff(ms, y) / eT : 0;
+  }));
+  const series = active.map((ms, k) => ys.map((y, j) => {
+    const i = res.years.indexOf(y);
+    const cut = Math.max(0, res.baseline[i] - res.scenario[i]);
+    const sum = weights[j].reduce((a, b) => a + b, 0);
+    return sum > 0 ? cut * weights[j][k] / sum : 0;
+  }));
+  return {ys, active, series};
+}
+
+export function wedgeChart(plan, res) {
+  const {ys, active, series} = wedgeSeries(plan, res);
+  const head = [t('col.year'), t('path.scenario'), ...active.map(measureName), t('path.baseline')];
+  const raw = ys.map((y, j) => {
+    const i = res.years.indexOf(y);
+    return [y, res.scenario[i], ...series.map((s) => s[j]), res.baseline[i]];
+  });
+  const rows = raw.map((r) => [String(r[0]), ...r.slice(1).map((v) => num(v))]);
+  const block = chartBlock({id: 'wedges', title: t('wedge.chart'), caption: t('wedge.caption'),
+    table: {head, rows, raw}, file: 'wedges', tall: true});
+  const low = Math.min(...ys.map((y) => res.scenario[res.years.indexOf(y)]));
+  if (chartAvailable() && ys.length > 1) {
+    const seen = new Map();
+    const color = (ms) => {
+      const n = seen.get(ms.sector) || 0;
+      seen.set(ms.sector, n + 1);
+      const base = sectorColor(ms.sector);
+      return n === 0 ? base : mix(base, n);
+    };
+    makeChart(block.canvas, {type: 'line', data: {datasets: [
+      {label: t('path.scenario'), data: ys.map((y) => ({x: y, y: res.scenario[res.years.indexOf(y)]})),
+        backgroundColor: 'rgba(120,120,120,0.18)', borderColor: LINE.scenario, borderWidth: 2, fill: 'origin', pointRadius: 0, stack: 'w'},
+      ...active.map((ms, k) => {
+        const c = color(ms);
+        return {label: measureName(ms), data: ys.map((y, j) => ({x: y, y: series[k][j]})), stack: 'w',
+          backgroundColor: ms.ets ? hatch(c) : c + 'D9', borderColor: c, borderWidth: 1, fill: '-1', pointRadius: 0};
+      })]},
+    options: {interaction: {mode: 'index', intersect: false},
+      scales: {x: {type: 'linear', min: ys[0], max: ys[ys.length - 1], ticks: {stepSize: 1, callback: (v) => String(v)}},
+        y: {stacked: true, min: Math.max(0, Math.floor(low * 0.8 / 10000) * 10000), ticks: numTicks(), title: {display: true, text: t('unit.t')}}},
+      plugins: {legend: {position: 'bottom', labels: {boxWidth: 14}},
+        tooltip: {callbacks: {label: (c) => `${c.dataset.label}: ${tonnes(c.parsed.y)}`, title: (items) => String(items[0].parsed.x)}}}}});
+  }
+  return block.el;
+}
+
+/** A lighter or darker variant of a colour, for a second measure of one sector. */
+function mix(hex, n) {
+  const v = parseInt(hex.slice(1), 16);
+  const f = n % 2 ? 0.45 : -0.3;
+  const ch = (s) => {
+    const c = (v >> s) & 255;
+    return Math.round(f > 0 ? c + (255 - c) * f : c * (1 + f));
+  };
+  return '#' + [16, 8, 0].map((s) => ch(s).toString(16).padStart(2, '0')).join('');
+}
+
+async function tabPathway(ctx, plan, m) {
+  let res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  if (!ctx.live()) return;
+  const writable = app.canWrite(plan.municipality.code);
+  const chart = pathwayChart(res);
+  const figs = h('div', {}, keyFigures(res));
+  const head = h('div', {}, headline(plan, res));
+  const wedges = h('div', {}, wedgeChart(plan, res));
+  const timing = h('p', {class: 'muted small', role: 'status', 'data-testid': 'update-timing'});
+  const quick = writable ? quickEdit(plan, async (newPlan, t0) => {
+    Object.assign(plan, newPlan);
+    res = await get(pathwayUrl(plan.id, plan.settings.seed));
+    chart.update(res);
+    figs.replaceChildren(keyFigures(res));
+    head.replaceChildren(headline(plan, res));
+    wedges.replaceChildren(wedgeChart(plan, res));
+    performance.mark('ilmava-chart-updated');
+    const ms = performance.measure('ilmava-edit-to-chart', 'ilmava-edit-start', 'ilmava-chart-updated');
+    window.__ilmavaLastUpdateMs = ms.duration;
+    timing.textContent = t('quick.updated', {ms: num(ms.duration, 0)});
+    announce(t('kf.gap', {year: res.target_year}) + ': ' + tonnes(res.gap));
+    void t0;
+  }) : null;
+  ctx.show(frame(plan, m, 'pathway', h('div', {},
+    head,
+    h('div', {class: 'cols wide-left'}, h('section', {class: 'panel'}, chart.el),
+      h('section', {class: 'panel'}, h('h2', {}, t('kf.title')), figs, quick, timing)),
+    h('section', {class: 'panel'}, wedges))));
+}
+
+/** A short list of the measures' effects, editable in place, for what-if. */
+function quickEdit(plan, done) {
+  const list = h('div', {class: 'quick', 'data-testid': 'quick-edit'});
+  const status = h('p', {class: 'field-error', role: 'alert'});
+  for (const ms of plan.measures) {
+    if (ms.status === 'cancelled') continue;
+    const share = ms.share !== undefined && ms.share !== null;
+    const id = `q-${ms.measure_id}`;
+    const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7,
+      value: inputNum(share ? ms.share * 100 : ms.absolute_t), 'data-measure': ms.id});
+    input.addEventListener('change', async () => {
+      status.textContent = '';
+      const v = parseNum(input.value);
+      if (v === null || Number.isNaN(v)) { status.textContent = t('err.number'); input.setAttribute('aria-invalid', 'true'); return; }
+      input.removeAttribute('aria-invalid');
+      performance.clearMarks(); performance.clearMeasures();
+      performance.mark('ilmava-edit-start');
+      const x = share ? v / 100 : v;
+      const range = share ? ms.share_range : ms.absolute_range;
+      const body = share ? {share: x} : {absolute_t: x};
+      if (range) body[share ? 'share_range' : 'absolute_range'] = [Math.min(range[0], x), x, Math.max(range[2], x)];
+      try {
+        const p = await put(`/api/measures/${ms.measure_id}`, body);
+        await done(p);
+      } catch (e) {
+        status.textContent = e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+        input.setAttribute('aria-invalid', 'true');
+      }
+    });
+    list.append(h('div', {class: 'qrow'}, h('label', {for: id}, measureName(ms)), input,
+      h('span', {class: 'unit'}, share ? '%' : 't/a')));
+  }
+  return h('details', {class: 'quick-wrap no-print', open: true}, h('summary', {}, t('quick.title')),
+    h('p', {class: 'help'}, t('quick.help')), list, status);
+}
+
+/* ------------------------------------------------------------ easy and hard */
+
+function reasonFor(ms, r, settings, T) {
+  const easyMax = settings.easy_max_eur_per_t ?? 50, hardMin = settings.hard_min_eur_per_t ?? 150;
+  const why = [];
+  if (r.class === 'hard') {
+    if (r.cost_per_t === null) why.push(t('why.noeffect'));
+    else if (r.cost_per_t > hardMin) why.push(t('why.costly', {c: num(r.cost_per_t, 0), max: num(hardMin)}));
+    if ((ms.control || 'own') === 'none') why.push(t('why.nocontrol'));
+    if (ms.full > T) why.push(t('why.late', {year: ms.full, target: T}));
+  } else if (r.class === 'easy') {
+    why.push(t('why.easy', {c: num(r.cost_per_t, 0), max: num(easyMax), control: t(`control.${ms.control || 'own'}`)}));
+  } else {
+    if (r.cost_per_t !== null && r.cost_per_t > easyMax) why.push(t('why.midcost', {c: num(r.cost_per_t, 0), min: num(easyMax), max: num(hardMin)}));
+    if (!['own', 'steer'].includes(ms.control || 'own')) why.push(t('why.influence'));
+  }
+  return why.join(' ');
+}
+
+export function classesView(plan, res) {
+  const T = res.target_year;
+  const byId = new Map(plan.measures.map((x) => [x.id, x]));
+  const items = res.measures.map((r) => ({...r, ms: byId.get(r.id) || {id: r.id}}));
+  const iT = res.years.indexOf(T);
+  const needed = res.baseline[iT] - res.target_value;
+  const cls = Object.fromEntries(CLASSES.map((c) => [c, t(`class.${c}`)]));
+  const inScope = (x) => !(res.scope === 'non_ets' && x.ms.ets);
+  const macItems = items.filter((x) => inScope(x) && x.cost_per_t !== null && x.attributed > 0)
+    .sort((a, b) => a.cost_per_t - b.cost_per_t)
+    .map((x) => ({...x, label: measureName(x.ms), short: measureName(x.ms).slice(0, 14)}));
+  const left = items.filter((x) => inScope(x) && !(x.cost_per_t !== null && x.attributed > 0));
+  const svgEl = macChart(macItems, needed, {title: t('mac.title'), x: t('mac.x'), y: t('mac.y'), needed: t('mac.needed'), cls});
+  const head = [t('field.name'), t('col.class'), t('col.costpert'), t('col.attributed'), t('col.annualcost')];
+  const raw = macItems.map((x) => [x.label, cls[x.class], x.cost_per_t, x.attributed, x.annual_cost]);
+  const rows = macItems.map((x) => [x.label, cls[x.class], num(x.cost_per_t, 0), num(x.attributed), eur(x.annual_cost)]);
+  const block = chartBlock({id: 'mac', title: t('mac.title'), caption: t('mac.caption'), svg: svgEl, auto: true, table: {head, rows, raw}, file: 'mac'});
+  const legend = h('ul', {class: 'legend'}, CLASSES.map((c) => h('li', {}, classSwatch(c), ' ', cls[c])));
+  const column = (c) => h('section', {class: `class-col class-${c}`, 'data-testid': `class-${c}`, 'aria-labelledby': `cls-${c}`},
+    h('h3', {id: `cls-${c}`}, classSwatch(c), ' ', cls[c], h('span', {class: 'muted'}, ` · ${num(res.classes[c].count)}`)),
+    h('p', {class: 'muted small'}, t('class.attributed', {t: tonnes(res.classes[c].attributed)})),
+    h('ul', {}, items.filter((x) => x.class === c).map((x) => h('li', {},
+      h('strong', {}, measureName(x.ms)), ' ', h('span', {class: 'muted'}, `${tonnes(x.attributed)} · ${x.cost_per_t === null ? '–' : num(x.cost_per_t, 0) + ' €/t'}`),
+      h('p', {class: 'why'}, reasonFor(x.ms, x, plan.settings || {}, T)),
+      inScope(x) ? null : h('p', {class: 'why muted'}, t('class.outofscope'))))));
+  return h('div', {},
+    h('p', {class: 'headline', 'data-testid': 'easy-share'}, res.easy_share === null || res.easy_share === undefined
+      ? t('easy.none') : t('easy.share', {p: pct(res.easy_share, 0), t: tonnes(needed), year: T})),
+    h('section', {class: 'panel'}, legend, block.el,
+      left.length ? h('p', {class: 'muted small'}, t('mac.left', {names: left.map((x) => measureName(x.ms)).join(', ')})) : null),
+    h('div', {class: 'cards3 classes'}, CLASSES.map(column)),
+    h('p', {class: 'muted small'}, t('class.rules', {easy: num(plan.settings.easy_max_eur_per_t ?? 50), hard: num(plan.settings.hard_min_eur_per_t ?? 150)})));
+}
+
+async function tabClasses(ctx, plan, m) {
+  const res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  if (!ctx.live()) return;
+  ctx.show(frame(plan, m, 'classes', classesView(plan, res)));
+}
+
+/* ------------------------------------------------------------ optimise */
+
+async function tabOptimize(ctx, plan, m) {
+  const out = h('div', {'aria-live': 'polite'});
+  const btn = h('button', {type: 'button', class: 'primary', 'data-testid': 'run-optimize'}, t('opt.run'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    out.replaceChildren(h('p', {class: 'loading'}, t('opt.running')));
+    try {
+      const o = await post(`/api/plans/${plan.id}/optimize`);
+      const byId = new Map(plan.measures.map((x) => [x.id, x]));
+      const names = (ids) => ids.length ? h('ul', {}, ids.map((id) => h('li', {}, measureName(byId.get(id) || {id})))) : h('p', {class: 'muted'}, t('opt.nothing'));
+      const fixed = plan.measures.filter((x) => !x.optional && x.status !== 'cancelled');
+      out.replaceChildren(h('div', {'data-testid': 'opt-result'},
+        h('p', {class: 'headline'}, o.feasible ? t('opt.feasible', {cost: eur(o.annual_cost), margin: tonnes(-o.gap)})
+          : t('opt.infeasible', {gap: tonnes(o.gap), cost: eur(o.annual_cost)})),
+        h('div', {class: 'cards3'},
+          h('section', {class: 'card'}, h('h3', {}, t('opt.keep')), names(o.keep)),
+          h('section', {class: 'card'}, h('h3', {}, t('opt.drop')), names(o.drop)),
+          h('section', {class: 'card'}, h('h3', {}, t('opt.fixed')), names(fixed.map((x) => x.id)))),
+        h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)}))));
+    } catch (e) {
+      out.replaceChildren(h('p', {class: 'form-error'}, t('err.failed'), ' ', e.message));
+    }
+    btn.disabled = false;
+  });
+  ctx.show(frame(plan, m, 'optimize', h('section', {class: 'panel'}, h('h2', {}, t('opt.title')),
+    h('p', {}, t('opt.intro')), btn, out)));
+}
+
+/* ------------------------------------------------------------ publish */
+
+async function tabPublish(ctx, plan, m) {
+  const writable = app.canWrite(plan.municipality.code);
+  const link = `${location.origin}/#/public/plans/${plan.id}`;
+  const status = h('p', {class: 'status', role: 'status', 'data-testid': 'publish-status'});
+  const body = h('div', {});
+  const draw = () => {
+    body.replaceChildren(
+      h('p', {'data-testid': 'published-state'}, plan.published ? t('publish.is') : t('publish.isnot')),
+      plan.published ? h('p', {}, t('publish.link'), ' ', h('a', {href: link, 'data-testid': 'public-link'}, link)) : null,
+      writable ? h('button', {type: 'button', class: plan.published ? '' : 'primary', 'data-testid': plan.published ? 'unpublish' : 'publish',
+        onclick: async (ev) => {
+          ev.target.disabled = true;
+          try {
+            const p = await post(`/api/plans/${plan.id}/${plan.published ? 'unpublish' : 'publish'}`);
+            Object.assign(plan, p);
+            status.textContent = plan.published ? t('publish.done') : t('publish.undone');
+            announce(status.textContent);
+            draw();
+          } catch (e) {
+            status.textContent = t('err.failed') + ' ' + e.message;
+            ev.target.disabled = false;
+          }
+        }}, plan.published ? t('publish.unpublish') : t('publish.publish')) : null);
+  };
+  draw();
+  ctx.show(frame(plan, m, 'publish', h('section', {class: 'panel'}, h('h2', {}, t('publish.title')),
+    h('p', {}, t('publish.intro')), body, status)));
+}
+
+/* ------------------------------------------------------------ public */
+
+export async function viewPublic(ctx, r) {
+  let plan, res;
+  try {
+    [plan, res] = await Promise.all([get(`/api/plans/${r.id}`), get(pathwayUrl(r.id))]);
+  } catch (e) {
+    app.crumbs([[t('public.title'), location.hash]]);
+    ctx.show(errorPage(e.status === 401 || e.status === 403 ? new ApiError(404, null) : e));
+    return;
+  }
+  if (!ctx.live()) return;
+  // The plan document says no more than the name about the data: the demo
+  // municipalities carry "(demo)" in it.
+  app.demo(/\(demo\)/i.test(plan.municipality.name || ''));
+  app.crumbs([[t('public.title'), location.hash], [plan.name || t('plan.unnamed'), location.hash]]);
+  const chart = pathwayChart(res);
+  ctx.show(h('div', {class: 'plan public', 'data-testid': 'public-view'},
+    h('section', {class: 'head'},
+      h('h1', {}, plan.name || t('plan.unnamed')),
+      h('p', {class: 'lead'}, plan.municipality.name, ' · ', targetSentence(plan)),
+      h('p', {class: 'muted'}, t('public.readonly'))),
+    headline(plan, res),
+    h('div', {class: 'cols wide-left'}, h('section', {class: 'panel'}, chart.el),
+      h('section', {class: 'panel'}, h('h2', {}, t('kf.title')), keyFigures(res))),
+    h('section', {class: 'panel'}, wedgeChart(plan, res)),
+    h('h2', {}, t('tab.classes')),
+    classesView(plan, res)));
+}
