@@ -25,6 +25,9 @@ list(APPEND pairs "/assets/chart.umd.js=${CHART_JS}")
 list(APPEND pairs "/assets/chart.js.LICENSE.txt=${CHART_LICENSE}")
 
 get_filename_component(tmpdir "${OUT}" DIRECTORY)
+# A fresh build directory may not have it yet (the migrations' step makes
+# it too, but the two steps run in either order).
+file(MAKE_DIRECTORY "${tmpdir}")
 set(body "/* Generated from web/ and node_modules/chart.js by cmake/embed_web.cmake.\n")
 string(APPEND body " * Do not edit. */\n#include <stddef.h>\n#include \"api/web_assets.h\"\n")
 set(table "")
