@@ -67,8 +67,9 @@ int ilm_measure_edit(const ilm_measure *base, const ilm_measure_change *ch, ilm_
  *   "population_year", "years"}] */
 char *ilm_municipalities_to_json(const ilm_municipality *v, size_t n);
 /* {"municipality": {"code", "name"}, "scope", "rows": [{"year", "sector",
- *  "ets", "t"}], "totals": [{"year", "t", "per_capita"}]}; per_capita is
- * null where there is no population. */
+ *  "ets", "t"}], "totals": [{"year", "t", "per_capita"}], "sources":
+ *  [{"kind", "file", "imported_at", "first_year", "last_year", "rows"}]};
+ * per_capita is null where there is no population. */
 char *ilm_inventory_to_json(const ilm_municipality *m, const ilm_inventory_view *v);
 /* [{"id", "municipality", "name", "scope", "base_year", "target_year",
  *   "reduction", "measures", "version", "published", "updated_at"}] */

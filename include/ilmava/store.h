@@ -104,6 +104,15 @@ typedef struct ilm_year_value {
     double value;
 } ilm_year_value;
 
+/* Where an inventory's rows came from: one import, the years it gave. */
+typedef struct ilm_inventory_source {
+    char *kind;            /* "syke", "inventory", "plan", "demo" */
+    char *file_name;
+    char imported_at[21];  /* UTC */
+    int first_year, last_year;
+    long long rows;
+} ilm_inventory_source;
+
 typedef struct ilm_inventory_view {
     ilm_scope scope;
     size_t n_rows;               /* by year, then sector display order, then ets */
@@ -114,6 +123,8 @@ typedef struct ilm_inventory_view {
     ilm_year_value *published;   /* Hinku rule, t; only where imported */
     char **sector_keys;          /* owned strings the rows point to */
     size_t n_sector_keys;
+    size_t n_sources;            /* the imports the rows came from, oldest first */
+    struct ilm_inventory_source *sources;
 } ilm_inventory_view;
 
 /* The inventory of municipality `code` in `scope` for years from..to

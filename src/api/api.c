@@ -40,6 +40,34 @@ static const http_route routes[] = {
     {"PUT", "/api/measures/{id}", h_measure_put, REQ_MEASURE_WRITE},
     {"DELETE", "/api/measures/{id}", h_measure_delete, REQ_MEASURE_WRITE},
     {"GET", "/api/audit", h_audit, REQ_ORGANISER},
+    /* The coaching programme (programme.c). */
+    {"GET", "/api/programmes", h_programmes, REQ_USER},
+    {"POST", "/api/programmes", h_programme_create, REQ_ORGANISER},
+    {"GET", "/api/programmes/{id}", h_programme_get, REQ_USER},
+    {"PUT", "/api/programmes/{id}", h_programme_put, REQ_ORGANISER},
+    {"GET", "/api/programmes/{id}/applications", h_programme_applications, REQ_USER},
+    {"POST", "/api/programmes/{id}/applications", h_application_create, REQ_PROGRAMME_APPLY},
+    {"GET", "/api/programmes/{id}/proposal", h_programme_proposal, REQ_ORGANISER},
+    {"GET", "/api/programmes/{id}/notifications", h_programme_notifications, REQ_ORGANISER},
+    {"GET", "/api/programmes/{id}/contact-days", h_contact_days, REQ_ORGANISER},
+    {"POST", "/api/programmes/{id}/contact-days", h_contact_day_add, REQ_ORGANISER},
+    {"PUT", "/api/contact-days/{id}/attendance", h_attendance_put, REQ_ORGANISER},
+    {"GET", "/api/programmes/{id}/peer-groups", h_peer_groups, REQ_USER},
+    {"POST", "/api/programmes/{id}/peer-groups", h_peer_groups_form, REQ_ORGANISER},
+    {"PUT", "/api/programmes/{id}/peer-groups", h_peer_groups_put, REQ_ORGANISER},
+    {"GET", "/api/peer-groups/{id}/comparison", h_peer_group_comparison, REQ_PEER_GROUP_MEMBER},
+    {"GET", "/api/programmes/{id}/dashboard", h_programme_dashboard, REQ_ORGANISER},
+    {"GET", "/api/programmes/{id}/report", h_programme_report, REQ_ORGANISER},
+    {"GET", "/api/applications/{id}", h_application_get, REQ_APPLICATION_READ},
+    {"PUT", "/api/applications/{id}", h_application_put, REQ_APPLICATION_WRITE},
+    {"PUT", "/api/applications/{id}/decision", h_application_decision, REQ_ORGANISER},
+    {"PUT", "/api/applications/{id}/override", h_application_override, REQ_ORGANISER},
+    {"PUT", "/api/applications/{id}/funding", h_application_funding, REQ_ORGANISER},
+    {"GET", "/api/applications/{id}/sparring", h_sparring, REQ_APPLICATION_READ},
+    {"POST", "/api/applications/{id}/sparring", h_sparring_add, REQ_APPLICATION_SPARRING},
+    {"PUT", "/api/sparring/{id}", h_sparring_put, REQ_SPARRING_WRITE},
+    {"PUT", "/api/plans/{id}/decision", h_plan_decision_put, REQ_PLAN_WRITE},
+    {"GET", "/api/plans/{id}/decisions", h_plan_decisions, REQ_PLAN_MEMBER},
     /* The browser UI (static.c): the page and its flat asset folder. */
     {"GET", "/", h_static, REQ_PUBLIC},
     {"GET", "/assets/{name}", h_static, REQ_PUBLIC},
@@ -64,6 +92,12 @@ const char *api_requirement_name(int required)
     case REQ_PLAN_MEMBER: return "plan.member";
     case REQ_PLAN_COMMENT: return "plan.comment";
     case REQ_MEASURE_WRITE: return "measure.write";
+    case REQ_PROGRAMME_APPLY: return "programme.apply";
+    case REQ_APPLICATION_READ: return "application.read";
+    case REQ_APPLICATION_WRITE: return "application.write";
+    case REQ_APPLICATION_SPARRING: return "application.sparring";
+    case REQ_SPARRING_WRITE: return "sparring.write";
+    case REQ_PEER_GROUP_MEMBER: return "peer_group.member";
     default: return "?";
     }
 }
@@ -404,6 +438,13 @@ int api_authorize(void *app, http_request *req, const http_route *route)
         if (route->required == REQ_PLAN_COMMENT)
             return api_can_comment(c, st.code) ? 0 : 403;
         return api_can_write(c, st.code) ? 0 : 403;
+    case REQ_PROGRAMME_APPLY:
+    case REQ_APPLICATION_READ:
+    case REQ_APPLICATION_WRITE:
+    case REQ_APPLICATION_SPARRING:
+    case REQ_SPARRING_WRITE:
+    case REQ_PEER_GROUP_MEMBER:
+        return api_authorize_programme(c, req, route->required);
     }
     return 500;
 }

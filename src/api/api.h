@@ -50,6 +50,20 @@ typedef enum api_requirement {
     REQ_PLAN_MEMBER,   /* {id}: REQ_MUNI_READ of its municipality (audit) */
     REQ_PLAN_COMMENT,  /* {id}: an editor or expert of its municipality, or an organiser */
     REQ_MEASURE_WRITE, /* {id} of a measure: REQ_PLAN_WRITE of its plan */
+    /* The coaching programme (programme.c, docs/programme.md): */
+    REQ_PROGRAMME_APPLY,    /* {id} of a programme: an organiser, or an editor while the
+                               application period is open (the body's municipality must be
+                               one of the editor's: checked by api_can_write) */
+    REQ_APPLICATION_READ,   /* {id} of an application: REQ_MUNI_READ of its municipality;
+                               otherwise 404 */
+    REQ_APPLICATION_WRITE,  /* {id}: an organiser, or an editor of its municipality until
+                               the programme's apply_until */
+    REQ_APPLICATION_SPARRING, /* {id}: an editor or expert of its municipality, or an
+                                 organiser (404 as for REQ_APPLICATION_READ) */
+    REQ_SPARRING_WRITE,     /* {id} of a sparring entry: REQ_APPLICATION_SPARRING of its
+                               application */
+    REQ_PEER_GROUP_MEMBER,  /* {id} of a peer group: a user of one of its members'
+                               municipalities, or an organiser; otherwise 404 */
 } api_requirement;
 
 /* "public", "user", "organiser", "municipality.read", ... */

@@ -163,9 +163,40 @@ int h_optimize(void *app, http_request *req);
 int h_plan_audit(void *app, http_request *req);
 int h_comments(void *app, http_request *req);
 int h_comment_add(void *app, http_request *req);
-int h_static(void *app, http_request *req); /* static.c: the browser UI */
 int h_audit(void *app, http_request *req);
 int h_peers(void *app, http_request *req); /* peers.c */
+/* programme.c: the coaching programme */
+int h_programmes(void *app, http_request *req);
+int h_programme_create(void *app, http_request *req);
+int h_programme_get(void *app, http_request *req);
+int h_programme_put(void *app, http_request *req);
+int h_programme_applications(void *app, http_request *req);
+int h_application_create(void *app, http_request *req);
+int h_programme_proposal(void *app, http_request *req);
+int h_programme_notifications(void *app, http_request *req);
+int h_contact_days(void *app, http_request *req);
+int h_contact_day_add(void *app, http_request *req);
+int h_attendance_put(void *app, http_request *req);
+int h_peer_groups(void *app, http_request *req);
+int h_peer_groups_form(void *app, http_request *req);
+int h_peer_groups_put(void *app, http_request *req);
+int h_peer_group_comparison(void *app, http_request *req);
+int h_programme_dashboard(void *app, http_request *req);
+int h_programme_report(void *app, http_request *req);
+int h_application_get(void *app, http_request *req);
+int h_application_put(void *app, http_request *req);
+int h_application_decision(void *app, http_request *req);
+int h_application_override(void *app, http_request *req);
+int h_application_funding(void *app, http_request *req);
+int h_sparring(void *app, http_request *req);
+int h_sparring_add(void *app, http_request *req);
+int h_sparring_put(void *app, http_request *req);
+int h_plan_decision_put(void *app, http_request *req);
+int h_plan_decisions(void *app, http_request *req);
+/* The programme requirements of api_authorize (programme.c's helpers
+ * resolve their {id}): 0, or the status to refuse with. */
+int api_authorize_programme(api_ctx *c, http_request *req, int required);
+int h_static(void *app, http_request *req); /* static.c: the browser UI */
 
 
 #endif

@@ -38,6 +38,9 @@ static const char *const main_usage =
     "                             stored plans\n"
     "  measure add|set|delete     a stored plan's measures\n"
     "  demo                       fill an empty store with synthetic examples\n"
+    "  decision PLAN_ID ...       record a council decision on a plan's target\n"
+    "  programme list|create|show|set|apply|applications|decide|groups|dashboard|...\n"
+    "                             the coaching programme (docs/programme.md)\n"
     "  user add|list|passwd|disable\n"
     "                             accounts of the web UI\n"
     "the server:\n"
@@ -317,6 +320,8 @@ static const command commands[] = {
     {"measure", cmd_measure},
     {"demo", cmd_demo},
     {"peers", cmd_peers},
+    {"programme", cmd_programme},
+    {"decision", cmd_decision},
     {"user", cmd_user},
     {"serve", cmd_serve},
     {"routes", cmd_routes},

@@ -111,6 +111,26 @@ char *ilm_inventory_to_json(const ilm_municipality *m, const ilm_inventory_view 
         jw_object_end(&w);
     }
     jw_array_end(&w);
+    jw_key(&w, "sources");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < v->n_sources; i++) {
+        const ilm_inventory_source *src = &v->sources[i];
+        jw_object_begin(&w);
+        jw_key(&w, "kind");
+        jw_string(&w, src->kind ? src->kind : "");
+        jw_key(&w, "file");
+        jw_string(&w, src->file_name ? src->file_name : "");
+        jw_key(&w, "imported_at");
+        jw_string(&w, src->imported_at);
+        jw_key(&w, "first_year");
+        jw_int(&w, src->first_year);
+        jw_key(&w, "last_year");
+        jw_int(&w, src->last_year);
+        jw_key(&w, "rows");
+        jw_int(&w, src->rows);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
     jw_object_end(&w);
     return jw_finish(&w);
 }

@@ -14,7 +14,7 @@
 
 /* Distinct SQL texts the store prepares once per connection. Raise it when
  * a new statement does not fit: store_stmt says so at the first use. */
-#define STORE_MAX_STMTS 128
+#define STORE_MAX_STMTS 256
 
 typedef struct store_cached {
     const char *sql; /* the key: the address of a static string */

@@ -663,7 +663,58 @@ void ilm_inventory_view_clear(ilm_inventory_view *v)
     for (size_t i = 0; i < v->n_sector_keys; i++)
         free(v->sector_keys[i]);
     free(v->sector_keys);
+    for (size_t i = 0; i < v->n_sources; i++) {
+        free(v->sources[i].kind);
+        free(v->sources[i].file_name);
+    }
+    free(v->sources);
     memset(v, 0, sizeof *v);
+}
+
+/* The imports the municipality's rows in years from..to came from. */
+static int read_sources(ilm_store *s, const char *code, int from, int to,
+                        ilm_inventory_view *v, ilm_errors *err)
+{
+    static const char sql[] =
+        "SELECT i.kind, i.file_name, i.imported_at, min(r.year), max(r.year), count(*)"
+        " FROM inventory r JOIN import i ON i.id = r.import_id"
+        " WHERE r.municipality = ?1 AND r.year BETWEEN ?2 AND ?3"
+        " GROUP BY i.id ORDER BY i.id";
+    sqlite3_stmt *st = store_stmt(s, sql, "reading the inventory's sources", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    size_t cap = 0;
+    bool oom = false;
+    int rc;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (v->n_sources == cap) {
+            size_t grown = cap ? 2 * cap : 4;
+            ilm_inventory_source *g = realloc(v->sources, grown * sizeof *g);
+            if (!g) {
+                oom = true;
+                break;
+            }
+            v->sources = g;
+            cap = grown;
+        }
+        ilm_inventory_source *src = &v->sources[v->n_sources++];
+        memset(src, 0, sizeof *src);
+        src->kind = store_column_text(st, 0, &oom);
+        src->file_name = store_column_text(st, 1, &oom);
+        snprintf(src->imported_at, sizeof src->imported_at, "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        src->first_year = sqlite3_column_int(st, 3);
+        src->last_year = sqlite3_column_int(st, 4);
+        src->rows = sqlite3_column_int64(st, 5);
+    }
+    int result = oom ? store_oom(err)
+                     : rc != SQLITE_DONE ? store_error(s, rc, err, "reading the sources of %s", code)
+                                         : 0;
+    sqlite3_reset(st);
+    return result;
 }
 
 /* Reads (year, value) rows of `sql` for municipality ?1 and years ?2..?3. */
@@ -816,6 +867,8 @@ int ilm_store_inventory(ilm_store *s, const char *code, ilm_scope scope, int fro
     if (!rc)
         rc = read_year_values(s, pub_sql, "reading the published totals", who, from, to,
                               &out->published, &out->n_published, err);
+    if (!rc)
+        rc = read_sources(s, who, from, to, out, err);
     store_end_read(s, began);
     if (rc) {
         ilm_inventory_view_clear(out);

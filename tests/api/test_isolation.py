@@ -7,6 +7,7 @@
 # nothing; 902's data must be unchanged after all refused writes.
 # SPDX-License-Identifier: AGPL-3.0-or-later
 
+import datetime
 import json
 import os
 import subprocess
@@ -41,6 +42,20 @@ EXPECT = {
                          stranger=404),
     "measure.write": dict(anon=404, organiser=OK, editor=OK, viewer=403, expert=403,
                           stranger=404),
+    # The coaching programme: another municipality's application (its log,
+    # its peer group) does not exist for the client: 404.
+    "programme.apply": dict(anon=401, organiser=OK, editor=OK, viewer=403, expert=403,
+                            stranger=403),
+    "application.read": dict(anon=401, organiser=OK, editor=OK, viewer=OK, expert=OK,
+                             stranger=404),
+    "application.write": dict(anon=401, organiser=OK, editor=OK, viewer=403, expert=403,
+                              stranger=404),
+    "application.sparring": dict(anon=401, organiser=OK, editor=OK, viewer=403, expert=OK,
+                                 stranger=404),
+    "sparring.write": dict(anon=401, organiser=OK, editor=OK, viewer=403, expert=OK,
+                           stranger=404),
+    "peer_group.member": dict(anon=401, organiser=OK, editor=OK, viewer=OK, expert=OK,
+                              stranger=404),
 }
 # The same for a published plan: anyone reads it; the rest as for a
 # municipality route (401 anonymous, 403 signed in without the right).
@@ -91,7 +106,41 @@ ROUTES = {
     # The browser UI's page and assets.
     ("GET", "/"): ("public", 200, None),
     ("GET", "/assets/{name}"): ("public", 200, "asset"),
+    # The coaching programme (docs/programme.md): {id} is the programme
+    # made for the matrix ("programme"; "programme2" for the cells that
+    # rebuild its peer groups; a fresh one per cell for applying), or the
+    # target municipality's application, sparring entry, peer group or a
+    # contact day of the programme.
+    ("GET", "/api/programmes"): ("user", 200, None),
+    ("POST", "/api/programmes"): ("organiser", 201, None),
+    ("GET", "/api/programmes/{id}"): ("user", 200, "programme"),
+    ("PUT", "/api/programmes/{id}"): ("organiser", 200, "programme"),
+    ("GET", "/api/programmes/{id}/applications"): ("user", 200, "programme"),
+    ("POST", "/api/programmes/{id}/applications"): ("programme.apply", 201, "fresh_programme"),
+    ("GET", "/api/programmes/{id}/proposal"): ("organiser", 200, "programme"),
+    ("GET", "/api/programmes/{id}/notifications"): ("organiser", 200, "programme"),
+    ("GET", "/api/programmes/{id}/contact-days"): ("organiser", 200, "programme"),
+    ("POST", "/api/programmes/{id}/contact-days"): ("organiser", 201, "programme"),
+    ("PUT", "/api/contact-days/{id}/attendance"): ("organiser", 200, "contact_day"),
+    ("GET", "/api/programmes/{id}/peer-groups"): ("user", 200, "programme"),
+    ("POST", "/api/programmes/{id}/peer-groups"): ("organiser", 201, "programme2"),
+    ("PUT", "/api/programmes/{id}/peer-groups"): ("organiser", 200, "programme2"),
+    ("GET", "/api/peer-groups/{id}/comparison"): ("peer_group.member", 200, "peer_group"),
+    ("GET", "/api/programmes/{id}/dashboard"): ("organiser", 200, "programme"),
+    ("GET", "/api/programmes/{id}/report"): ("organiser", 200, "programme"),
+    ("GET", "/api/applications/{id}"): ("application.read", 200, "application"),
+    ("PUT", "/api/applications/{id}"): ("application.write", 200, "application"),
+    ("PUT", "/api/applications/{id}/decision"): ("organiser", 200, "application"),
+    ("PUT", "/api/applications/{id}/override"): ("organiser", 200, "application"),
+    ("PUT", "/api/applications/{id}/funding"): ("organiser", 200, "application"),
+    ("GET", "/api/applications/{id}/sparring"): ("application.read", 200, "application"),
+    ("POST", "/api/applications/{id}/sparring"): ("application.sparring", 201, "application"),
+    ("PUT", "/api/sparring/{id}"): ("sparring.write", 200, "sparring"),
+    ("PUT", "/api/plans/{id}/decision"): ("plan.write", 200, "plan"),
+    ("GET", "/api/plans/{id}/decisions"): ("plan.member", 200, "plan"),
 }
+PROGRAMME_KINDS = ("programme", "programme2", "application", "sparring", "peer_group",
+                   "contact_day")
 ASSET = "app.js"  # an asset of web/assets/, for /assets/{name}
 
 FRESH_PLAN_KINDS = ("fresh_delete", "fresh_publish", "fresh_unpublish")
@@ -209,6 +258,51 @@ def run(store, server, plans):
         targets.append(t)
     A.finish()
 
+    A.begin("setup: programmes, an application per target, its log and peer group")
+    today = datetime.date.today()
+
+    def programme(name):
+        r = org.post("/api/programmes", {
+            "name": name, "year": 2026, "apply_from": str(today - datetime.timedelta(30)),
+            "apply_until": str(today + datetime.timedelta(30)), "capacity_min": 1,
+            "capacity_max": 15, "own_funding_eur": 2000,
+            "phases": [{"key": "orientation", "audience": "both"}],
+            "periods": [{"name": "I", "starts": "2026-01-01", "ends": "2026-12-31",
+                         "days": [{"day": "2026-03-01", "place": "Joensuu",
+                                   "audience": "both"}]}]})
+        if not A.check_eq(r.status, 201, f"creating programme {name}"):
+            A.fatal(f"cannot create a programme: {r}")
+        return r.json()
+
+    application_doc = {"status": "submitted", "own_funding_accepted": True,
+                       "participants": [{"name": "Anna", "title": "kunnanjohtaja",
+                                         "level": "civil_service", "phases": ["orientation"]}]}
+    p1, p2 = programme("matrix"), programme("matrix groups")
+    for t in targets:
+        t["programme"], t["programme2"] = p1["id"], p2["id"]
+        t["contact_day"] = p1["periods"][0]["days"][0]["id"]
+        t["period"] = p1["periods"][0]["id"]
+        for p in (p1, p2):
+            r = org.post(f"/api/programmes/{p['id']}/applications",
+                         dict(application_doc, municipality=t["code"]))
+            if not A.check_eq(r.status, 201, f"{t['code']} applies to {p['name']}"):
+                A.fatal(f"cannot apply: {r}")
+            if p is p1:
+                t["application"] = r.json()["id"]
+                t["participant"] = r.json()["participants"][0]["id"]
+        r = org.post(f"/api/applications/{t['application']}/sparring",
+                     {"kind": "commitment", "body": "setup", "owner": "x", "due": "2026-12-01"})
+        A.check_eq(r.status, 201, "a sparring entry")
+        t["sparring"] = r.json()[-1]["id"]
+        for role in ROLES:
+            t["fresh"][(role[0], "fresh_programme")] = programme(f"fresh {role[0]}")["id"]
+    r = org.put(f"/api/programmes/{p1['id']}/peer-groups",
+                {"groups": [{"name": t["code"], "members": [t["code"]]} for t in targets]})
+    A.check_eq(r.status, 200, "a peer group per target")
+    for g in r.json():
+        next(t for t in targets if t["code"] == g["name"])["peer_group"] = g["id"]
+    A.finish()
+
     results = []  # (role, target code or None, method, pattern, status, expected)
     counter = [0]
 
@@ -230,6 +324,8 @@ def run(store, server, plans):
             path = path.replace("{id}", str(target["measure"]))
         elif id_kind == "asset":
             path = path.replace("{name}", ASSET)
+        elif id_kind in PROGRAMME_KINDS:
+            path = path.replace("{id}", str(target[id_kind]))
         elif id_kind:
             path = path.replace("{id}", str(target["fresh"][(name, id_kind)]))
         counter[0] += 1
@@ -261,6 +357,38 @@ def run(store, server, plans):
             kw["json_body"] = {"notes": f"cell {n} by {name}"}
         elif (method, pattern) == ("GET", "/api/plans/{id}/pathway"):
             path += "?draws=200&seed=1"
+        elif (method, pattern) == ("POST", "/api/programmes"):
+            kw["json_body"] = {"name": f"cell {n}", "year": 2026, "apply_from": "2026-01-01",
+                               "apply_until": "2026-02-01", "capacity_min": 1,
+                               "capacity_max": 2, "own_funding_eur": 0}
+        elif (method, pattern) == ("PUT", "/api/programmes/{id}"):
+            kw["json_body"] = {"description": f"cell {n} by {name}"}
+        elif (method, pattern) == ("POST", "/api/programmes/{id}/applications"):
+            kw["json_body"] = {"municipality": code, "climate_work": f"cell {n}"}
+        elif (method, pattern) == ("POST", "/api/programmes/{id}/contact-days"):
+            kw["json_body"] = {"period_id": target["period"], "day": "2026-04-01",
+                               "place": f"cell {n}", "audience": "both"}
+        elif (method, pattern) == ("PUT", "/api/contact-days/{id}/attendance"):
+            kw["json_body"] = {"attendance": [{"participant_id": target["participant"],
+                                               "present": True}]}
+        elif (method, pattern) == ("POST", "/api/programmes/{id}/peer-groups"):
+            kw["json_body"] = {"basis": "problem", "size": 2}
+        elif (method, pattern) == ("PUT", "/api/programmes/{id}/peer-groups"):
+            kw["json_body"] = {"groups": []}
+        elif (method, pattern) == ("PUT", "/api/applications/{id}"):
+            kw["json_body"] = {"climate_work": f"cell {n} by {name}"}
+        elif (method, pattern) == ("PUT", "/api/applications/{id}/decision"):
+            kw["json_body"] = {"decision": "pending"}  # editors may change it after
+        elif (method, pattern) == ("PUT", "/api/applications/{id}/override"):
+            kw["json_body"] = {"reason": f"cell {n}"}
+        elif (method, pattern) == ("PUT", "/api/applications/{id}/funding"):
+            kw["json_body"] = {"invoiced_at": "2026-05-01"}
+        elif (method, pattern) == ("POST", "/api/applications/{id}/sparring"):
+            kw["json_body"] = {"kind": "note", "body": f"cell {n} by {name}"}
+        elif (method, pattern) == ("PUT", "/api/sparring/{id}"):
+            kw["json_body"] = {"done": True}
+        elif (method, pattern) == ("PUT", "/api/plans/{id}/decision"):
+            kw["json_body"] = {"body": "Kunnanvaltuusto", "date": "2021-06-14"}
         changing = method not in ("GET", "HEAD")
         refused = want in (401, 403, 404)
         before = store.municipality_dump(code) if changing and refused else None

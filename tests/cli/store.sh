@@ -125,6 +125,9 @@ out_has "rows: 10 added"
 db inventory 703 --json
 expect_rc 0
 out_has '"totals":[{"year":2007,"t":56500,"per_capita":null},{"year":2020,"t":45200,"per_capita":null}]'
+# Where the rows came from: the import, its file and the years it gave.
+out_has '"sources":[{"kind":"syke","file":"'
+out_has '"first_year":2007,"last_year":2020,"rows":10}]'
 db inventory Pääkylä --scope non_ets --json
 out_has '"scope":"non_ets"'
 out_has '{"year":2007,"t":16500,'
