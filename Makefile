@@ -50,7 +50,7 @@ fuzz:
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build
-	bench/run.sh && bench/http.sh && bench/import.sh
+	bench/run.sh && bench/http.sh && bench/import.sh && bench/ui.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
