@@ -137,9 +137,11 @@ int ilm_programme_report_html(const ilm_dashboard *d, char **out, size_t *len, i
     buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
     buf_escaped(&b, p->name);
     buf_printf(&b,
-               " (%d): programme report</title>\n<style>body{font-family:sans-serif;margin:2em}"
-               "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em;"
-               "text-align:left;vertical-align:top}</style></head><body>\n<h1>",
+               " (%d): programme report</title>\n"
+               /* No inline style: the server's Content-Security-Policy
+                * allows only its own stylesheets (web/assets). */
+               "<link rel=\"stylesheet\" href=\"/assets/programme-report.css\">\n"
+               "</head><body>\n<h1>",
                p->year);
     buf_escaped(&b, p->name);
     buf_printf(&b,

@@ -410,6 +410,10 @@ int cmd_programme(int argc, char **argv)
         return cli_user_error("programme decide: '%s' is not accepted, waitlisted, rejected "
                               "or pending",
                               argv[3]);
+    if (strcmp(sub, "decide") == 0 &&
+        (d == ILM_DECISION_WAITLISTED || d == ILM_DECISION_REJECTED) && (!reason || !*reason))
+        return cli_user_error("programme decide: reason: a waitlisting or a rejection needs its "
+                              "--reason TEXT");
     long long size = 4;
     const char *size_text = option(argc, argv, "--size");
     if (size_text && (rc = cli_parse_int("--size", size_text, 2, 10, &size)))

@@ -1,6 +1,6 @@
 // ilmava's browser UI: start-up, the session, the hash routes and the page
 // frame (breadcrumbs, language switch, demo banner). The views live in
-// views-muni.js and views-plan.js.
+// views-muni.js, views-plan.js and views-programme.js.
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, clear, announce} from './dom.js';
 import {get, post, setCsrf, ApiError} from './api.js';
@@ -8,6 +8,7 @@ import {t, setLang, getLang, setSectors, LANGS} from './i18n.js';
 import {destroyCharts} from './charts.js';
 import {viewLogin, viewChooser, viewOverview} from './views-muni.js';
 import {viewPlan, viewPublic} from './views-plan.js';
+import {viewProgrammes, viewProgramme, viewSelection, viewApply} from './views-programme.js';
 
 /** What the views share: the user, the municipalities, small caches. */
 export const app = {
@@ -71,6 +72,9 @@ function demo(on) {
 function renderWho() {
   const who = clear(document.getElementById('who'));
   if (app.me) {
+    const role = app.me.user.role;
+    if (role === 'organiser' || role === 'editor')
+      who.append(h('a', {href: '#/programmes', 'data-testid': 'nav-programmes'}, t('nav.programmes')));
     who.append(h('span', {class: 'email', 'data-testid': 'who'}, app.me.user.email),
       h('button', {type: 'button', class: 'link', onclick: logout}, t('nav.logout')));
   } else {
@@ -103,6 +107,10 @@ function route() {
   if (parts[0] === 'm' && parts[1] && parts.length === 2) return {view: 'overview', code: parts[1]};
   if (parts[0] === 'm' && parts[1] && parts[2] === 'plans' && parts[3])
     return {view: 'plan', code: parts[1], id: parts[3], tab: parts[4] || 'pathway'};
+  if (parts[0] === 'programmes' && parts.length === 1) return {view: 'programmes'};
+  if (parts[0] === 'programmes' && parts[1] && parts.length === 2) return {view: 'programme', id: parts[1]};
+  if (parts[0] === 'programmes' && parts[1] && parts[2] === 'selection') return {view: 'selection', id: parts[1]};
+  if (parts[0] === 'programmes' && parts[1] && parts[2] === 'apply') return {view: 'apply', id: parts[1], code: parts[3]};
   return {view: 'home'};
 }
 
@@ -128,6 +136,10 @@ async function render() {
     else if (r.view === 'home') await viewChooser(ctx);
     else if (r.view === 'overview') await viewOverview(ctx, r);
     else if (r.view === 'plan') await viewPlan(ctx, r);
+    else if (r.view === 'programmes') await viewProgrammes(ctx);
+    else if (r.view === 'programme') await viewProgramme(ctx, r);
+    else if (r.view === 'selection') await viewSelection(ctx, r);
+    else if (r.view === 'apply') await viewApply(ctx, r);
   } catch (e) {
     if (!ctx.live()) return;
     if (e instanceof ApiError && e.status === 401 && r.view !== 'public') {
