@@ -4,8 +4,11 @@
 # Usage: scripts/install-deps.sh [build|check|bench|bench-http]
 set -eu
 
-build_pkgs="cmake make gcc pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev"
-check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 python3"
+build_pkgs="cmake make gcc pkg-config libjansson-dev libsqlite3-dev libmicrohttpd-dev libsodium-dev
+  libcairo2-dev libpango1.0-dev librsvg2-dev libxlsxwriter-dev fonts-dejavu-core"
+# poppler-utils and LibreOffice read the documents and workbooks back.
+check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 python3
+  poppler-utils libreoffice-calc-nogui"
 bench_pkgs="$build_pkgs python3 python3-numpy hyperfine sqlite3 time"
 # bench/http.sh: a load generator and nginx for the side-by-side comparison.
 bench_http_pkgs="$build_pkgs curl wrk nginx-light"
