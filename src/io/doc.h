@@ -15,11 +15,7 @@
 #include <stddef.h>
 
 #include "ilmava/error.h"
-
-typedef enum ilm_doc_format { ILM_DOC_MD, ILM_DOC_HTML, ILM_DOC_PDF } ilm_doc_format;
-
-/* "md", "html" or "pdf"; otherwise an error naming `field` and -1. */
-int ilm_doc_format_parse(const char *s, const char *field, ilm_doc_format *out, ilm_errors *err);
+#include "ilmava/report.h" /* ilm_doc_format */
 
 /* ---- charts ---- */
 
