@@ -40,6 +40,7 @@ asan:
 	  -DCMAKE_BUILD_TYPE=Debug -DILMAVA_SHARED=$(SHARED) >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS)
 
 fuzz:

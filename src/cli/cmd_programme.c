@@ -337,7 +337,7 @@ static int cmd_dashboard(ilm_store *s, int64_t id, bool json)
     return rc;
 }
 
-static int cmd_report(ilm_store *s, int64_t id, const char *format, const char *output)
+static int cmd_programme_report(ilm_store *s, int64_t id, const char *format, const char *output)
 {
     if (!format || (strcmp(format, "html") && strcmp(format, "xlsx")))
         return cli_user_error("programme report: --format html or xlsx");
@@ -453,7 +453,7 @@ int cmd_programme(int argc, char **argv)
     } else if (strcmp(sub, "dashboard") == 0)
         rc = cmd_dashboard(s, id, json);
     else
-        rc = cmd_report(s, id, option(argc, argv, "--format"), option(argc, argv, "--output"));
+        rc = cmd_programme_report(s, id, option(argc, argv, "--format"), option(argc, argv, "--output"));
     ilm_store_close(s);
     return rc;
 }

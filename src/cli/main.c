@@ -39,6 +39,9 @@ static const char *const main_usage =
     "  measure add|set|delete     a stored plan's measures\n"
     "  demo                       fill an empty store with synthetic examples\n"
     "  decision PLAN_ID ...       record a council decision on a plan's target\n"
+    "  report decision|application|plan ID\n"
+    "                             draft a decision item or the climate plan as\n"
+    "                             Markdown, HTML or PDF (docs/documents.md)\n"
     "  programme list|create|show|set|apply|applications|decide|groups|dashboard|...\n"
     "                             the coaching programme (docs/programme.md)\n"
     "  user add|list|passwd|disable\n"
@@ -322,6 +325,7 @@ static const command commands[] = {
     {"peers", cmd_peers},
     {"programme", cmd_programme},
     {"decision", cmd_decision},
+    {"report", cmd_report},
     {"user", cmd_user},
     {"serve", cmd_serve},
     {"routes", cmd_routes},

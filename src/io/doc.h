@@ -31,6 +31,8 @@ typedef struct ilm_chart_series {
     ilm_series_kind kind;
     const double *values; /* n_x values; NAN where there is none */
     const double *upper;  /* BAND only: n_x values */
+    const char *color;    /* "#RRGGBB" (the UI's colour for the same thing);
+                             NULL: the next of a colour-blind-safe palette */
 } ilm_chart_series;
 
 typedef struct ilm_chart {

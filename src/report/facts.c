@@ -1,0 +1,171 @@
+/* The facts of a plan that every document shows, gathered once: the plan
+ * on the current inventory, the model run (the same call and options as
+ * `ilmava pathway --plan ID`), the municipality, the inventory by year in
+ * the three scopes, its sources and the plan's decision records. Also the
+ * sector names and colours.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+/* The names of spec/sectors.md (the Swedish ones are our translations). */
+static const struct {
+    const char *key, *fi, *sv, *en, *color;
+} sectors[] = {
+    {"electricity", "Kulutussähkö", "Förbrukningsel", "Consumer electricity", "#E6B400"},
+    {"electric_heating", "Sähkölämmitys", "Eluppvärmning", "Electric heating", "#F28E2B"},
+    {"district_heating", "Kaukolämpö", "Fjärrvärme", "District heating", "#D55E00"},
+    {"oil_heating", "Öljylämmitys", "Oljeuppvärmning", "Oil heating", "#8C3D10"},
+    {"other_heating", "Muu lämmitys", "Övrig uppvärmning", "Other heating", "#E8A27C"},
+    {"industry", "Teollisuus", "Industri", "Industry", "#6E6E6E"},
+    {"machinery", "Työkoneet", "Arbetsmaskiner", "Non-road machinery", "#A6761D"},
+    {"road_transport", "Tieliikenne", "Vägtrafik", "Road transport", "#0072B2"},
+    {"rail_transport", "Raideliikenne", "Spårtrafik", "Rail transport", "#56B4E9"},
+    {"water_transport", "Vesiliikenne", "Sjötrafik", "Water transport", "#1B3F73"},
+    {"agriculture", "Maatalous", "Jordbruk", "Agriculture", "#009E73"},
+    {"waste", "Jätteiden käsittely", "Avfallshantering", "Waste treatment", "#7B4F9E"},
+    {"f_gases", "F-kaasut", "F-gaser", "F-gases", "#CC79A7"},
+};
+
+const char *report_sector_name(const char *key, const char *lang)
+{
+    for (size_t i = 0; i < sizeof sectors / sizeof sectors[0]; i++)
+        if (key && strcmp(key, sectors[i].key) == 0)
+            return strcmp(lang, "sv") == 0   ? sectors[i].sv
+                   : strcmp(lang, "en") == 0 ? sectors[i].en
+                                             : sectors[i].fi;
+    return key ? key : "";
+}
+
+const char *report_sector_color(const char *key)
+{
+    for (size_t i = 0; i < sizeof sectors / sizeof sectors[0]; i++)
+        if (key && strcmp(key, sectors[i].key) == 0)
+            return sectors[i].color;
+    return "#999999";
+}
+
+char *report_kt(char *buf, double t, const char *lang) { return ilm_doc_number(buf, t / 1000, 1, lang); }
+
+const report_year *report_year_find(const report_facts *f, int year)
+{
+    for (size_t i = 0; i < f->n_years; i++)
+        if (f->years[i].year == year)
+            return &f->years[i];
+    return NULL;
+}
+
+double report_year_scope(const report_year *y, ilm_scope scope)
+{
+    return scope == ILM_SCOPE_NON_ETS ? y->non_ets : scope == ILM_SCOPE_HINKU ? y->hinku : y->total;
+}
+
+void report_facts_clear(report_facts *f)
+{
+    ilm_result_free(f->result);
+    ilm_plan_free(f->plan);
+    ilm_municipality_clear(&f->muni);
+    free(f->years);
+    ilm_inventory_view_clear(&f->total);
+    ilm_plan_decisions_free(f->decisions, f->n_decisions);
+    memset(f, 0, sizeof *f);
+}
+
+/* Adds a view's yearly sums into the years, in the field at `offset`. */
+static int add_scope(ilm_store *s, const char *code, ilm_scope scope, report_facts *f,
+                     size_t offset, ilm_errors *err)
+{
+    ilm_inventory_view v = {0};
+    ilm_inventory_view *view = scope == ILM_SCOPE_TOTAL ? &f->total : &v;
+    int rc = ilm_store_inventory(s, code, scope, 0, 0, view, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < view->n_rows; i++) {
+        const ilm_inventory_view_row *r = &view->rows[i];
+        report_year *y = (report_year *)report_year_find(f, r->year);
+        if (!y) {
+            report_year *grown = realloc(f->years, (f->n_years + 1) * sizeof *grown);
+            if (!grown) {
+                rc = ILM_ENOMEM;
+                break;
+            }
+            f->years = grown;
+            /* Rows come by year ascending: appending keeps the order. */
+            y = &f->years[f->n_years++];
+            memset(y, 0, sizeof *y);
+            y->year = r->year;
+        }
+        *(double *)((char *)y + offset) += r->t;
+    }
+    if (rc)
+        ilm_errors_add(err, "report: out of memory");
+    ilm_inventory_view_clear(&v);
+    return rc;
+}
+
+static int by_year(const void *a, const void *b)
+{
+    const report_year *x = a, *y = b;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+int report_facts_load(ilm_store *s, int64_t plan_id, report_facts *f, ilm_errors *err)
+{
+    memset(f, 0, sizeof *f);
+    int rc = ilm_store_plan_load(s, plan_id, &f->plan, err);
+    if (rc)
+        goto fail;
+    if (!(f->plan->reduction > 0)) {
+        ilm_errors_add(err,
+                       "plan %lld has no target: its reduction is 0; set target.reduction first",
+                       (long long)plan_id);
+        rc = ILM_EINVAL;
+        goto fail;
+    }
+    ilm_run_options opt = ilm_run_options_default();
+    rc = ilm_model_run(f->plan, &opt, &f->result, err);
+    if (rc)
+        goto fail;
+    rc = ilm_store_municipality_find(s, f->plan->municipality_code, &f->muni, err);
+    if (!rc)
+        rc = add_scope(s, f->plan->municipality_code, ILM_SCOPE_TOTAL, f,
+                       offsetof(report_year, total), err);
+    if (!rc)
+        rc = add_scope(s, f->plan->municipality_code, ILM_SCOPE_NON_ETS, f,
+                       offsetof(report_year, non_ets), err);
+    if (!rc)
+        rc = add_scope(s, f->plan->municipality_code, ILM_SCOPE_HINKU, f,
+                       offsetof(report_year, hinku), err);
+    if (rc)
+        goto fail;
+    if (f->n_years)
+        qsort(f->years, f->n_years, sizeof *f->years, by_year);
+
+    ilm_plan_decision *all = NULL;
+    size_t n_all = 0;
+    rc = ilm_store_plan_decisions(s, f->plan->municipality_code, &all, &n_all, err);
+    if (rc)
+        goto fail;
+    /* Keep this plan's: move them to the front, free the rest. */
+    for (size_t i = 0; i < n_all; i++) {
+        if (all[i].plan_id != plan_id)
+            continue;
+        ilm_plan_decision tmp = all[f->n_decisions];
+        all[f->n_decisions] = all[i];
+        all[i] = tmp;
+        f->n_decisions++;
+    }
+    for (size_t i = f->n_decisions; i < n_all; i++) {
+        free(all[i].plan_name);
+        ilm_decision_ref_clear(&all[i].ref);
+    }
+    f->decisions = all;
+    return 0;
+fail:
+    report_facts_clear(f);
+    return rc;
+}

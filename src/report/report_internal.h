@@ -1,0 +1,59 @@
+/* What the documents share: the facts of a plan gathered once (plan,
+ * model result, municipality, inventory by year, sources, decisions),
+ * sector and scope names in three languages, and the appeal wording.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#ifndef ILMAVA_REPORT_INTERNAL_H
+#define ILMAVA_REPORT_INTERNAL_H
+
+#include "ilmava/model.h"
+#include "ilmava/plan.h"
+#include "ilmava/programme.h"
+#include "ilmava/report.h"
+#include "ilmava/store.h"
+#include "io/doc.h"
+
+/* One inventory year in the three scopes side by side, t CO2e. */
+typedef struct report_year {
+    int year;
+    double total, non_ets, hinku;
+} report_year;
+
+typedef struct report_facts {
+    ilm_plan *plan;     /* the stored plan on the store's current inventory */
+    ilm_result *result; /* the model run with the plan's own draws and seed:
+                           the numbers of `ilmava pathway --plan ID --json` */
+    ilm_municipality muni;
+    size_t n_years;
+    report_year *years;       /* inventory years, ascending */
+    ilm_inventory_view total; /* by year and sector, total scope (charts) */
+    size_t n_decisions;
+    ilm_plan_decision *decisions; /* on this plan, newest meeting first */
+} report_facts;
+
+/* Loads plan `plan_id` and everything its documents show. Errors: no such
+ * plan (ILM_ENOTFOUND), a plan without a target (reduction 0), a plan
+ * the model cannot compute. */
+int report_facts_load(ilm_store *s, int64_t plan_id, report_facts *f, ilm_errors *err);
+void report_facts_clear(report_facts *f);
+
+/* The year's figures, or NULL when the inventory has no such year. */
+const report_year *report_year_find(const report_facts *f, int year);
+/* The value of a year in a scope. */
+double report_year_scope(const report_year *y, ilm_scope scope);
+
+/* A sector key's name ("district_heating" -> "Kaukolämpö"); the key
+ * itself when unknown. */
+const char *report_sector_name(const char *key, const char *lang);
+/* A UI colour for a sector, as web/assets/charts.js draws it. */
+const char *report_sector_color(const char *key);
+
+/* The appeal instructions of a kind ("oikaisuvaatimus" for a board or
+ * committee decision, "kunnallisvalitus" for a council decision) in a
+ * language, from the data files in src/report/appeal/ (embedded at
+ * build). NULL when missing. */
+const char *report_appeal_text(const char *kind, const char *lang);
+
+/* t -> "12,3" kt in the document's language. */
+char *report_kt(char *buf, double t, const char *lang);
+
+#endif
