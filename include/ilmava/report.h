@@ -78,7 +78,24 @@ typedef struct ilm_plan_doc_options {
 int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_options *o,
                             ilm_doc_format f, char **out, size_t *len, ilm_errors *err);
 
-/* ---- exports (src/report/export.c) ---- */
+/* ---- exports (src/report/export.c, docs/exports.md) ---- */
+
+/* The plan's tables as one XLSX workbook: sheets for the inventory, the
+ * yearly totals (total, non-ETS, Hinku), the target, the pathway by year,
+ * the measures and the Monte Carlo percentiles, in t CO2e as number cells,
+ * headers in `lang` (NULL: fi) with their units. */
+int ilm_export_xlsx(ilm_store *s, int64_t plan_id, const char *lang, char **out, size_t *len,
+                    ilm_errors *err);
+
+/* One of those tables as CSV (UTF-8, comma-separated, full-precision
+ * numbers with a decimal point): `table` is inventory, totals, target,
+ * pathway, measures or montecarlo. */
+int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char *lang,
+                   char **out, size_t *len, ilm_errors *err);
+
+/* The inventory mapped to the GHG Protocol GPC sectors (Covenant of
+ * Mayors), one row per year and stream, in the layout of docs/exports.md. */
+int ilm_export_gpc_csv(ilm_store *s, int64_t plan_id, char **out, size_t *len, ilm_errors *err);
 
 #ifdef __cplusplus
 }

@@ -68,6 +68,14 @@ static const http_route routes[] = {
     {"PUT", "/api/sparring/{id}", h_sparring_put, REQ_SPARRING_WRITE},
     {"PUT", "/api/plans/{id}/decision", h_plan_decision_put, REQ_PLAN_WRITE},
     {"GET", "/api/plans/{id}/decisions", h_plan_decisions, REQ_PLAN_MEMBER},
+    /* Documents and exports (documents.c): downloads of what the reader may read. */
+    {"GET", "/api/plans/{id}/documents/decision", h_document_decision, REQ_PLAN_READ},
+    {"GET", "/api/plans/{id}/documents/plan", h_document_plan, REQ_PLAN_READ},
+    {"GET", "/api/applications/{id}/documents/decision", h_document_application,
+     REQ_APPLICATION_READ},
+    {"GET", "/api/plans/{id}/exports/xlsx", h_export_xlsx, REQ_PLAN_READ},
+    {"GET", "/api/plans/{id}/exports/csv", h_export_csv, REQ_PLAN_READ},
+    {"GET", "/api/plans/{id}/exports/gpc", h_export_gpc, REQ_PLAN_READ},
     /* The browser UI (static.c): the page and its flat asset folder. */
     {"GET", "/", h_static, REQ_PUBLIC},
     {"GET", "/assets/{name}", h_static, REQ_PUBLIC},

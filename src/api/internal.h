@@ -140,6 +140,12 @@ bool param_id(http_request *req, const char *name, int64_t *out);
 /* ---- handlers ---- */
 
 int h_health(void *app, http_request *req);
+int h_document_decision(void *app, http_request *req);
+int h_document_plan(void *app, http_request *req);
+int h_document_application(void *app, http_request *req);
+int h_export_xlsx(void *app, http_request *req);
+int h_export_csv(void *app, http_request *req);
+int h_export_gpc(void *app, http_request *req);
 int h_sectors(void *app, http_request *req);
 int h_login(void *app, http_request *req);
 int h_logout(void *app, http_request *req);

@@ -67,6 +67,7 @@ int cmd_measure(int argc, char **argv);
 int cmd_user(int argc, char **argv); /* cmd_user.c */
 int cmd_peers(int argc, char **argv); /* cmd_peers.c */
 int cmd_report(int argc, char **argv); /* cmd_report.c */
+int cmd_export(int argc, char **argv); /* cmd_report.c */
 int cmd_programme(int argc, char **argv); /* cmd_programme.c */
 int cmd_decision(int argc, char **argv);  /* cmd_programme.c */
 

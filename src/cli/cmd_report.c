@@ -1,6 +1,8 @@
-/* The report command: drafts a decision item on a plan's climate target,
- * the board's decision to apply for a coaching programme, or the climate
- * plan, as Markdown, HTML or PDF (docs/documents.md).
+/* The report and export commands: drafts a decision item on a plan's
+ * climate target, the board's decision to apply for a coaching programme,
+ * or the climate plan, as Markdown, HTML or PDF (docs/documents.md); and
+ * exports a plan's tables as XLSX or CSV, or its inventory in the GPC
+ * sectors (docs/exports.md).
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,19 +42,19 @@ static int write_output(const char *path, const char *data, size_t len, bool bin
 {
     if (!path) {
         if (binary && isatty(STDOUT_FILENO))
-            return cli_user_error("report: a PDF is not for the terminal: give -o FILE");
+            return cli_user_error("a binary file is not for the terminal: give -o FILE");
         if (fwrite(data, 1, len, stdout) != len)
-            return cli_user_error("report: writing to standard output failed");
+            return cli_user_error("writing to standard output failed");
         return 0;
     }
     FILE *f = fopen(path, "wb");
     if (!f)
-        return cli_user_error("report: cannot write %s", path);
+        return cli_user_error("cannot write %s", path);
     bool ok = fwrite(data, 1, len, f) == len;
     ok = fclose(f) == 0 && ok;
     if (!ok) {
         remove(path);
-        return cli_user_error("report: writing %s failed", path);
+        return cli_user_error("writing %s failed", path);
     }
     return 0;
 }
@@ -162,5 +164,70 @@ int cmd_report(int argc, char **argv)
         return cli_print_errors("report", &err, rc);
     rc = write_output(out_path, doc, len, f == ILM_DOC_PDF);
     free(doc);
+    return rc;
+}
+
+static const char *const export_usage =
+    "usage: ilmava export xlsx PLAN_ID [--lang L] -o FILE\n"
+    "       ilmava export csv PLAN_ID --table T [--lang L] [-o FILE]\n"
+    "       ilmava export gpc PLAN_ID [-o FILE]\n"
+    "\n"
+    "Exports a plan's tables for a spreadsheet (docs/exports.md), in t CO2e:\n"
+    "  xlsx   one workbook: inventory, totals, target, pathway, measures and\n"
+    "         Monte Carlo sheets, numbers as numbers, units in the headers\n"
+    "  csv    one of those tables: --table inventory|totals|target|pathway|\n"
+    "         measures|montecarlo\n"
+    "  gpc    the inventory in the GHG Protocol GPC sectors (Covenant of Mayors)\n"
+    "\n"
+    "  --lang fi|sv|en   the headers' language (default fi)\n"
+    "  -o FILE           write to FILE (xlsx needs it when the output is a terminal)\n";
+
+int cmd_export(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv) || argc < 2) {
+        fputs(export_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *kind = argv[1];
+    bool xlsx = strcmp(kind, "xlsx") == 0, csv = strcmp(kind, "csv") == 0,
+         gpc = strcmp(kind, "gpc") == 0;
+    if (!xlsx && !csv && !gpc)
+        return cli_user_error("export: unknown format '%s': xlsx, csv or gpc", kind);
+    if (argc < 3 || argv[2][0] == '-')
+        return cli_user_error("export %s: expects a PLAN_ID (see --help)", kind);
+    long long id = 0;
+    int rc = cli_parse_int("PLAN_ID", argv[2], 1, 9007199254740991LL, &id);
+    if (rc)
+        return rc;
+    const char *lang = NULL, *table = NULL, *out_path = NULL;
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--lang") == 0 && !gpc   ? &lang
+                            : strcmp(a, "--table") == 0 && csv ? &table
+                            : strcmp(a, "-o") == 0             ? &out_path
+                                                               : NULL;
+        if (!slot)
+            return cli_user_error("export %s: unknown option '%s'", kind, a);
+        if (i + 1 >= argc)
+            return cli_user_error("export: %s needs a value", a);
+        *slot = argv[++i];
+    }
+    if (csv && !table)
+        return cli_user_error("export csv: --table is required (see --help)");
+    ilm_store *s = NULL;
+    rc = cli_open_store(&s);
+    if (rc)
+        return rc;
+    ilm_errors err = {0};
+    char *data = NULL;
+    size_t len = 0;
+    rc = xlsx  ? ilm_export_xlsx(s, id, lang, &data, &len, &err)
+         : csv ? ilm_export_csv(s, id, table, lang, &data, &len, &err)
+               : ilm_export_gpc_csv(s, id, &data, &len, &err);
+    ilm_store_close(s);
+    if (rc)
+        return cli_print_errors("export", &err, rc);
+    rc = write_output(out_path, data, len, xlsx);
+    free(data);
     return rc;
 }

@@ -42,6 +42,9 @@ static const char *const main_usage =
     "  report decision|application|plan ID\n"
     "                             draft a decision item or the climate plan as\n"
     "                             Markdown, HTML or PDF (docs/documents.md)\n"
+    "  export xlsx|csv|gpc PLAN_ID\n"
+    "                             a plan's tables for a spreadsheet, or the GPC\n"
+    "                             inventory (docs/exports.md)\n"
     "  programme list|create|show|set|apply|applications|decide|groups|dashboard|...\n"
     "                             the coaching programme (docs/programme.md)\n"
     "  user add|list|passwd|disable\n"
@@ -326,6 +329,7 @@ static const command commands[] = {
     {"programme", cmd_programme},
     {"decision", cmd_decision},
     {"report", cmd_report},
+    {"export", cmd_export},
     {"user", cmd_user},
     {"serve", cmd_serve},
     {"routes", cmd_routes},

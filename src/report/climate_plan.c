@@ -158,10 +158,10 @@ static const plan_phrases en = {
     {"the greenhouse gas emissions of the municipality", "the emissions outside emissions trading",
      "the emissions by the Hinku rule"},
     {"Total emissions", "Outside emissions trading", "Hinku rule"},
-    "The Hinku network's target: emissions by the Hinku rule −80 % from 2007 to 2030.",
-    "The Climate Act (423/2022), all of Finland: carbon neutral by 2035; −60 % by 2030 and −80 % "
+    "The Hinku network's target: emissions by the Hinku rule −80% from 2007 to 2030.",
+    "The Climate Act (423/2022), all of Finland: carbon neutral by 2035; −60% by 2030 and −80% "
     "by 2040 from the 1990 level.",
-    "The EU: net emissions at least −55 % from the 1990 level by 2030.",
+    "The EU: net emissions at least −55% from the 1990 level by 2030.",
     "2 How emissions have developed",
     "Total emissions in the municipality changed by %3$s from %1$d to %2$d.",
     "Emissions by sector", "kt CO2e", "Year", "Emissions by year (kt CO2e)",
@@ -171,7 +171,7 @@ static const plan_phrases en = {
     {"Owner", "Measure", "Schedule", "Cost (EUR/a)", "Reduction (kt CO2e)", "EUR/t", "Class"},
     "(not named)", {"easy", "moderate", "hard"},
     "4 Pathway and reaching the target", "Emission pathway", "Without measures", "With measures",
-    "Target path", "With measures, 90 % range",
+    "Target path", "With measures, 90% range",
     "With the measures, emissions are estimated at %2$s kt CO2e in the target year %1$d; without "
     "them at %3$s kt CO2e.",
     "The target is missed by %s kt CO2e: reaching it needs further measures.",

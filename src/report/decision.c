@@ -54,14 +54,14 @@ typedef struct phrases {
     const char *city_gen, *municipality_gen;
     const char *default_recipients[3];
     /* the application item */
-    const char *title_application; /* %s programme, %d year */
+    const char *title_application; /* %s programme (with its year) */
     const char *programme_funding; /* %s eur */
     const char *reasons;
     const char *has_target, *no_target; /* %s ref */
     const char *tells, *tells_not;
     const char *problems, *sparring_problem;
     const char *participants_caption, *participant_cols[3], *levels[2];
-    const char *proposal_apply; /* %s body, %s city, %s programme, %d year, %s eur */
+    const char *proposal_apply; /* %s body, %s municipality, %s programme, %s eur */
     const char *default_app_recipients[3];
 } phrases;
 
@@ -128,7 +128,7 @@ static const phrases fi = {
     "%d tasosta vuoteen %d mennessä, eli enintään %s kt CO2e:hen.",
     "kaupungin", "kunnan",
     {"Kaupunginhallitus", "Toimialat", "Ilmastokoordinaattori"},
-    "Hakeminen ilmastojohtamisen valmennusohjelmaan %s (%d)",
+    "Hakeminen ilmastojohtamisen valmennusohjelmaan %s",
     "Ohjelman omarahoitusosuus on %s euroa.",
     "Kunnan perustelut",
     "Valtuusto on asettanut kunnalle ilmastotavoitteen (%s).",
@@ -140,7 +140,7 @@ static const phrases fi = {
     "Osallistujat",
     {"Nimi", "Tehtävä", "Taso"},
     {"Viranhaltijajohto", "Poliittinen johto"},
-    "%s päättää, että %s hakee mukaan ilmastojohtamisen valmennusohjelmaan %s (%d), nimeää "
+    "%s päättää, että %s hakee mukaan ilmastojohtamisen valmennusohjelmaan %s, nimeää "
     "osallistujiksi selostuksessa luetellut henkilöt ja sitoutuu ohjelman %s euron "
     "omarahoitusosuuteen.",
     {"Ohjelman järjestäjä", "Osallistujat", "Talouspalvelut"},
@@ -208,7 +208,7 @@ static const phrases sv = {
     "från %d års nivå till år %d, det vill säga till högst %s kt CO2e.",
     "stadens", "kommunens",
     {"Stadsstyrelsen", "Sektorerna", "Klimatkoordinatorn"},
-    "Ansökan till klimatledarskapsprogrammet %s (%d)",
+    "Ansökan till klimatledarskapsprogrammet %s",
     "Programmets självfinansieringsandel är %s euro.",
     "Kommunens motivering",
     "Fullmäktige har fastställt ett klimatmål för kommunen (%s).",
@@ -220,7 +220,7 @@ static const phrases sv = {
     "Deltagare",
     {"Namn", "Uppgift", "Nivå"},
     {"Tjänstemannaledning", "Politisk ledning"},
-    "%s beslutar att %s ansöker om att delta i klimatledarskapsprogrammet %s (%d), utser de "
+    "%s beslutar att %s ansöker om att delta i klimatledarskapsprogrammet %s, utser de "
     "personer som räknas upp i beredningen till deltagare och förbinder sig till programmets "
     "självfinansieringsandel på %s euro.",
     {"Programmets arrangör", "Deltagarna", "Ekonomiservice"},
@@ -252,13 +252,13 @@ static const phrases en = {
     "The proposed target is to reduce %s by %s from the %d level by %d, that is, to at most %s kt "
     "CO2e.",
     "For comparison:",
-    "The Hinku network's target is to reduce emissions by the Hinku rule by 80 % from the 2007 "
+    "The Hinku network's target is to reduce emissions by the Hinku rule by 80% from the 2007 "
     "level by 2030.",
     "The proposed target corresponds to a reduction of %s from the 2007 level.",
     "The Climate Act (423/2022) sets Finland's targets: carbon neutrality in 2035, and a reduction "
-    "of emissions by 60 % by 2030 and by 80 % by 2040 from the 1990 level.",
+    "of emissions by 60% by 2030 and by 80% by 2040 from the 1990 level.",
     "The proposed target corresponds to a reduction of %s from the 1990 level.",
-    "The EU's target is to reduce net emissions by at least 55 % from the 1990 level by 2030.",
+    "The EU's target is to reduce net emissions by at least 55% from the 1990 level by 2030.",
     "With the plan's %1$zu measures, emissions are estimated at %3$s kt CO2e in the target year "
     "%2$d. Without the measures they would be %4$s kt CO2e.",
     "The target is missed by %s kt CO2e, so reaching it needs further measures.",
@@ -273,7 +273,7 @@ static const phrases en = {
     "%s: %zu measures, a reduction of %s kt CO2e in the target year.",
     "The easy measures cover %s of the reduction needed.",
     "By the uncertainty analysis (%s simulations), the probability of meeting the target is %s.",
-    "Emissions in %d lie between %s and %s kt CO2e with 90 %% probability.",
+    "Emissions in %d lie between %s and %s kt CO2e with 90%% probability.",
     "The probability of meeting the target has not been computed, as the plan has no simulations.",
     "Measures by owner",
     {"Owner", "Measure", "Sector", "Reduction (kt CO2e)", "Cost (EUR/a)", "Class"},
@@ -289,7 +289,7 @@ static const phrases en = {
     "level by %d, that is, to at most %s kt CO2e.",
     "the city's", "the municipality's",
     {"City Board", "Departments", "Climate coordinator"},
-    "Applying for the climate-leadership coaching programme %s (%d)",
+    "Applying for the climate-leadership coaching programme %s",
     "The programme's own funding is %s EUR.",
     "The municipality's reasons",
     "The council has set a climate target for the municipality (%s).",
@@ -301,7 +301,7 @@ static const phrases en = {
     "Participants",
     {"Name", "Title", "Level"},
     {"Top civil-service leadership", "Political leadership"},
-    "The %s decides that %s applies for the climate-leadership coaching programme %s (%d), names "
+    "The %s decides that %s applies for the climate-leadership coaching programme %s, names "
     "the persons listed in the background as its participants and commits to the programme's own "
     "funding of %s EUR.",
     {"The programme's organiser", "The participants", "Financial services"},
@@ -466,6 +466,12 @@ static body_info body_for(const char *body, bool board_default, const phrases *t
     body_info b;
     if (!given(body))
         body = board_default ? "KH" : "KV";
+    /* The standard Finnish names are KH and KV, so that a Swedish or
+     * English document names the body in its own language. */
+    if (strcasecmp(body, "kaupunginhallitus") == 0)
+        body = "KH";
+    else if (strcasecmp(body, "kaupunginvaltuusto") == 0)
+        body = "KV";
     if (strcmp(body, "KV") == 0 || strcmp(body, "kv") == 0) {
         b.name = t->council;
         b.council = true;
@@ -921,8 +927,12 @@ int ilm_report_application_decision(ilm_store *s, int64_t application_id,
         goto done;
     body_info b = body_for(o->body, true, t);
     const char *muni = strcmp(t->lang, "sv") == 0 && m.name_sv ? m.name_sv : m.name_fi;
+    /* "ILMAVA 2026", or "Valmennus (2026)" when the name lacks its year. */
+    char programme[300], year[16];
+    snprintf(year, sizeof year, "%d", p->year);
+    snprintf(programme, sizeof programme, strstr(p->name, year) ? "%s" : "%s (%s)", p->name, year);
     char title[400];
-    snprintf(title, sizeof title, t->title_application, p->name, p->year);
+    snprintf(title, sizeof title, t->title_application, programme);
     char doc_title[500];
     snprintf(doc_title, sizeof doc_title, "%s: %s", muni, title);
     d = ilm_doc_new(t->lang, doc_title);
@@ -993,7 +1003,7 @@ int ilm_report_application_decision(ilm_store *s, int64_t application_id,
         }
     }
     ilm_doc_heading(d, 2, "%s", t->proposal);
-    ilm_doc_para(d, t->proposal_apply, b.name, muni, p->name, p->year, eur);
+    ilm_doc_para(d, t->proposal_apply, b.name, muni, programme, eur);
     closing(d, t, o, t->default_app_recipients);
     rc = appeal(d, t, "oikaisuvaatimus", b.name, err);
     if (rc)

@@ -138,6 +138,15 @@ ROUTES = {
     ("PUT", "/api/sparring/{id}"): ("sparring.write", 200, "sparring"),
     ("PUT", "/api/plans/{id}/decision"): ("plan.write", 200, "plan"),
     ("GET", "/api/plans/{id}/decisions"): ("plan.member", 200, "plan"),
+    # Documents and exports: downloads for whoever may read the plan or
+    # the application.
+    ("GET", "/api/plans/{id}/documents/decision"): ("plan.read", 200, "plan"),
+    ("GET", "/api/plans/{id}/documents/plan"): ("plan.read", 200, "plan"),
+    ("GET", "/api/applications/{id}/documents/decision"): ("application.read", 200,
+                                                           "application"),
+    ("GET", "/api/plans/{id}/exports/xlsx"): ("plan.read", 200, "plan"),
+    ("GET", "/api/plans/{id}/exports/csv"): ("plan.read", 200, "plan"),
+    ("GET", "/api/plans/{id}/exports/gpc"): ("plan.read", 200, "plan"),
 }
 PROGRAMME_KINDS = ("programme", "programme2", "application", "sparring", "peer_group",
                    "contact_day")
@@ -357,6 +366,8 @@ def run(store, server, plans):
             kw["json_body"] = {"notes": f"cell {n} by {name}"}
         elif (method, pattern) == ("GET", "/api/plans/{id}/pathway"):
             path += "?draws=200&seed=1"
+        elif (method, pattern) == ("GET", "/api/plans/{id}/exports/csv"):
+            path += "?table=pathway"
         elif (method, pattern) == ("POST", "/api/programmes"):
             kw["json_body"] = {"name": f"cell {n}", "year": 2026, "apply_from": "2026-01-01",
                                "apply_until": "2026-02-01", "capacity_min": 1,

@@ -1,0 +1,514 @@
+/* Exports of a plan's tables for a spreadsheet: the inventory, the yearly
+ * totals in three scopes, the target, the pathway by year, the measures
+ * and the Monte Carlo percentiles, as one XLSX workbook (libxlsxwriter;
+ * numbers as number cells, units in the headers) or one CSV per table;
+ * and the inventory in the GPC sectors (docs/exports.md). Figures are in
+ * t CO2e, exactly as `ilmava pathway --json` gives them.
+ * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "io/doc_internal.h"
+#include "report_internal.h"
+
+/* ---- the tables, once, for both formats ---- */
+
+typedef enum cell_kind { CELL_TEXT, CELL_NUMBER, CELL_BOOL, CELL_EMPTY } cell_kind;
+
+typedef struct cell {
+    cell_kind kind;
+    const char *text;
+    double number;
+} cell;
+
+/* A table is written through this sink: XLSX or CSV. */
+typedef struct sink sink;
+struct sink {
+    void (*begin)(sink *s, const char *name, size_t n_cols, const char *const *headers);
+    void (*row)(sink *s, const cell *cells);
+    void *state;
+    size_t n_cols;
+    bool failed;
+};
+
+typedef struct export_texts {
+    const char *sheet[6]; /* inventory, totals, target, pathway, measures, montecarlo */
+    const char *inventory_cols[5], *totals_cols[4], *target_cols[2], *pathway_cols[4];
+    const char *measure_cols[13], *mc_cols[4];
+    const char *target_rows[10];
+    const char *scope_names[3], *class_names[3];
+} export_texts;
+
+static const export_texts fi = {
+    {"Inventaario", "Vuosisummat", "Tavoite", "Päästöpolku", "Toimenpiteet", "Monte Carlo"},
+    {"Vuosi", "Sektori", "Sektorin avain", "Päästökauppa", "Päästöt (t CO2e)"},
+    {"Vuosi", "Kokonaispäästöt (t CO2e)", "Päästökaupan ulkopuoliset (t CO2e)",
+     "Hinku-laskenta (t CO2e)"},
+    {"Tieto", "Arvo"},
+    {"Vuosi", "Ilman toimenpiteitä (t CO2e)", "Toimenpiteillä (t CO2e)", "Tavoitepolku (t CO2e)"},
+    {"Tunnus", "Toimenpide", "Vastuutaho", "Sektori", "Päästökauppa", "Alkaa (vuosi)",
+     "Täysi vaikutus (vuosi)", "Kustannus (€/v)", "Vaikutus yksinään (t CO2e)",
+     "Osuus vähennyksestä (t CO2e)", "Kustannus (€/t)", "Luokka", "Tavoitteen piirissä"},
+    {"Vuosi", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
+    {"Perusvuosi", "Tavoitevuosi", "Vähennys (osuus)", "Tavoitteen laskentatapa",
+     "Tavoitearvo (t CO2e)", "Ero tavoitteeseen tavoitevuonna (t CO2e)", "Tavoite saavutetaan",
+     "Ylitys tavoitepolun yli yhteensä (t CO2e)", "Todennäköisyys saavuttaa tavoite (osuus)",
+     "Simulointeja"},
+    {"kokonaispäästöt", "päästökaupan ulkopuoliset", "Hinku-laskenta"},
+    {"helppo", "keskivaikea", "vaikea"},
+};
+
+static const export_texts sv = {
+    {"Inventering", "Årssummor", "Mål", "Utsläppsbana", "Åtgärder", "Monte Carlo"},
+    {"År", "Sektor", "Sektornyckel", "Utsläppshandel", "Utsläpp (t CO2e)"},
+    {"År", "Totala utsläpp (t CO2e)", "Utanför utsläppshandeln (t CO2e)",
+     "Hinku-beräkning (t CO2e)"},
+    {"Uppgift", "Värde"},
+    {"År", "Utan åtgärder (t CO2e)", "Med åtgärder (t CO2e)", "Målbana (t CO2e)"},
+    {"Id", "Åtgärd", "Ansvarig", "Sektor", "Utsläppshandel", "Börjar (år)", "Full effekt (år)",
+     "Kostnad (€/år)", "Effekt ensam (t CO2e)", "Andel av minskningen (t CO2e)",
+     "Kostnad (€/t)", "Klass", "Inom målet"},
+    {"År", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
+    {"Basår", "Målår", "Minskning (andel)", "Målets beräkningssätt", "Målvärde (t CO2e)",
+     "Avvikelse från målet under målåret (t CO2e)", "Målet nås",
+     "Överskridande av målbanan totalt (t CO2e)", "Sannolikhet att nå målet (andel)",
+     "Simuleringar"},
+    {"totala utsläpp", "utanför utsläppshandeln", "Hinku-beräkning"},
+    {"lätt", "medelsvår", "svår"},
+};
+
+static const export_texts en = {
+    {"Inventory", "Yearly totals", "Target", "Pathway", "Measures", "Monte Carlo"},
+    {"Year", "Sector", "Sector key", "EU-ETS", "Emissions (t CO2e)"},
+    {"Year", "Total emissions (t CO2e)", "Outside emissions trading (t CO2e)",
+     "Hinku rule (t CO2e)"},
+    {"Item", "Value"},
+    {"Year", "Without measures (t CO2e)", "With measures (t CO2e)", "Target path (t CO2e)"},
+    {"Id", "Measure", "Owner", "Sector", "EU-ETS", "Start (year)", "Full effect (year)",
+     "Cost (EUR/a)", "Standalone effect (t CO2e)", "Share of the reduction (t CO2e)",
+     "Cost (EUR/t)", "Class", "In the target's scope"},
+    {"Year", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
+    {"Base year", "Target year", "Reduction (fraction)", "Target scope",
+     "Target value (t CO2e)", "Gap in the target year (t CO2e)", "Target met",
+     "Overshoot above the target path, total (t CO2e)",
+     "Probability of meeting the target (fraction)", "Simulations"},
+    {"total", "outside emissions trading", "Hinku rule"},
+    {"easy", "moderate", "hard"},
+};
+
+static const export_texts *texts_for(const char *lang)
+{
+    return lang && strcmp(lang, "sv") == 0 ? &sv : lang && strcmp(lang, "en") == 0 ? &en : &fi;
+}
+
+static cell num(double v) { return isfinite(v) ? (cell){CELL_NUMBER, NULL, v} : (cell){CELL_EMPTY, NULL, 0}; }
+static cell text(const char *s) { return (cell){CELL_TEXT, s ? s : "", 0}; }
+static cell boolean(bool b) { return (cell){CELL_BOOL, NULL, b}; }
+
+typedef enum table_id { T_INVENTORY, T_TOTALS, T_TARGET, T_PATHWAY, T_MEASURES, T_MONTECARLO } table_id;
+
+static const char *const table_keys[] = {"inventory", "totals",   "target",
+                                         "pathway",   "measures", "montecarlo"};
+
+static void write_table(sink *k, table_id id, const report_facts *f, const export_texts *t,
+                        const char *lang)
+{
+    const ilm_result *r = f->result;
+    const ilm_plan *p = f->plan;
+    switch (id) {
+    case T_INVENTORY:
+        k->begin(k, t->sheet[0], 5, t->inventory_cols);
+        for (size_t i = 0; i < f->total.n_rows; i++) {
+            const ilm_inventory_view_row *row = &f->total.rows[i];
+            cell c[5] = {num(row->year), text(report_sector_name(row->sector, lang)),
+                         text(row->sector), boolean(row->ets), num(row->t)};
+            k->row(k, c);
+        }
+        break;
+    case T_TOTALS:
+        k->begin(k, t->sheet[1], 4, t->totals_cols);
+        for (size_t i = 0; i < f->n_years; i++) {
+            cell c[4] = {num(f->years[i].year), num(f->years[i].total), num(f->years[i].non_ets),
+                         num(f->years[i].hinku)};
+            k->row(k, c);
+        }
+        break;
+    case T_TARGET: {
+        k->begin(k, t->sheet[2], 2, t->target_cols);
+        const ilm_mc_result *mc = r->monte_carlo;
+        cell values[10] = {num(p->base_year),
+                           num(p->target_year),
+                           num(p->reduction),
+                           text(t->scope_names[p->scope]),
+                           num(r->target_value),
+                           num(r->gap),
+                           boolean(r->meets),
+                           num(r->overshoot),
+                           mc ? num(mc->p_meet) : (cell){CELL_EMPTY, NULL, 0},
+                           num(mc ? (double)mc->draws : 0)};
+        for (size_t i = 0; i < 10; i++) {
+            cell c[2] = {text(t->target_rows[i]), values[i]};
+            k->row(k, c);
+        }
+        break;
+    }
+    case T_PATHWAY:
+        k->begin(k, t->sheet[3], 4, t->pathway_cols);
+        for (size_t i = 0; i < r->n_years; i++) {
+            cell c[4] = {num(r->years[i]), num(r->baseline[i]), num(r->scenario[i]),
+                         num(r->target_path[i])};
+            k->row(k, c);
+        }
+        break;
+    case T_MEASURES:
+        k->begin(k, t->sheet[4], 13, t->measure_cols);
+        for (size_t i = 0; i < r->n_measures; i++) {
+            const ilm_measure_result *m = &r->measures[i];
+            const ilm_measure *pm = &p->measures[m->plan_index];
+            cell c[13] = {text(pm->id),
+                          text(pm->name),
+                          text(pm->responsible),
+                          text(report_sector_name(pm->sector, lang)),
+                          boolean(pm->ets),
+                          num(pm->start),
+                          num(pm->full),
+                          num(m->annual_cost),
+                          num(m->abatement),
+                          num(m->attributed),
+                          m->cost_per_t_null ? (cell){CELL_EMPTY, NULL, 0} : num(m->cost_per_t),
+                          text(t->class_names[m->cls]),
+                          boolean(m->in_scope)};
+            k->row(k, c);
+        }
+        break;
+    case T_MONTECARLO:
+        k->begin(k, t->sheet[5], 4, t->mc_cols);
+        for (size_t i = 0; r->monte_carlo && i < r->monte_carlo->n_years; i++) {
+            const ilm_mc_result *mc = r->monte_carlo;
+            cell c[4] = {num(mc->years[i]), num(mc->p5[i]), num(mc->p50[i]), num(mc->p95[i])};
+            k->row(k, c);
+        }
+        break;
+    }
+}
+
+/* ---- XLSX ---- */
+
+typedef struct xlsx_state {
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    lxw_format *header, *number, *year;
+    lxw_row_t row;
+} xlsx_state;
+
+static void xlsx_begin(sink *k, const char *name, size_t n_cols, const char *const *headers)
+{
+    xlsx_state *x = k->state;
+    x->ws = workbook_add_worksheet(x->wb, name);
+    if (!x->ws) {
+        k->failed = true;
+        return;
+    }
+    k->n_cols = n_cols;
+    x->row = 0;
+    for (size_t c = 0; c < n_cols; c++) {
+        worksheet_write_string(x->ws, 0, (lxw_col_t)c, headers[c], x->header);
+        double width = (double)strlen(headers[c]) + 2;
+        worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c, width < 10 ? 10 : width > 40 ? 40 : width,
+                             NULL);
+    }
+    worksheet_freeze_panes(x->ws, 1, 0);
+}
+
+static void xlsx_row(sink *k, const cell *cells)
+{
+    xlsx_state *x = k->state;
+    if (!x->ws)
+        return;
+    x->row++;
+    for (size_t c = 0; c < k->n_cols; c++) {
+        lxw_error e = LXW_NO_ERROR;
+        switch (cells[c].kind) {
+        case CELL_TEXT:
+            e = worksheet_write_string(x->ws, x->row, (lxw_col_t)c, cells[c].text, NULL);
+            break;
+        case CELL_NUMBER:
+            /* Years and counts read better without decimals; the value is exact either way. */
+            e = worksheet_write_number(x->ws, x->row, (lxw_col_t)c, cells[c].number,
+                                       cells[c].number == floor(cells[c].number) &&
+                                               fabs(cells[c].number) < 1e5
+                                           ? x->year
+                                           : x->number);
+            break;
+        case CELL_BOOL:
+            e = worksheet_write_boolean(x->ws, x->row, (lxw_col_t)c, cells[c].number != 0, NULL);
+            break;
+        case CELL_EMPTY: break;
+        }
+        if (e != LXW_NO_ERROR)
+            k->failed = true;
+    }
+}
+
+/* Reads a whole file into memory. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        char *grown = cap < (256u << 20) ? realloc(buf, cap * 2) : NULL;
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = grown;
+        cap *= 2;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* libxlsxwriter writes files only: a private temporary file, read back. */
+static int xlsx_render(const report_facts *f, const char *lang, char **out, size_t *len,
+                       ilm_errors *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ilmava-export-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        ilm_errors_add(err, "export: cannot create a temporary file in %s", dir ? dir : "/tmp");
+        return ILM_EIO;
+    }
+    close(fd);
+    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+    xlsx_state x = {.wb = workbook_new_opt(path, &opt)};
+    int rc = 0;
+    if (!x.wb) {
+        unlink(path);
+        ilm_errors_add(err, "export: the workbook could not be started");
+        return ILM_EIO;
+    }
+    x.header = workbook_add_format(x.wb);
+    format_set_bold(x.header);
+    format_set_text_wrap(x.header);
+    x.number = workbook_add_format(x.wb);
+    format_set_num_format(x.number, "#,##0.0##");
+    x.year = workbook_add_format(x.wb);
+    format_set_num_format(x.year, "0");
+    workbook_set_properties(x.wb, &(lxw_doc_properties){.title = f->plan->name,
+                                                        .company = "ilmava",
+                                                        .comments = "ilmava export"});
+    sink k = {xlsx_begin, xlsx_row, &x, 0, false};
+    const export_texts *t = texts_for(lang);
+    for (int id = T_INVENTORY; id <= T_MONTECARLO; id++)
+        write_table(&k, (table_id)id, f, t, lang);
+    lxw_error e = workbook_close(x.wb);
+    if (k.failed || e != LXW_NO_ERROR) {
+        ilm_errors_add(err, "export: the workbook could not be written: %s",
+                       e != LXW_NO_ERROR ? lxw_strerror(e) : "a cell was refused");
+        rc = ILM_EIO;
+    } else if (slurp(path, out, len)) {
+        ilm_errors_add(err, "export: the workbook could not be read back");
+        rc = ILM_EIO;
+    }
+    unlink(path);
+    return rc;
+}
+
+/* ---- CSV ---- */
+
+typedef struct csv_state {
+    doc_buf b;
+    bool started;
+} csv_state;
+
+static void csv_field(doc_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        doc_buf_puts(b, s);
+        return;
+    }
+    doc_buf_puts(b, "\"");
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            doc_buf_add(b, "\"", 1); /* a quote is doubled */
+        doc_buf_add(b, p, 1);
+    }
+    doc_buf_puts(b, "\"");
+}
+
+static void csv_begin(sink *k, const char *name, size_t n_cols, const char *const *headers)
+{
+    (void)name;
+    csv_state *c = k->state;
+    k->n_cols = n_cols;
+    for (size_t i = 0; i < n_cols; i++) {
+        if (i)
+            doc_buf_puts(&c->b, ",");
+        csv_field(&c->b, headers[i]);
+    }
+    doc_buf_puts(&c->b, "\r\n");
+}
+
+static void csv_row(sink *k, const cell *cells)
+{
+    csv_state *c = k->state;
+    for (size_t i = 0; i < k->n_cols; i++) {
+        if (i)
+            doc_buf_puts(&c->b, ",");
+        char num[32];
+        switch (cells[i].kind) {
+        case CELL_TEXT: csv_field(&c->b, cells[i].text); break;
+        case CELL_NUMBER: doc_buf_puts(&c->b, ilm_format_number(num, cells[i].number)); break;
+        case CELL_BOOL: doc_buf_puts(&c->b, cells[i].number != 0 ? "true" : "false"); break;
+        case CELL_EMPTY: break;
+        }
+    }
+    doc_buf_puts(&c->b, "\r\n");
+}
+
+/* ---- GPC ---- */
+
+/* The GPC (v1.1) sectors of spec/sectors.md: SYKE does not split energy
+ * use by building type, so a stream maps to the GPC sector and the list
+ * of sub-sectors it spans. */
+static const struct {
+    const char *key, *sector, *subsectors;
+    int scope;
+} gpc[] = {
+    {"electricity", "I", "I.1.2 I.2.2 I.3.2 I.5.2", 2},
+    {"electric_heating", "I", "I.1.2 I.2.2 I.5.2", 2},
+    {"district_heating", "I", "I.1.2 I.2.2 I.3.2 I.5.2", 2},
+    {"oil_heating", "I", "I.1.1 I.2.1 I.5.1", 1},
+    {"other_heating", "I", "I.1.1 I.2.1 I.5.1", 1},
+    {"industry", "I", "I.3.1", 1},
+    {"machinery", "II", "II.5", 1},
+    {"road_transport", "II", "II.1", 1},
+    {"rail_transport", "II", "II.2", 1},
+    {"water_transport", "II", "II.3", 1},
+    {"agriculture", "V", "V.1 V.3", 1},
+    {"waste", "III", "III.1 III.2 III.4", 1},
+    {"f_gases", "IV", "IV.2", 1},
+};
+
+static int gpc_render(const report_facts *f, doc_buf *b, ilm_errors *err)
+{
+    doc_buf_puts(b, "municipality,year,gpc_sector,gpc_subsectors,gpc_scope,syke_sector,eu_ets,"
+                    "t_co2e\r\n");
+    for (size_t i = 0; i < f->total.n_rows; i++) {
+        const ilm_inventory_view_row *r = &f->total.rows[i];
+        size_t g = 0;
+        while (g < sizeof gpc / sizeof gpc[0] && strcmp(gpc[g].key, r->sector) != 0)
+            g++;
+        if (g == sizeof gpc / sizeof gpc[0]) {
+            ilm_errors_add(err, "export gpc: sector \"%s\" has no GPC mapping", r->sector);
+            return ILM_EINTERNAL;
+        }
+        char num[32];
+        doc_buf_printf(b, "%s,%d,%s,%s,%d,%s,%s,%s\r\n", f->plan->municipality_code, r->year,
+                       gpc[g].sector, gpc[g].subsectors, gpc[g].scope, r->sector,
+                       r->ets ? "true" : "false", ilm_format_number(num, r->t));
+    }
+    return 0;
+}
+
+/* ---- entry points ---- */
+
+int ilm_export_xlsx(ilm_store *s, int64_t plan_id, const char *lang, char **out, size_t *len,
+                    ilm_errors *err)
+{
+    *out = NULL;
+    *len = 0;
+    if (lang && ilm_report_lang_check(lang, "lang", err))
+        return ILM_EINVAL;
+    report_facts f;
+    int rc = report_facts_load(s, plan_id, &f, err);
+    if (rc)
+        return rc;
+    rc = xlsx_render(&f, lang ? lang : "fi", out, len, err);
+    report_facts_clear(&f);
+    return rc;
+}
+
+int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char *lang,
+                   char **out, size_t *len, ilm_errors *err)
+{
+    *out = NULL;
+    *len = 0;
+    int id = -1;
+    for (int i = 0; i <= T_MONTECARLO; i++)
+        if (table && strcmp(table, table_keys[i]) == 0)
+            id = i;
+    int rc = 0;
+    if (id < 0) {
+        ilm_errors_add(err,
+                       "table: \"%.40s\" is not one of inventory, totals, target, pathway, "
+                       "measures, montecarlo",
+                       table ? table : "");
+        rc = ILM_EINVAL;
+    }
+    if (lang && ilm_report_lang_check(lang, "lang", err))
+        rc = ILM_EINVAL;
+    if (rc)
+        return rc;
+    report_facts f;
+    rc = report_facts_load(s, plan_id, &f, err);
+    if (rc)
+        return rc;
+    csv_state c = {0};
+    sink k = {csv_begin, csv_row, &c, 0, false};
+    write_table(&k, (table_id)id, &f, texts_for(lang), lang ? lang : "fi");
+    report_facts_clear(&f);
+    if (c.b.failed || !c.b.p) {
+        free(c.b.p);
+        ilm_errors_add(err, "export: out of memory");
+        return ILM_ENOMEM;
+    }
+    *out = c.b.p;
+    *len = c.b.len;
+    return 0;
+}
+
+int ilm_export_gpc_csv(ilm_store *s, int64_t plan_id, char **out, size_t *len, ilm_errors *err)
+{
+    *out = NULL;
+    *len = 0;
+    report_facts f;
+    int rc = report_facts_load(s, plan_id, &f, err);
+    if (rc)
+        return rc;
+    doc_buf b = {0};
+    rc = gpc_render(&f, &b, err);
+    report_facts_clear(&f);
+    if (!rc && (b.failed || !b.p)) {
+        ilm_errors_add(err, "export: out of memory");
+        rc = ILM_ENOMEM;
+    }
+    if (rc) {
+        free(b.p);
+        return rc;
+    }
+    *out = b.p;
+    *len = b.len;
+    return 0;
+}
