@@ -323,14 +323,16 @@ int ilm_dnro_check(const char *dnro, const char *field, ilm_errors *err)
         p += run + 1;
         /* two-digit groups joined by dots: 11.00, 00.01.02 */
         int groups = 0;
+        bool dangling = false; /* "11.00./" */
         while (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])) {
             groups++;
             p += 2;
-            if (*p != '.')
+            dangling = *p == '.';
+            if (!dangling)
                 break;
             p++;
         }
-        ok = groups >= 1 && groups <= 4 && *p == '/';
+        ok = groups >= 2 && groups <= 4 && !dangling && *p == '/';
         if (ok) {
             p++;
             ok = strlen(p) == 4 && strspn(p, "0123456789") == 4 && p[0] != '0';
