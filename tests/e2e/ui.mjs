@@ -271,6 +271,22 @@ try {
     await shot(page, '10-publish');
   });
 
+  await step('downloads the decision item, the climate plan and the workbook', async () => {
+    await page.click('a[data-tab=documents]');
+    await page.waitForSelector('[data-testid=doc-decision-pdf]');
+    const want = {'doc-decision-pdf': ['application/pdf', '%PDF-'],
+      'doc-plan-html': ['text/html', '<!doctype html>'], 'doc-xlsx': ['application/vnd.openxmlformats', 'PK']};
+    for (const [id, [type, start]] of Object.entries(want)) {
+      const href = await page.getAttribute(`[data-testid=${id}]`, 'href');
+      check(href.includes('lang=fi'), `${id}: not in the UI's language: ${href}`);
+      const r = await page.request.get(base + href);
+      check(r.status() === 200, `${id}: ${r.status()}`);
+      check((r.headers()['content-type'] || '').startsWith(type), `${id}: ${r.headers()['content-type']}`);
+      check((await r.body()).subarray(0, start.length).toString('latin1') === start, `${id}: not a ${type}`);
+    }
+    await shot(page, '10b-documents');
+  });
+
   await step('an editor of 901 cannot reach 902 through the UI or by editing the URL', async () => {
     await page.goto(base + '/#/');
     await page.waitForSelector('[data-testid=scope-total]');

@@ -1,5 +1,5 @@
 // A plan's views: target, measures, pathway, easy and hard, optimise,
-// publish; and the public read-only view of a published plan.
+// publish, documents; and the public read-only view of a published plan.
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
@@ -9,7 +9,7 @@ import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LIN
 import {app, errorPage} from './app.js';
 import {SCOPES, inventories, totalIn, muniName, sourceLine} from './views-muni.js';
 
-const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish'];
+const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish', 'documents'];
 const DRAWS = 2000; // the interactive views' Monte Carlo: fast enough for every edit
 
 const pathwayUrl = (id, seed) => `/api/plans/${id}/pathway?draws=${DRAWS}` + (seed ? `&seed=${seed}` : '');
@@ -68,7 +68,7 @@ export async function viewPlan(ctx, r) {
   app.crumbs([[t('nav.home'), '#/'], [muniName(m), `#/m/${r.code}`],
     [plan.name || t('plan.unnamed'), `#/m/${r.code}/plans/${plan.id}/pathway`], [t(`tab.${r.tab}`), location.hash]]);
   const views = {target: tabTarget, measures: tabMeasures, pathway: tabPathway, classes: tabClasses,
-    optimize: tabOptimize, publish: tabPublish};
+    optimize: tabOptimize, publish: tabPublish, documents: tabDocuments};
   await views[r.tab](ctx, plan, m);
 }
 
@@ -882,6 +882,32 @@ async function tabPublish(ctx, plan, m) {
   draw();
   ctx.show(frame(plan, m, 'publish', h('section', {class: 'panel'}, h('h2', {}, t('publish.title')),
     h('p', {}, t('publish.intro')), body, status)));
+}
+
+/* ------------------------------------------------------------ documents */
+
+/** Downloads drafted by the server from the live numbers, in the UI's language. */
+async function tabDocuments(ctx, plan, m) {
+  const lang = getLang();
+  const base = `/api/plans/${plan.id}`;
+  const link = (href, label, id) => h('a', {href, download: '', class: 'button', 'data-testid': id}, label);
+  const row = (title, text, links) => h('li', {class: 'doc'}, h('h3', {}, title), h('p', {class: 'muted'}, text),
+    h('p', {class: 'actions'}, links));
+  ctx.show(frame(plan, m, 'documents', h('section', {class: 'panel'}, h('h2', {}, t('docs.title')),
+    h('p', {}, t('docs.intro')),
+    h('ul', {class: 'docs'},
+      row(t('docs.decision'), t('docs.decision.text'), [
+        link(`${base}/documents/decision?lang=${lang}&format=pdf`, 'PDF', 'doc-decision-pdf'), ' ',
+        link(`${base}/documents/decision?lang=${lang}&format=html`, 'HTML', 'doc-decision-html'), ' ',
+        link(`${base}/documents/decision?lang=${lang}&format=md`, 'Markdown', 'doc-decision-md')]),
+      row(t('docs.plan'), t('docs.plan.text'), [
+        link(`${base}/documents/plan?lang=${lang}&format=pdf`, 'PDF', 'doc-plan-pdf'), ' ',
+        link(`${base}/documents/plan?lang=${lang}&format=html`, 'HTML', 'doc-plan-html')]),
+      row(t('docs.exports'), t('docs.exports.text'), [
+        link(`${base}/exports/xlsx?lang=${lang}`, 'XLSX', 'doc-xlsx'), ' ',
+        link(`${base}/exports/csv?table=pathway&lang=${lang}`, t('docs.csv'), 'doc-csv'), ' ',
+        link(`${base}/exports/gpc`, 'GPC (CSV)', 'doc-gpc')])),
+    h('p', {class: 'muted'}, t('docs.appeal')))));
 }
 
 /* ------------------------------------------------------------ public */
