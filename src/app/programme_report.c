@@ -1,8 +1,6 @@
 /* The programme report: the cohort dashboard as a standalone HTML page and
- * as an XLSX workbook for the organiser's own follow-up. The workbook is
- * the smallest SpreadsheetML package (five XML parts) in a zip written
- * here with the entries stored, not compressed, and their CRC-32: no
- * library needed, and any spreadsheet program opens it.
+ * as an XLSX workbook (libxlsxwriter through io/xlsx.h) for the
+ * organiser's own follow-up.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,6 +9,7 @@
 #include <string.h>
 
 #include "ilmava/programme.h"
+#include "io/xlsx.h"
 
 /* A report is a table per municipality of a cohort: far below this. */
 #define REPORT_MAX (64u * 1024 * 1024)
@@ -84,16 +83,16 @@ static int finish(buf *b, char **out, size_t *len, ilm_errors *err)
 }
 
 /* The cells of one dashboard row, as text, for both formats. */
-#define COLS 11
-static const char *const headers[COLS] = {
+#define REPORT_COLS 11
+static const char *const headers[REPORT_COLS] = {
     "Municipality",     "Code",        "Council target", "Set since the start",
     "Gap at start (t)", "Gap now (t)", "Easy share",     "Commitments done",
     "Commitments open", "Attendance",  "Own funding"};
 
-static void cells(const ilm_dashboard *d, const ilm_dashboard_row *r, char c[COLS][400],
-                  bool numeric[COLS], double v[COLS])
+static void cells(const ilm_dashboard *d, const ilm_dashboard_row *r, char c[REPORT_COLS][400],
+                  bool numeric[REPORT_COLS], double v[REPORT_COLS])
 {
-    memset(numeric, 0, COLS * sizeof *numeric);
+    memset(numeric, 0, REPORT_COLS * sizeof *numeric);
     snprintf(c[0], 400, "%s", r->name);
     snprintf(c[1], 400, "%s", r->code);
     if (r->has_target)
@@ -166,16 +165,16 @@ int ilm_programme_report_html(const ilm_dashboard *d, char **out, size_t *len, i
         }
     }
     buf_printf(&b, "</ul>\n<h2>The cohort (%zu)</h2>\n<table>\n<tr>", d->n);
-    for (int k = 0; k < COLS; k++)
+    for (int k = 0; k < REPORT_COLS; k++)
         buf_printf(&b, "<th>%s</th>", headers[k]);
     buf_printf(&b, "</tr>\n");
     for (size_t i = 0; i < d->n; i++) {
-        char c[COLS][400];
-        bool numeric[COLS];
-        double v[COLS];
+        char c[REPORT_COLS][400];
+        bool numeric[REPORT_COLS];
+        double v[REPORT_COLS];
         cells(d, &d->rows[i], c, numeric, v);
         buf_printf(&b, "<tr>");
-        for (int k = 0; k < COLS; k++) {
+        for (int k = 0; k < REPORT_COLS; k++) {
             buf_printf(&b, "<td>");
             buf_escaped(&b, c[k]);
             buf_printf(&b, "</td>");
@@ -188,180 +187,38 @@ int ilm_programme_report_html(const ilm_dashboard *d, char **out, size_t *len, i
     return finish(&b, out, len, err);
 }
 
-/* ---- a stored zip ---- */
-
-/* CRC-32 (IEEE), bit by bit: a report is small, and no table means no
- * shared state between the server's threads. */
-static uint32_t crc32_of(const char *data, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= (unsigned char)data[i];
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    }
-    return c ^ 0xFFFFFFFFu;
-}
-
-static void put16(buf *b, unsigned v)
-{
-    unsigned char x[2] = {(unsigned char)(v & 0xFF), (unsigned char)((v >> 8) & 0xFF)};
-    buf_add(b, x, 2);
-}
-
-static void put32(buf *b, uint32_t v)
-{
-    unsigned char x[4] = {(unsigned char)(v & 0xFF), (unsigned char)((v >> 8) & 0xFF),
-                          (unsigned char)((v >> 16) & 0xFF), (unsigned char)((v >> 24) & 0xFF)};
-    buf_add(b, x, 4);
-}
-
-typedef struct zip_entry {
-    const char *name;
-    const buf *data;
-    uint32_t crc, offset;
-} zip_entry;
-
-/* 1 January 2026, 00:00: a fixed time keeps the file reproducible. */
-#define DOS_TIME 0
-#define DOS_DATE (((2026 - 1980) << 9) | (1 << 5) | 1)
-
-static void zip_write(buf *z, zip_entry *e, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        e[i].crc = crc32_of(e[i].data->p, e[i].data->len);
-        e[i].offset = (uint32_t)z->len;
-        put32(z, 0x04034b50);
-        put16(z, 20);
-        put16(z, 0);
-        put16(z, 0); /* stored */
-        put16(z, DOS_TIME);
-        put16(z, DOS_DATE);
-        put32(z, e[i].crc);
-        put32(z, (uint32_t)e[i].data->len);
-        put32(z, (uint32_t)e[i].data->len);
-        put16(z, (unsigned)strlen(e[i].name));
-        put16(z, 0);
-        buf_add(z, e[i].name, strlen(e[i].name));
-        buf_add(z, e[i].data->p, e[i].data->len);
-    }
-    uint32_t dir = (uint32_t)z->len;
-    for (size_t i = 0; i < n; i++) {
-        put32(z, 0x02014b50);
-        put16(z, 20);
-        put16(z, 20);
-        put16(z, 0);
-        put16(z, 0);
-        put16(z, DOS_TIME);
-        put16(z, DOS_DATE);
-        put32(z, e[i].crc);
-        put32(z, (uint32_t)e[i].data->len);
-        put32(z, (uint32_t)e[i].data->len);
-        put16(z, (unsigned)strlen(e[i].name));
-        put16(z, 0);
-        put16(z, 0);
-        put16(z, 0);
-        put16(z, 0);
-        put32(z, 0);
-        put32(z, e[i].offset);
-        buf_add(z, e[i].name, strlen(e[i].name));
-    }
-    uint32_t dir_len = (uint32_t)z->len - dir;
-    put32(z, 0x06054b50);
-    put16(z, 0);
-    put16(z, 0);
-    put16(z, (unsigned)n);
-    put16(z, (unsigned)n);
-    put32(z, dir_len);
-    put32(z, dir);
-    put16(z, 0);
-}
-
-#define XML_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_PKG_REL "http://schemas.openxmlformats.org/package/2006/relationships"
-
-static void cell_ref(char *out, size_t n, int col, size_t row)
-{
-    snprintf(out, n, "%c%zu", 'A' + col, row);
-}
-
-static void text_cell(buf *b, int col, size_t row, const char *s)
-{
-    char ref[16];
-    cell_ref(ref, sizeof ref, col, row);
-    buf_printf(b, "<c r=\"%s\" t=\"inlineStr\"><is><t xml:space=\"preserve\">", ref);
-    buf_escaped(b, s);
-    buf_printf(b, "</t></is></c>");
-}
+/* ---- the workbook ---- */
 
 int ilm_programme_report_xlsx(const ilm_dashboard *d, char **out, size_t *len, ilm_errors *err)
 {
     *out = NULL;
     *len = 0;
-    buf types = {0}, rels = {0}, book = {0}, book_rels = {0}, sheet = {0}, z = {0};
-    buf_printf(&types, XML_HEAD
-               "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-               "<Default Extension=\"rels\" ContentType=\"application/"
-               "vnd.openxmlformats-package.relationships+xml\"/>"
-               "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-               "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/"
-               "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
-               "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/"
-               "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>");
-    buf_printf(&rels, XML_HEAD "<Relationships xmlns=\"" NS_PKG_REL "\"><Relationship Id=\"rId1\" "
-                               "Type=\"" NS_REL
-                               "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
-    buf_printf(&book,
-               XML_HEAD "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
-                        "<sheet name=\"Cohort\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
-    buf_printf(&book_rels, XML_HEAD "<Relationships xmlns=\"" NS_PKG_REL "\"><Relationship "
-                                    "Id=\"rId1\" Type=\"" NS_REL
-                                    "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-                                    "</Relationships>");
-    buf_printf(&sheet, XML_HEAD "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>");
+    xlsx_file file;
+    int rc = xlsx_start(&file, err);
+    if (rc)
+        return rc;
+    lxw_worksheet *ws = workbook_add_worksheet(file.wb, "Cohort");
+    lxw_format *bold = workbook_add_format(file.wb);
+    format_set_bold(bold);
+    bool failed = !ws;
     char title[400];
     snprintf(title, sizeof title, "%s (%d)", d->programme->name, d->programme->year);
-    buf_printf(&sheet, "<row r=\"1\">");
-    text_cell(&sheet, 0, 1, title);
-    buf_printf(&sheet, "</row><row r=\"2\">");
-    for (int k = 0; k < COLS; k++)
-        text_cell(&sheet, k, 2, headers[k]);
-    buf_printf(&sheet, "</row>");
-    for (size_t i = 0; i < d->n; i++) {
-        char c[COLS][400];
-        bool numeric[COLS];
-        double v[COLS];
-        cells(d, &d->rows[i], c, numeric, v);
-        size_t row = i + 3;
-        buf_printf(&sheet, "<row r=\"%zu\">", row);
-        for (int k = 0; k < COLS; k++) {
-            if (numeric[k]) {
-                char ref[16];
-                cell_ref(ref, sizeof ref, k, row);
-                buf_printf(&sheet, "<c r=\"%s\"><v>%.17g</v></c>", ref, v[k]);
-            } else {
-                text_cell(&sheet, k, row, c[k]);
-            }
-        }
-        buf_printf(&sheet, "</row>");
+    if (ws) {
+        failed |= worksheet_write_string(ws, 0, 0, title, bold) != LXW_NO_ERROR;
+        for (int k = 0; k < REPORT_COLS; k++)
+            failed |= worksheet_write_string(ws, 1, (lxw_col_t)k, headers[k], bold) != LXW_NO_ERROR;
+        worksheet_freeze_panes(ws, 2, 0);
     }
-    buf_printf(&sheet, "</sheetData></worksheet>");
-    zip_entry e[] = {{"[Content_Types].xml", &types, 0, 0},
-                     {"_rels/.rels", &rels, 0, 0},
-                     {"xl/workbook.xml", &book, 0, 0},
-                     {"xl/_rels/workbook.xml.rels", &book_rels, 0, 0},
-                     {"xl/worksheets/sheet1.xml", &sheet, 0, 0}};
-    bool failed = types.failed || rels.failed || book.failed || book_rels.failed || sheet.failed;
-    if (!failed)
-        zip_write(&z, e, sizeof e / sizeof e[0]);
-    else
-        z.failed = true;
-    free(types.p);
-    free(rels.p);
-    free(book.p);
-    free(book_rels.p);
-    free(sheet.p);
-    return finish(&z, out, len, err);
+    for (size_t i = 0; ws && i < d->n; i++) {
+        char c[REPORT_COLS][400];
+        bool numeric[REPORT_COLS];
+        double v[REPORT_COLS];
+        cells(d, &d->rows[i], c, numeric, v);
+        lxw_row_t row = (lxw_row_t)(i + 2);
+        for (int k = 0; k < REPORT_COLS; k++)
+            failed |= (numeric[k] ? worksheet_write_number(ws, row, (lxw_col_t)k, v[k], NULL)
+                                  : worksheet_write_string(ws, row, (lxw_col_t)k, c[k], NULL)) !=
+                      LXW_NO_ERROR;
+    }
+    return xlsx_finish(&file, failed, out, len, err);
 }

@@ -1,6 +1,6 @@
 /* Exports of a plan's tables for a spreadsheet: the inventory, the yearly
  * totals in three scopes, the target, the pathway by year, the measures
- * and the Monte Carlo percentiles, as one XLSX workbook (libxlsxwriter;
+ * and the Monte Carlo percentiles, as one XLSX workbook (libxlsxwriter through io/xlsx.h;
  * numbers as number cells, units in the headers) or one CSV per table;
  * and the inventory in the GPC sectors (docs/exports.md). Figures are in
  * t CO2e, exactly as `ilmava pathway --json` gives them.
@@ -9,10 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "io/doc_internal.h"
+#include "io/xlsx.h"
 #include "report_internal.h"
 
 /* ---- the tables, once, for both formats ---- */
@@ -254,60 +253,14 @@ static void xlsx_row(sink *k, const cell *cells)
     }
 }
 
-/* Reads a whole file into memory. */
-static int slurp(const char *path, char **out, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        char *grown = cap < (256u << 20) ? realloc(buf, cap * 2) : NULL;
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
-/* libxlsxwriter writes files only: a private temporary file, read back. */
 static int xlsx_render(const report_facts *f, const char *lang, char **out, size_t *len,
                        ilm_errors *err)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/ilmava-export-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        ilm_errors_add(err, "export: cannot create a temporary file in %s", dir ? dir : "/tmp");
-        return ILM_EIO;
-    }
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-    xlsx_state x = {.wb = workbook_new_opt(path, &opt)};
-    int rc = 0;
-    if (!x.wb) {
-        unlink(path);
-        ilm_errors_add(err, "export: the workbook could not be started");
-        return ILM_EIO;
-    }
+    xlsx_file file;
+    int rc = xlsx_start(&file, err);
+    if (rc)
+        return rc;
+    xlsx_state x = {.wb = file.wb};
     x.header = workbook_add_format(x.wb);
     format_set_bold(x.header);
     format_set_text_wrap(x.header);
@@ -322,17 +275,7 @@ static int xlsx_render(const report_facts *f, const char *lang, char **out, size
     const export_texts *t = texts_for(lang);
     for (int id = T_INVENTORY; id <= T_MONTECARLO; id++)
         write_table(&k, (table_id)id, f, t, lang);
-    lxw_error e = workbook_close(x.wb);
-    if (k.failed || e != LXW_NO_ERROR) {
-        ilm_errors_add(err, "export: the workbook could not be written: %s",
-                       e != LXW_NO_ERROR ? lxw_strerror(e) : "a cell was refused");
-        rc = ILM_EIO;
-    } else if (slurp(path, out, len)) {
-        ilm_errors_add(err, "export: the workbook could not be read back");
-        rc = ILM_EIO;
-    }
-    unlink(path);
-    return rc;
+    return xlsx_finish(&file, k.failed, out, len, err);
 }
 
 /* ---- CSV ---- */
