@@ -306,6 +306,10 @@ int ilm_store_plan_decision_set(ilm_store *s, const ilm_plan_decision *d, ilm_er
 int ilm_store_plan_decisions(ilm_store *s, const char *code, ilm_plan_decision **out, size_t *n,
                              ilm_errors *err);
 void ilm_plan_decisions_free(ilm_plan_decision *v, size_t n);
+/* Removes the decision of `kind` on plan `plan_id`. Audited as
+ * plan.decision.delete. ILM_ENOTFOUND when none is recorded. */
+int ilm_store_plan_decision_delete(ilm_store *s, int64_t plan_id, const char *kind,
+                                   ilm_errors *err);
 
 /* ---- attendance ---- */
 
@@ -362,6 +366,10 @@ int ilm_store_sparring(ilm_store *s, int64_t application_id, ilm_sparring_entry 
 int ilm_store_sparring_get(ilm_store *s, int64_t id, ilm_sparring_entry *out, ilm_errors *err);
 void ilm_sparring_entry_clear(ilm_sparring_entry *e);
 void ilm_sparring_entries_free(ilm_sparring_entry *v, size_t n);
+/* Removes a sparring entry. Audited as sparring.delete. */
+int ilm_store_sparring_delete(ilm_store *s, int64_t id, ilm_errors *err);
+/* Removes a contact day and its attendance. Audited as contact_day.delete. */
+int ilm_store_contact_day_delete(ilm_store *s, int64_t id, ilm_errors *err);
 
 /* ---- peer groups ---- */
 

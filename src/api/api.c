@@ -52,6 +52,7 @@ static const http_route routes[] = {
     {"GET", "/api/programmes/{id}/contact-days", h_contact_days, REQ_ORGANISER},
     {"POST", "/api/programmes/{id}/contact-days", h_contact_day_add, REQ_ORGANISER},
     {"PUT", "/api/contact-days/{id}/attendance", h_attendance_put, REQ_ORGANISER},
+    {"DELETE", "/api/contact-days/{id}", h_contact_day_delete, REQ_ORGANISER},
     {"GET", "/api/programmes/{id}/peer-groups", h_peer_groups, REQ_USER},
     {"POST", "/api/programmes/{id}/peer-groups", h_peer_groups_form, REQ_ORGANISER},
     {"PUT", "/api/programmes/{id}/peer-groups", h_peer_groups_put, REQ_ORGANISER},
@@ -66,7 +67,9 @@ static const http_route routes[] = {
     {"GET", "/api/applications/{id}/sparring", h_sparring, REQ_APPLICATION_READ},
     {"POST", "/api/applications/{id}/sparring", h_sparring_add, REQ_APPLICATION_SPARRING},
     {"PUT", "/api/sparring/{id}", h_sparring_put, REQ_SPARRING_WRITE},
+    {"DELETE", "/api/sparring/{id}", h_sparring_delete, REQ_SPARRING_WRITE},
     {"PUT", "/api/plans/{id}/decision", h_plan_decision_put, REQ_PLAN_WRITE},
+    {"DELETE", "/api/plans/{id}/decision", h_plan_decision_delete, REQ_PLAN_WRITE},
     {"GET", "/api/plans/{id}/decisions", h_plan_decisions, REQ_PLAN_MEMBER},
     /* Documents and exports (documents.c): downloads of what the reader may read. */
     {"GET", "/api/plans/{id}/documents/decision", h_document_decision, REQ_PLAN_READ},

@@ -140,6 +140,9 @@ bool param_id(http_request *req, const char *name, int64_t *out);
 /* ---- handlers ---- */
 
 int h_health(void *app, http_request *req);
+int h_contact_day_delete(void *app, http_request *req);
+int h_sparring_delete(void *app, http_request *req);
+int h_plan_decision_delete(void *app, http_request *req);
 int h_document_decision(void *app, http_request *req);
 int h_document_plan(void *app, http_request *req);
 int h_document_application(void *app, http_request *req);

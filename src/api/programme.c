@@ -1287,3 +1287,51 @@ int h_plan_decision_put(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     return reply_decisions(req, id);
 }
+
+/* ---- deletes ---- */
+
+int h_contact_day_delete(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_contact_day_delete(c->store, id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return http_reply(req, 204, NULL, NULL, 0);
+}
+
+int h_sparring_delete(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    ilm_errors err = {0};
+    int rc = ilm_store_sparring_delete(c->store, id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return http_reply(req, 204, NULL, NULL, 0);
+}
+
+int h_plan_decision_delete(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    const char *kind = http_query(req, "kind");
+    if (!kind)
+        return http_reply_error(req, 422, NULL,
+                                "kind: required: council_target or board_proposal", "kind");
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_decision_delete(c->store, id, kind, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return http_reply(req, 204, NULL, NULL, 0);
+}

@@ -35,11 +35,14 @@ static const char *const programme_usage =
     "                                       form the peer groups of the cohort\n"
     "  dashboard ID [--json]                one row per participant\n"
     "  report ID --format html|xlsx --output FILE\n"
-    "                                       the programme report\n";
+    "                                       the programme report\n"
+    "  delete-contact-day DAY_ID            remove a contact day and its attendance\n"
+    "  delete-sparring ENTRY_ID             remove a sparring log entry\n";
 
 static const char *const decision_usage =
     "usage: ilmava decision PLAN_ID --body BODY --date YYYY-MM-DD [--section S]\n"
     "                       [--dnro DNRO] [--kind council_target|board_proposal]\n"
+    "       ilmava decision PLAN_ID --delete --kind council_target|board_proposal\n"
     "\n"
     "Records the decision of a municipal body on a stored plan: by default\n"
     "that the council set its target (which programme eligibility asks for).\n";
@@ -379,7 +382,8 @@ int cmd_programme(int argc, char **argv)
     int rc;
     static const char *const with_id[] = {
         "show",   "set",           "apply",  "applications", "show-application", "override",
-        "decide", "notifications", "groups", "dashboard",    "report",           NULL};
+        "decide", "notifications", "groups", "dashboard",    "report",           "delete-contact-day",
+        "delete-sparring", NULL};
     bool needs_id = false;
     for (const char *const *k = with_id; *k; k++)
         needs_id = needs_id || strcmp(*k, sub) == 0;
@@ -452,6 +456,14 @@ int cmd_programme(int argc, char **argv)
                  : 0;
     } else if (strcmp(sub, "dashboard") == 0)
         rc = cmd_dashboard(s, id, json);
+    else if (strcmp(sub, "delete-contact-day") == 0)
+        rc = (rc = ilm_store_contact_day_delete(s, id, &err))
+                 ? cli_print_errors("programme delete-contact-day", &err, rc)
+                 : 0;
+    else if (strcmp(sub, "delete-sparring") == 0)
+        rc = (rc = ilm_store_sparring_delete(s, id, &err))
+                 ? cli_print_errors("programme delete-sparring", &err, rc)
+                 : 0;
     else
         rc = cmd_programme_report(s, id, option(argc, argv, "--format"), option(argc, argv, "--output"));
     ilm_store_close(s);
@@ -470,8 +482,20 @@ int cmd_decision(int argc, char **argv)
     int rc = parse_id("plan", argv[1], &plan);
     if (rc)
         return rc;
-    ilm_plan_decision d = {.plan_id = plan};
     const char *kind = option(argc, argv, "--kind"), *date = option(argc, argv, "--date");
+    if (has_flag(argc, argv, "--delete")) {
+        if (!kind)
+            return cli_user_error("decision --delete: kind: --kind council_target|board_proposal "
+                                  "is required");
+        ilm_store *s = NULL;
+        if ((rc = cli_open_store(&s)))
+            return rc;
+        ilm_errors err = {0};
+        rc = ilm_store_plan_decision_delete(s, plan, kind, &err);
+        ilm_store_close(s);
+        return rc ? cli_print_errors("decision", &err, rc) : 0;
+    }
+    ilm_plan_decision d = {.plan_id = plan};
     snprintf(d.kind, sizeof d.kind, "%s", kind ? kind : "council_target");
     snprintf(d.ref.date, sizeof d.ref.date, "%s", date ? date : "");
     d.ref.body = (char *)option(argc, argv, "--body");

@@ -1798,3 +1798,123 @@ int ilm_store_peer_group(ilm_store *s, int64_t id, ilm_peer_group *out, ilm_erro
     }
     return rc;
 }
+
+/* ---- deletes ---- */
+
+/* Deletes the row `delete_sql` names (its ?1 and ?2 bound to id and key)
+ * and audits it as `action` with the row's JSON from `json_sql` as the old
+ * value, in one transaction. `missing` is the message when there is no
+ * such row (ILM_ENOTFOUND). */
+static int delete_audited(ilm_store *s, const char *json_sql, const char *code_sql,
+                          const char *delete_sql, int64_t id, const char *key, const char *action,
+                          int64_t plan_id, const char *missing, ilm_errors *err)
+{
+    const char *what = action;
+    int rc = store_begin_write(s, what, err);
+    if (rc)
+        return rc;
+    char code[4] = "";
+    char *old_json = NULL;
+    bool found = false, oom = false;
+    sqlite3_stmt *st = store_stmt(s, json_sql, what, err);
+    if (!st) {
+        rc = ILM_ESTORE;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (key)
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    rc = step_one(s, st, &found, what, err);
+    if (found)
+        old_json = store_column_text(st, 0, &oom);
+    sqlite3_reset(st);
+    if (!rc && oom) {
+        ilm_errors_add(err, "%s: out of memory", what);
+        rc = ILM_ENOMEM;
+    }
+    if (rc)
+        goto done;
+    if (!found) {
+        ilm_errors_add(err, "%s", missing);
+        rc = ILM_ENOTFOUND;
+        goto done;
+    }
+    if (code_sql) {
+        if (!(st = store_stmt(s, code_sql, what, err))) {
+            rc = ILM_ESTORE;
+            goto done;
+        }
+        sqlite3_bind_int64(st, 1, id);
+        rc = step_one(s, st, &found, what, err);
+        if (found)
+            column_copy(st, 0, code, sizeof code);
+        sqlite3_reset(st);
+        if (rc)
+            goto done;
+    }
+    if (!(st = store_stmt(s, delete_sql, what, err))) {
+        rc = ILM_ESTORE;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (key)
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    if ((rc = store_step_done(s, st, what, err)) ||
+        (rc = store_audit_add(s, action, code[0] ? code : NULL, plan_id, 0, old_json, NULL, err)))
+        goto done;
+    rc = store_commit(s, what, err);
+done:
+    if (rc)
+        store_rollback(s);
+    free(old_json);
+    return rc;
+}
+
+int ilm_store_contact_day_delete(ilm_store *s, int64_t id, ilm_errors *err)
+{
+    char missing[80];
+    snprintf(missing, sizeof missing, "no contact day %lld in the store", (long long)id);
+    /* Its attendance goes with it (ON DELETE CASCADE); the audit keeps it. */
+    return delete_audited(
+        s,
+        "SELECT json_object('id', d.id, 'period_id', d.period_id, 'day', d.day, 'place', d.place,"
+        " 'audience', d.audience, 'attendance', (SELECT json_group_array(json_object("
+        "'participant_id', a.participant_id, 'present', a.present)) FROM attendance a"
+        " WHERE a.contact_day_id = d.id)) FROM contact_day d WHERE d.id = ?1",
+        NULL, "DELETE FROM contact_day WHERE id = ?1", id, NULL, "contact_day.delete", 0, missing,
+        err);
+}
+
+int ilm_store_sparring_delete(ilm_store *s, int64_t id, ilm_errors *err)
+{
+    char missing[80];
+    snprintf(missing, sizeof missing, "no sparring entry %lld in the store", (long long)id);
+    return delete_audited(
+        s,
+        "SELECT json_object('id', id, 'application_id', application_id, 'kind', kind, 'body',"
+        " body, 'owner', owner, 'due', due, 'done', done, 'author', author)"
+        " FROM sparring_entry WHERE id = ?1",
+        "SELECT a.municipality FROM sparring_entry e JOIN application a"
+        " ON a.id = e.application_id WHERE e.id = ?1",
+        "DELETE FROM sparring_entry WHERE id = ?1", id, NULL, "sparring.delete", 0, missing, err);
+}
+
+int ilm_store_plan_decision_delete(ilm_store *s, int64_t plan_id, const char *kind,
+                                   ilm_errors *err)
+{
+    if (!kind || (strcmp(kind, "council_target") != 0 && strcmp(kind, "board_proposal") != 0)) {
+        ilm_errors_add(err, "kind: expected council_target or board_proposal");
+        return ILM_EINVAL;
+    }
+    char missing[120];
+    snprintf(missing, sizeof missing, "plan %lld has no %s decision recorded",
+             (long long)plan_id, kind);
+    return delete_audited(
+        s,
+        "SELECT json_object('plan_id', plan_id, 'kind', kind, 'body', body, 'meeting_date',"
+        " meeting_date, 'section', section, 'dnro', dnro) FROM plan_decision"
+        " WHERE plan_id = ?1 AND kind = ?2",
+        "SELECT municipality FROM plan WHERE id = ?1",
+        "DELETE FROM plan_decision WHERE plan_id = ?1 AND kind = ?2", plan_id, kind,
+        "plan.decision.delete", plan_id, missing, err);
+}

@@ -122,6 +122,7 @@ ROUTES = {
     ("GET", "/api/programmes/{id}/contact-days"): ("organiser", 200, "programme"),
     ("POST", "/api/programmes/{id}/contact-days"): ("organiser", 201, "programme"),
     ("PUT", "/api/contact-days/{id}/attendance"): ("organiser", 200, "contact_day"),
+    ("DELETE", "/api/contact-days/{id}"): ("organiser", 204, "fresh_contact_day"),
     ("GET", "/api/programmes/{id}/peer-groups"): ("user", 200, "programme"),
     ("POST", "/api/programmes/{id}/peer-groups"): ("organiser", 201, "programme2"),
     ("PUT", "/api/programmes/{id}/peer-groups"): ("organiser", 200, "programme2"),
@@ -136,7 +137,9 @@ ROUTES = {
     ("GET", "/api/applications/{id}/sparring"): ("application.read", 200, "application"),
     ("POST", "/api/applications/{id}/sparring"): ("application.sparring", 201, "application"),
     ("PUT", "/api/sparring/{id}"): ("sparring.write", 200, "sparring"),
+    ("DELETE", "/api/sparring/{id}"): ("sparring.write", 204, "fresh_sparring"),
     ("PUT", "/api/plans/{id}/decision"): ("plan.write", 200, "plan"),
+    ("DELETE", "/api/plans/{id}/decision"): ("plan.write", 204, "fresh_decision"),
     ("GET", "/api/plans/{id}/decisions"): ("plan.member", 200, "plan"),
     # Documents and exports: downloads for whoever may read the plan or
     # the application.
@@ -152,7 +155,7 @@ PROGRAMME_KINDS = ("programme", "programme2", "application", "sparring", "peer_g
                    "contact_day")
 ASSET = "app.js"  # an asset of web/assets/, for /assets/{name}
 
-FRESH_PLAN_KINDS = ("fresh_delete", "fresh_publish", "fresh_unpublish")
+FRESH_PLAN_KINDS = ("fresh_delete", "fresh_publish", "fresh_unpublish", "fresh_decision")
 
 # The roles: (name, email, role, municipality)
 ROLES = [
@@ -258,6 +261,10 @@ def run(store, server, plans):
                     A.check_eq(org.post(f"/api/plans/{pid}/publish").status, 200,
                                "publishing a fresh plan")
                 t["fresh"][(role[0], kind)] = pid
+                if kind == "fresh_decision":
+                    r = org.put(f"/api/plans/{pid}/decision",
+                                {"body": "Kunnanvaltuusto", "date": "2021-06-14"})
+                    A.check_eq(r.status, 200, "recording a decision to delete")
             r = org.post(f"/api/plans/{plan}/measures",
                          {"id": f"fresh-{role[0]}", "sector": "waste", "start": 2026,
                           "full": 2030, "share": 0.01})
@@ -305,6 +312,17 @@ def run(store, server, plans):
         t["sparring"] = r.json()[-1]["id"]
         for role in ROLES:
             t["fresh"][(role[0], "fresh_programme")] = programme(f"fresh {role[0]}")["id"]
+            r = org.post(f"/api/applications/{t['application']}/sparring",
+                         {"kind": "note", "body": f"to delete by {role[0]}"})
+            A.check_eq(r.status, 201, "a sparring entry to delete")
+            t["fresh"][(role[0], "fresh_sparring")] = r.json()[-1]["id"]
+            r = org.post(f"/api/programmes/{p1['id']}/contact-days",
+                         {"period_id": t["period"], "day": "2026-06-01",
+                          "place": f"to delete by {role[0]} ({t['code']})", "audience": "both"})
+            A.check_eq(r.status, 201, "a contact day to delete")
+            days = [d for per in r.json()["periods"] for d in per["days"]
+                    if d["place"] == f"to delete by {role[0]} ({t['code']})"]
+            t["fresh"][(role[0], "fresh_contact_day")] = days[0]["id"] if days else 0
     r = org.put(f"/api/programmes/{p1['id']}/peer-groups",
                 {"groups": [{"name": t["code"], "members": [t["code"]]} for t in targets]})
     A.check_eq(r.status, 200, "a peer group per target")
@@ -368,6 +386,8 @@ def run(store, server, plans):
             path += "?draws=200&seed=1"
         elif (method, pattern) == ("GET", "/api/plans/{id}/exports/csv"):
             path += "?table=pathway"
+        elif (method, pattern) == ("DELETE", "/api/plans/{id}/decision"):
+            path += "?kind=council_target"
         elif (method, pattern) == ("POST", "/api/programmes"):
             kw["json_body"] = {"name": f"cell {n}", "year": 2026, "apply_from": "2026-01-01",
                                "apply_until": "2026-02-01", "capacity_min": 1,

@@ -581,6 +581,43 @@ def run(store, server):
                "902's editor changes 167's entry")
     A.finish()
 
+    # ---- deletes ----
+    A.begin("deletes: a sparring entry, a contact day, a plan decision; audited")
+    entry = expert.post(f"/api/applications/{a167}/sparring",
+                        {"kind": "next_step", "body": "to be deleted"}).json()[-1]["id"]
+    A.check_eq(eds["902"].delete(f"/api/sparring/{entry}").status, 404,
+               "902's editor deletes 167's entry")
+    A.check_eq(expert.delete(f"/api/sparring/{entry}").status, 204, "the expert deletes it")
+    A.check(all(e["id"] != entry for e in expert.get(f"/api/applications/{a167}/sparring").json()),
+            "the entry is still in the log")
+    A.check_eq(expert.delete(f"/api/sparring/{entry}").status, 404, "a second delete")
+    day_id = org.get(f"/api/programmes/{pid}/contact-days").json()["periods"][0]["days"][0]["id"]
+    A.check_eq(eds["901"].delete(f"/api/contact-days/{day_id}").status, 403,
+               "an editor deletes a contact day")
+    A.check_eq(org.delete(f"/api/contact-days/{day_id}").status, 204, "the organiser deletes it")
+    A.check_eq(org.delete(f"/api/contact-days/{day_id}").status, 404, "a second delete")
+    A.check_eq(store.query("SELECT count(*) FROM attendance WHERE contact_day_id = ?",
+                           (day_id,))[0][0], 0, "its attendance is gone")
+    plan = plans["902"]
+    r = eds["902"].put(f"/api/plans/{plan}/decision",
+                       {"body": "Kunnanvaltuusto", "date": "2021-06-14", "kind": "board_proposal"})
+    A.check_eq(r.status, 200, "recording a board proposal")
+    r = eds["902"].delete(f"/api/plans/{plan}/decision")
+    A.check_eq((r.status, r.error_field()), (422, "kind"), "a delete without kind")
+    r = eds["902"].delete(f"/api/plans/{plan}/decision?kind=nope")
+    A.check_eq((r.status, r.error_field()), (422, "kind"), "a bad kind")
+    A.check_eq(eds["901"].delete(f"/api/plans/{plan}/decision?kind=board_proposal").status,
+               404, "901's editor deletes 902's decision")
+    A.check_eq(eds["902"].delete(f"/api/plans/{plan}/decision?kind=board_proposal").status,
+               204, "902's editor deletes it")
+    A.check_eq(eds["902"].delete(f"/api/plans/{plan}/decision?kind=board_proposal").status,
+               404, "a second delete")
+    actions = [r[0] for r in store.query(
+        "SELECT action FROM audit WHERE action LIKE '%delete' ORDER BY id")]
+    for want in ("sparring.delete", "contact_day.delete", "plan.decision.delete"):
+        A.check(want in actions, f"no {want} in the audit: {actions}")
+    A.finish()
+
 
 if __name__ == "__main__":
     main()

@@ -136,6 +136,31 @@ expect_rc 0
 [ "$(head -c 2 "$TMP/report.xlsx")" = PK ] || bad "the workbook is not a zip"
 finish "programme/dashboard and report"
 
+begin
+db programme show 1
+day=$(sed -n 's/^  day \([0-9]*\) 2099-10-15.*/\1/p' "$TMP/out")
+[ -n "$day" ] || bad "no id for the day of 2099-10-15 in: $(head -c 300 "$TMP/out")"
+db programme delete-contact-day "$day"
+expect_rc 0
+expect_no_stderr
+db programme show 1 --json
+out_has '"contact_days":1'
+db programme delete-contact-day "$day"
+expect_rc 2
+err_has "no contact day $day in the store"
+db decision "$plan902" --delete --kind board_proposal
+expect_rc 2
+err_has "has no board_proposal decision recorded"
+db decision "$plan902" --delete
+expect_rc 2
+err_has "kind: --kind council_target|board_proposal is required"
+db decision "$plan902" --delete --kind council_target
+expect_rc 0
+db programme delete-sparring 999
+expect_rc 2
+err_has "no sparring entry 999 in the store"
+finish "programme/deletes: a contact day, a council decision; unknown ones exit 2"
+
 # ---- bad input: exit 2, the message names the field ----
 
 begin
