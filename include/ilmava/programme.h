@@ -428,7 +428,8 @@ typedef struct ilm_eligibility {
     bool has_council_target;
     ilm_plan_decision council; /* the latest council target decision, when any */
     size_t classes[3];         /* measures per class (easy, moderate, hard) in the plan */
-    double gap;                /* the plan's gap to target, t (when plan_id) */
+    bool plan_computed;        /* the model ran on the plan assessed */
+    double gap;                /* the plan's gap to target, t (when plan_computed) */
     double easy_share;         /* when has_easy_share */
     bool has_easy_share;
 } ilm_eligibility;
@@ -442,9 +443,10 @@ void ilm_eligibility_clear(ilm_eligibility *e);
  * the plan model on the store's data; (3) the own funding is accepted;
  * (4) the participants are at the right level: at least one of the top
  * civil-service leadership, and everyone attends only phases whose
- * audience admits their level. Each with its evidence. */
+ * audience admits their level. Each with its evidence, in `lang` ("fi",
+ * "sv", "en"; NULL: "en"). */
 int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_application *a,
-                        ilm_eligibility *out, ilm_errors *err);
+                        const char *lang, ilm_eligibility *out, ilm_errors *err);
 
 /* The selection's facts about an applicant municipality. */
 typedef enum ilm_size_class {
@@ -544,9 +546,10 @@ typedef struct ilm_selection {
 
 /* Every application to programme `programme_id` (code: only that
  * municipality's; NULL all) with eligibility, score and facts, and the
- * proposed cohort. Clear with ilm_selection_clear. */
-int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, ilm_selection *out,
-                      ilm_errors *err);
+ * proposed cohort; the evidence in `lang` (NULL: "en"). Clear with
+ * ilm_selection_clear. */
+int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, const char *lang,
+                      ilm_selection *out, ilm_errors *err);
 void ilm_selection_clear(ilm_selection *sel);
 
 /* Saves an application after its checks. `organiser` false: only until

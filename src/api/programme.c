@@ -152,10 +152,25 @@ static bool opt_day(http_request *req, json_t *o, const char *key, char out[ILM_
     return true;
 }
 
-/* Replies with application `id` as its readers see it: with eligibility,
- * the applicant's facts and, once decided, the notification. */
+/* The language of the eligibility evidence, ?lang=fi|sv|en (default en).
+ * On another value replies 422 naming `lang` and returns false. */
+static bool query_lang(http_request *req, const char **lang)
+{
+    *lang = http_query(req, "lang");
+    if (!*lang || !strcmp(*lang, "fi") || !strcmp(*lang, "sv") || !strcmp(*lang, "en"))
+        return true;
+    http_reply_error(req, 422, NULL, "lang: expected fi, sv or en", "lang");
+    return false;
+}
+
+/* Replies with application `id` as its readers see it: with eligibility
+ * (in ?lang=, checked by the caller), the applicant's facts and, once
+ * decided, the notification. */
 static int reply_application(http_request *req, int status, int64_t id)
 {
+    const char *lang = http_query(req, "lang");
+    if (lang && strcmp(lang, "fi") && strcmp(lang, "sv"))
+        lang = NULL;
     api_ctx *c = api_context(req);
     ilm_errors err = {0};
     ilm_application *a = NULL;
@@ -167,7 +182,7 @@ static int reply_application(http_request *req, int status, int64_t id)
     if (!rc)
         rc = ilm_store_programme_load(c->store, a->programme_id, &p, &err);
     if (!rc)
-        rc = ilm_app_eligibility(c->store, p, a, &e, &err);
+        rc = ilm_app_eligibility(c->store, p, a, lang, &e, &err);
     if (!rc)
         rc = ilm_app_applicant_facts(c->store, a->code, &f, &err);
     if (!rc && a->decision != ILM_DECISION_PENDING)
@@ -306,10 +321,13 @@ int h_programme_applications(void *app, http_request *req)
     int64_t id;
     if (!param_id(req, "id", &id))
         return 0;
+    const char *lang;
+    if (!query_lang(req, &lang))
+        return 0;
     ilm_errors err = {0};
     ilm_selection sel;
     if (is_organiser(c)) {
-        int rc = ilm_app_selection(c->store, id, NULL, &sel, &err);
+        int rc = ilm_app_selection(c->store, id, NULL, lang, &sel, &err);
         if (rc)
             return reply_errors(req, rc, &err);
         char *json = ilm_selection_to_json(&sel);
@@ -324,7 +342,7 @@ int h_programme_applications(void *app, http_request *req)
     json_t *all = json_array();
     const ilm_user *u = &c->session.user;
     for (size_t k = 0; k < u->n_municipalities; k++) {
-        if ((rc = ilm_app_selection(c->store, id, u->municipalities[k], &sel, &err))) {
+        if ((rc = ilm_app_selection(c->store, id, u->municipalities[k], lang, &sel, &err))) {
             json_decref(all);
             return reply_errors(req, rc, &err);
         }
@@ -348,9 +366,12 @@ int h_programme_proposal(void *app, http_request *req)
     int64_t id;
     if (!param_id(req, "id", &id))
         return 0;
+    const char *lang;
+    if (!query_lang(req, &lang))
+        return 0;
     ilm_errors err = {0};
     ilm_selection sel;
-    int rc = ilm_app_selection(c->store, id, NULL, &sel, &err);
+    int rc = ilm_app_selection(c->store, id, NULL, lang, &sel, &err);
     if (rc)
         return reply_errors(req, rc, &err);
     char *json = ilm_selection_to_json(&sel);
@@ -456,7 +477,8 @@ int h_application_get(void *app, http_request *req)
 {
     (void)app;
     int64_t id;
-    if (!param_id(req, "id", &id))
+    const char *lang;
+    if (!param_id(req, "id", &id) || !query_lang(req, &lang))
         return 0;
     return reply_application(req, 200, id);
 }

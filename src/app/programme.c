@@ -153,9 +153,95 @@ static int run_plan(ilm_store *s, int64_t id, size_t classes[3], double *gap, do
     return 0;
 }
 
-int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_application *a,
-                        ilm_eligibility *out, ilm_errors *err)
+/* The evidence of each criterion in three languages. Each starts with
+ * "meets" or "does not meet" in its language. */
+typedef struct evidence_texts {
+    const char *meets, *fails;
+    const char *council_set;       /* %s ref, %lld plan, %s name */
+    const char *council_missing;   /* %zu plans */
+    const char *council_named;     /* %s ref */
+    const char *no_plan;
+    const char *not_computable;    /* %lld plan, %s name, %s why */
+    const char *classes;           /* %lld plan, %s name, %zu easy, %zu moderate, %zu hard */
+    const char *classes_both;
+    const char *funding_accepted, *funding_none, *funding_missing; /* %s amount */
+    const char *no_civil;          /* %zu political */
+    const char *wrong_phase;       /* %zu index, %s name, %s level, %s phase, %s audience */
+    const char *participants_ok;   /* %zu civil, %zu political */
+} evidence_texts;
+
+static const evidence_texts evidence_en = {
+    "meets", "does not meet",
+    "%s set the target of plan %lld \"%s\"",
+    "no council-set climate target: none of its %zu plan(s) in ilmava has a council decision on "
+    "its target",
+    " (the application names %s: record it on the plan)",
+    "the municipality has no plan in ilmava to classify measures",
+    "plan %lld \"%s\" cannot be computed: %s",
+    "plan %lld \"%s\" has %zu easy, %zu moderate and %zu hard measure(s) by the plan model",
+    "; both easy and hard ones are needed",
+    "the application accepts the own funding of %s EUR",
+    "the programme asks for no own funding (%s EUR)",
+    "the own funding of %s EUR is not accepted",
+    "no participant of the top civil-service leadership, whom the first half is for (%zu "
+    "political)",
+    "participants[%zu] (%s, %s) attends %s, which is for %s",
+    "%zu of the top civil-service leadership and %zu of the political leadership, each in phases "
+    "for their level",
+};
+
+static const evidence_texts evidence_fi = {
+    "täyttää", "ei täytä",
+    "%s asetti suunnitelman %lld \"%s\" tavoitteen",
+    "valtuusto ei ole asettanut ilmastotavoitetta: yhdelläkään kunnan %zu suunnitelmasta "
+    "ilmavassa ei ole valtuuston päätöstä tavoitteesta",
+    " (hakemus mainitsee päätöksen %s: kirjatkaa se suunnitelmaan)",
+    "kunnalla ei ole ilmavassa suunnitelmaa, jonka toimenpiteet voisi luokitella",
+    "suunnitelmaa %lld \"%s\" ei voi laskea: %s",
+    "suunnitelmassa %lld \"%s\" on suunnitelmamallin mukaan %zu helppoa, %zu keskivaikeaa ja "
+    "%zu vaikeaa toimenpidettä",
+    "; tarvitaan sekä helppoja että vaikeita",
+    "hakemus hyväksyy %s euron omarahoitusosuuden",
+    "ohjelma ei edellytä omarahoitusta (%s euroa)",
+    "%s euron omarahoitusosuutta ei ole hyväksytty",
+    "osallistujissa ei ole ylimmän viranhaltijajohdon edustajaa, jolle ohjelman ensimmäinen "
+    "puolisko on tarkoitettu (poliittisia osallistujia %zu)",
+    "osallistuja %zu (%s, %s) osallistuu vaiheeseen %s, joka on tarkoitettu kohderyhmälle %s",
+    "ylimmästä viranhaltijajohdosta %zu ja poliittisesta johdosta %zu osallistujaa, kukin oman "
+    "tasonsa vaiheissa",
+};
+
+static const evidence_texts evidence_sv = {
+    "uppfyller", "uppfyller inte",
+    "%s fastställde målet för plan %lld \"%s\"",
+    "inget klimatmål fastställt av fullmäktige: ingen av kommunens %zu planer i ilmava har ett "
+    "fullmäktigebeslut om målet",
+    " (ansökan nämner %s: registrera det på planen)",
+    "kommunen har ingen plan i ilmava vars åtgärder kan klassificeras",
+    "plan %lld \"%s\" kan inte beräknas: %s",
+    "plan %lld \"%s\" har enligt planmodellen %zu lätta, %zu medelsvåra och %zu svåra åtgärder",
+    "; både lätta och svåra behövs",
+    "ansökan godkänner självfinansieringsandelen på %s euro",
+    "programmet kräver ingen självfinansiering (%s euro)",
+    "självfinansieringsandelen på %s euro har inte godkänts",
+    "ingen deltagare från den högsta tjänstemannaledningen, som programmets första hälft är avsedd "
+    "för (politiska deltagare %zu)",
+    "deltagare %zu (%s, %s) deltar i fasen %s, som är avsedd för %s",
+    "%zu från den högsta tjänstemannaledningen och %zu från den politiska ledningen, var och en i "
+    "faser för sin nivå",
+};
+
+static const evidence_texts *evidence_for(const char *lang)
 {
+    return lang && strcmp(lang, "fi") == 0   ? &evidence_fi
+           : lang && strcmp(lang, "sv") == 0 ? &evidence_sv
+                                             : &evidence_en;
+}
+
+int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_application *a,
+                        const char *lang, ilm_eligibility *out, ilm_errors *err)
+{
+    const evidence_texts *tx = evidence_for(lang);
     memset(out, 0, sizeof *out);
     for (int i = 0; i < ILM_CRITERION_COUNT; i++)
         out->items[i].criterion = (ilm_criterion)i;
@@ -179,30 +265,26 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
         memset(&dec[i], 0, sizeof dec[i]); /* moved */
         break;
     }
+    char text[600];
     if (out->has_council_target) {
         it->met = true;
         ref_text(ref, sizeof ref, &out->council.ref);
-        snprintf(it->evidence, sizeof it->evidence, "meets: %s set the target of plan %lld \"%s\"",
-                 ref, (long long)out->council.plan_id,
+        snprintf(text, sizeof text, tx->council_set, ref, (long long)out->council.plan_id,
                  out->council.plan_name ? out->council.plan_name : "");
     } else {
-        int w = snprintf(it->evidence, sizeof it->evidence,
-                         "does not meet: no council-set climate target: none of its %zu plan%s "
-                         "in ilmava has a council decision on its target",
-                         n_plans, n_plans == 1 ? "" : "s");
-        if (a->has_council_target && a->target.body && w > 0 && (size_t)w < sizeof it->evidence) {
+        int w = snprintf(text, sizeof text, tx->council_missing, n_plans);
+        if (a->has_council_target && a->target.body && w > 0 && (size_t)w < sizeof text) {
             ref_text(ref, sizeof ref, &a->target);
-            snprintf(it->evidence + w, sizeof it->evidence - (size_t)w,
-                     " (the application names %s: record it on the plan)", ref);
+            snprintf(text + w, sizeof text - (size_t)w, tx->council_named, ref);
         }
     }
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     /* 2: easy and hard measures, by the model. */
     it = &out->items[ILM_CRITERION_EASY_AND_HARD];
     out->plan_id = assessed_plan(plans, n_plans, out);
     if (!out->plan_id) {
-        snprintf(it->evidence, sizeof it->evidence,
-                 "does not meet: the municipality has no plan in ilmava to classify measures");
+        snprintf(text, sizeof text, "%s", tx->no_plan);
     } else {
         char why[ILM_ERROR_LEN] = "";
         const char *name = "";
@@ -211,34 +293,32 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
                 name = plans[i].name;
         if (run_plan(s, out->plan_id, out->classes, &out->gap, &out->easy_share,
                      &out->has_easy_share, why, sizeof why)) {
-            out->plan_id = out->plan_id; /* assessed, but not computable */
-            snprintf(it->evidence, sizeof it->evidence,
-                     "does not meet: plan %lld \"%s\" cannot be computed: %s",
-                     (long long)out->plan_id, name, why);
+            /* assessed, but not computable */
+            snprintf(text, sizeof text, tx->not_computable, (long long)out->plan_id, name, why);
         } else {
+            out->plan_computed = true;
             size_t distinct = (out->classes[0] > 0) + (out->classes[1] > 0) + (out->classes[2] > 0);
             it->met = distinct > 1 && out->classes[ILM_CLASS_EASY] > 0 &&
                       out->classes[ILM_CLASS_HARD] > 0;
-            snprintf(it->evidence, sizeof it->evidence,
-                     "%s: plan %lld \"%s\" has %zu easy, %zu moderate and %zu hard measure%s by "
-                     "the plan model%s",
-                     it->met ? "meets" : "does not meet", (long long)out->plan_id, name,
-                     out->classes[0], out->classes[1], out->classes[2],
-                     out->classes[2] == 1 ? "" : "s",
-                     it->met ? "" : "; both easy and hard ones are needed");
+            int w = snprintf(text, sizeof text, tx->classes, (long long)out->plan_id, name,
+                             out->classes[0], out->classes[1], out->classes[2]);
+            if (!it->met && w > 0 && (size_t)w < sizeof text)
+                snprintf(text + w, sizeof text - (size_t)w, "%s", tx->classes_both);
         }
     }
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     /* 3: own funding. */
     it = &out->items[ILM_CRITERION_OWN_FUNDING];
     char eur[40];
     eur_text(eur, sizeof eur, p->own_funding_eur);
     it->met = a->own_funding_accepted || p->own_funding_eur <= 0;
-    snprintf(it->evidence, sizeof it->evidence,
-             a->own_funding_accepted ? "meets: the application accepts the own funding of %s EUR"
-             : it->met               ? "meets: the programme asks for no own funding (%s EUR)"
-                                     : "does not meet: the own funding of %s EUR is not accepted",
+    snprintf(text, sizeof text,
+             a->own_funding_accepted ? tx->funding_accepted
+             : it->met               ? tx->funding_none
+                                     : tx->funding_missing,
              eur);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     /* 4: participants at the right level. */
     it = &out->items[ILM_CRITERION_PARTICIPANTS];
@@ -256,25 +336,19 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
             const ilm_phase *ph = &p->phases[k];
             if ((x->phases & (1u << ph->key)) && ph->audience != ILM_AUDIENCE_BOTH &&
                 ph->audience != want)
-                snprintf(problem, sizeof problem,
-                         "participants[%zu] (%s, %s) attends %s, which is for %s", i,
-                         x->name ? x->name : "", ilm_level_name(x->level), ilm_phase_name(ph->key),
+                snprintf(problem, sizeof problem, tx->wrong_phase, i, x->name ? x->name : "",
+                         ilm_level_name(x->level), ilm_phase_name(ph->key),
                          ilm_audience_name(ph->audience));
         }
     }
     it->met = civil > 0 && !problem[0];
     if (civil == 0)
-        snprintf(it->evidence, sizeof it->evidence,
-                 "does not meet: no participant of the top civil-service leadership, whom the "
-                 "first half is for (%zu political)",
-                 political);
+        snprintf(text, sizeof text, tx->no_civil, political);
     else if (problem[0])
-        snprintf(it->evidence, sizeof it->evidence, "does not meet: %s", problem);
+        snprintf(text, sizeof text, "%s", problem);
     else
-        snprintf(it->evidence, sizeof it->evidence,
-                 "meets: %zu of the top civil-service leadership and %zu of the political "
-                 "leadership, each in phases for their level",
-                 civil, political);
+        snprintf(text, sizeof text, tx->participants_ok, civil, political);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     for (int i = 0; i < ILM_CRITERION_COUNT; i++)
         out->n_met += out->items[i].met;
@@ -310,8 +384,8 @@ static int row_order(const void *x, const void *y)
     return a->application->id < b->application->id ? -1 : a->application->id > b->application->id;
 }
 
-int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, ilm_selection *out,
-                      ilm_errors *err)
+int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, const char *lang,
+                      ilm_selection *out, ilm_errors *err)
 {
     memset(out, 0, sizeof *out);
     ilm_application **apps = NULL;
@@ -336,7 +410,7 @@ int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, ilm_
         apps[i] = NULL;
         out->n++;
         const ilm_application *a = r->application;
-        if ((rc = ilm_app_eligibility(s, p, a, &r->eligibility, err)) ||
+        if ((rc = ilm_app_eligibility(s, p, a, lang, &r->eligibility, err)) ||
             (rc = ilm_app_applicant_facts(s, a->code, &r->facts, err)))
             goto done;
         r->score = ilm_programme_score(p->weights, a, &r->eligibility, r->values);
@@ -472,10 +546,9 @@ int ilm_app_application_decide(ilm_store *s, int64_t id, ilm_decision d, const c
         a->decided_at[0] = '\0';
     if (d == ILM_DECISION_ACCEPTED && !a->has_start_gap) {
         ilm_eligibility e;
-        if ((rc = ilm_app_eligibility(s, p, a, &e, err)))
+        if ((rc = ilm_app_eligibility(s, p, a, NULL, &e, err)))
             goto done;
-        if (e.plan_id && e.items[ILM_CRITERION_EASY_AND_HARD].evidence[0] &&
-            !strstr(e.items[ILM_CRITERION_EASY_AND_HARD].evidence, "cannot be computed")) {
+        if (e.plan_id && e.plan_computed) {
             a->has_start_gap = true;
             a->start_plan_id = e.plan_id;
             a->start_gap = e.gap;
@@ -721,7 +794,7 @@ int ilm_app_dashboard(ilm_store *s, int64_t programme_id, ilm_dashboard *out, il
             goto done;
         snprintf(r->name, sizeof r->name, "%s", f.name);
         ilm_eligibility e;
-        if ((rc = ilm_app_eligibility(s, p, a, &e, err)))
+        if ((rc = ilm_app_eligibility(s, p, a, NULL, &e, err)))
             goto done;
         if (e.has_council_target) {
             r->has_target = true;

@@ -22,10 +22,12 @@ static const char *const programme_usage =
     "  show ID [--json]                     a programme with its periods and days\n"
     "  set ID FILE.json                     change the fields the file gives\n"
     "  apply ID MUNICIPALITY FILE.json      an application (as the organiser)\n"
-    "  applications ID [--json]             every application side by side:\n"
+    "  applications ID [--json] [--language fi|sv|en]\n"
+    "                                       every application side by side:\n"
     "                                       eligibility, score, size, region,\n"
     "                                       industrial, and the proposed cohort\n"
-    "  show-application APP_ID [--json]     one application, eligibility explained\n"
+    "  show-application APP_ID [--json] [--language fi|sv|en]\n"
+    "                                       one application, eligibility explained\n"
     "  override APP_ID --reason TEXT [--condition TEXT]\n"
     "                                       accept despite an unmet criterion\n"
     "  decide APP_ID accepted|waitlisted|rejected|pending [--reason TEXT]\n"
@@ -207,11 +209,11 @@ static int cmd_apply(ilm_store *s, int64_t id, const char *municipality, const c
     return 0;
 }
 
-static int cmd_applications(ilm_store *s, int64_t id, bool json)
+static int cmd_applications(ilm_store *s, int64_t id, bool json, const char *lang)
 {
     ilm_errors err = {0};
     ilm_selection sel;
-    int rc = ilm_app_selection(s, id, NULL, &sel, &err);
+    int rc = ilm_app_selection(s, id, NULL, lang, &sel, &err);
     if (rc)
         return cli_print_errors("programme applications", &err, rc);
     if (json) {
@@ -241,7 +243,7 @@ static int cmd_applications(ilm_store *s, int64_t id, bool json)
     return rc;
 }
 
-static int cmd_show_application(ilm_store *s, int64_t id)
+static int cmd_show_application(ilm_store *s, int64_t id, const char *lang)
 {
     ilm_errors err = {0};
     ilm_application *a = NULL;
@@ -253,7 +255,7 @@ static int cmd_show_application(ilm_store *s, int64_t id)
     if (!rc)
         rc = ilm_store_programme_load(s, a->programme_id, &p, &err);
     if (!rc)
-        rc = ilm_app_eligibility(s, p, a, &e, &err);
+        rc = ilm_app_eligibility(s, p, a, lang, &e, &err);
     if (!rc)
         rc = ilm_app_applicant_facts(s, a->code, &f, &err);
     if (!rc && a->decision != ILM_DECISION_PENDING)
@@ -438,9 +440,9 @@ int cmd_programme(int argc, char **argv)
     else if (strcmp(sub, "apply") == 0)
         rc = cmd_apply(s, id, argv[3], argv[4]);
     else if (strcmp(sub, "applications") == 0)
-        rc = cmd_applications(s, id, json);
+        rc = cmd_applications(s, id, json, lang);
     else if (strcmp(sub, "show-application") == 0)
-        rc = cmd_show_application(s, id);
+        rc = cmd_show_application(s, id, lang);
     else if (strcmp(sub, "override") == 0)
         rc = cmd_override(s, id, reason, option(argc, argv, "--condition"));
     else if (strcmp(sub, "decide") == 0)

@@ -229,6 +229,30 @@ def run(store, server):
             f"{NO_FUNDING}'s evidence: {crit['own_funding']}")
     A.finish()
 
+    A.begin("3b. the evidence in the reader's language: ?lang=fi|sv, a 422 for another")
+    crit = {e["criterion"]: e for e in
+            org.get(f"/api/applications/{apps['901']}?lang=fi").json()["eligibility"]}
+    A.check(crit["council_target"]["evidence"].startswith(
+        "ei täytä: valtuusto ei ole asettanut ilmastotavoitetta"), f"901 in Finnish: {crit}")
+    A.check(crit["own_funding"]["evidence"].startswith("täyttää: hakemus hyväksyy 2 000 euron"),
+            f"901's funding in Finnish: {crit['own_funding']}")
+    crit = {e["criterion"]: e for e in
+            eds["901"].get(f"/api/applications/{apps['901']}?lang=sv").json()["eligibility"]}
+    A.check(crit["council_target"]["evidence"].startswith(
+        "uppfyller inte: inget klimatmål fastställt av fullmäktige"), f"901 in Swedish: {crit}")
+    rows = org.get(f"/api/programmes/{pid}/applications?lang=fi").json()["applications"]
+    row = next(x for x in rows if x["municipality"] == "167")
+    A.check(all(e["evidence"].startswith("täyttää: ") for e in row["eligibility"]),
+            f"167's evidence in Finnish in the selection: {row['eligibility']}")
+    r = org.get(f"/api/programmes/{pid}/proposal?lang=sv")
+    A.check_eq(r.status, 200, "the proposal in Swedish")
+    for path in (f"/api/applications/{apps['901']}?lang=de",
+                 f"/api/programmes/{pid}/applications?lang=de",
+                 f"/api/programmes/{pid}/proposal?lang=xx"):
+        r = org.get(path)
+        A.check_eq((r.status, r.error_field()), (422, "lang"), path)
+    A.finish()
+
     # ---- 4. the organiser overrides one ----
     A.begin("4. the organiser accepts 901 despite no council target, with a reason")
     A.check_eq(eds["901"].put(f"/api/applications/{apps['901']}/override",

@@ -100,6 +100,11 @@ db programme show-application 2
 expect_rc 0
 out_has '"criterion":"council_target","met":false'
 out_has '"eligible":false'
+db programme applications 1 --language fi
+expect_rc 0
+out_has "ei täytä: valtuusto ei ole asettanut ilmastotavoitetta"
+db programme show-application 2 --language sv
+out_has "uppfyller inte: inget klimatmål fastställt av fullmäktige"
 finish "programme/the selection explains eligibility"
 
 begin

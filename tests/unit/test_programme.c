@@ -161,7 +161,7 @@ static void test_eligibility(void **state)
     a->id = aid;
 
     ilm_eligibility e;
-    assert_int_equal(ilm_app_eligibility(s, p, a, &e, &err), 0);
+    assert_int_equal(ilm_app_eligibility(s, p, a, NULL, &e, &err), 0);
     /* 901, the industrial town, has no council target in the store. */
     assert_false(e.items[ILM_CRITERION_COUNCIL_TARGET].met);
     assert_non_null(strstr(e.items[ILM_CRITERION_COUNCIL_TARGET].evidence,
@@ -188,7 +188,7 @@ static void test_eligibility(void **state)
                                    .section = "§ 45",
                                    .dnro = "123/11.00/2026"}};
     assert_int_equal(ilm_store_plan_decision_set(s, &d, &err), 0);
-    assert_int_equal(ilm_app_eligibility(s, p, a, &e, &err), 0);
+    assert_int_equal(ilm_app_eligibility(s, p, a, NULL, &e, &err), 0);
     assert_true(e.items[ILM_CRITERION_COUNCIL_TARGET].met);
     assert_non_null(strstr(e.items[ILM_CRITERION_COUNCIL_TARGET].evidence,
                            "Kaupunginvaltuusto 2026-06-10 § 45, Dnro 123/11.00/2026"));
