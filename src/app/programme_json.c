@@ -792,6 +792,14 @@ char *ilm_selection_to_json(const ilm_selection *sel)
             "overridden", r->eligibility.overridden, "score", r->score, "score_values", values,
             "facts", ilm_facts_json(&r->facts), "candidate", r->candidate, "proposed", r->proposed,
             "why_not", r->why[0] && !r->proposed ? json_string(r->why) : json_null());
+        /* The organiser's reasons, shown on the selection card. */
+        const ilm_application *a = r->application;
+        json_object_set_new(o, "decision_reason", str_or_null(a->decision_reason));
+        json_object_set_new(o, "override",
+                            a->override_reason && *a->override_reason
+                                ? json_pack("{s:s, s:o}", "reason", a->override_reason,
+                                            "condition", str_or_null(a->override_condition))
+                                : json_null());
         json_array_append_new(rows, o);
         if (r->proposed)
             json_array_append_new(cohort, json_integer(r->application->id));

@@ -9,6 +9,7 @@ import {destroyCharts} from './charts.js';
 import {viewLogin, viewChooser, viewOverview} from './views-muni.js';
 import {viewPlan, viewPublic} from './views-plan.js';
 import {viewProgrammes, viewProgramme, viewSelection, viewApply} from './views-programme.js';
+import {viewCohort, viewSparring, viewComparison} from './views-cohort.js';
 
 /** What the views share: the user, the municipalities, small caches. */
 export const app = {
@@ -111,6 +112,9 @@ function route() {
   if (parts[0] === 'programmes' && parts[1] && parts.length === 2) return {view: 'programme', id: parts[1]};
   if (parts[0] === 'programmes' && parts[1] && parts[2] === 'selection') return {view: 'selection', id: parts[1]};
   if (parts[0] === 'programmes' && parts[1] && parts[2] === 'apply') return {view: 'apply', id: parts[1], code: parts[3]};
+  if (parts[0] === 'programmes' && parts[1] && parts[2] === 'cohort') return {view: 'cohort', id: parts[1]};
+  if (parts[0] === 'programmes' && parts[1] && parts[2] === 'sparring' && parts[3]) return {view: 'sparring', id: parts[1], app: parts[3]};
+  if (parts[0] === 'peer-groups' && parts[1]) return {view: 'comparison', id: parts[1]};
   return {view: 'home'};
 }
 
@@ -140,6 +144,9 @@ async function render() {
     else if (r.view === 'programme') await viewProgramme(ctx, r);
     else if (r.view === 'selection') await viewSelection(ctx, r);
     else if (r.view === 'apply') await viewApply(ctx, r);
+    else if (r.view === 'cohort') await viewCohort(ctx, r);
+    else if (r.view === 'sparring') await viewSparring(ctx, r);
+    else if (r.view === 'comparison') await viewComparison(ctx, r);
   } catch (e) {
     if (!ctx.live()) return;
     if (e instanceof ApiError && e.status === 401 && r.view !== 'public') {

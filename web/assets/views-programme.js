@@ -5,7 +5,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, ApiError} from './api.js';
-import {t, num, eur, date} from './i18n.js';
+import {t, num, eur, date, getLang} from './i18n.js';
 import {app} from './app.js';
 
 const PHASES = ['orientation', 'municipal_work', 'peer_learning', 'expert_sparring'];
@@ -65,19 +65,26 @@ export async function viewProgramme(ctx, r) {
   app.crumbs([[t('prog.title'), '#/programmes'], [p.name, `#/programmes/${p.id}`]]);
   const actions = h('div', {class: 'actions'},
     isOrganiser() ? h('a', {class: 'button primary', href: `#/programmes/${p.id}/selection`, 'data-testid': 'to-selection'}, t('prog.selection')) : null,
+    isOrganiser() ? h('a', {class: 'button', href: `#/programmes/${p.id}/cohort`, 'data-testid': 'to-cohort'}, t('coh.title')) : null,
     isEditor() ? app.me.user.municipalities.map((code) => h('a', {class: 'button primary',
       href: `#/programmes/${p.id}/apply` + (app.me.user.municipalities.length > 1 ? `/${code}` : ''), 'data-testid': 'to-apply'},
     mine && mine.applications.some((a) => a.municipality === code) ? t('prog.myapp') : t('prog.applynow'),
     app.me.user.municipalities.length > 1 ? ` (${code})` : '')) : null);
+  const groups = isOrganiser() ? [] : await get(`/api/programmes/${r.id}/peer-groups`);
+  if (!ctx.live()) return;
   const own = mine && mine.applications.length ? h('ul', {}, mine.applications.map((a) => h('li', {},
-    `${a.name} (${a.municipality}): `, t(`app.status.${a.status}`), ' · ', t(`dec.${a.decision}`)))) : null;
+    `${a.name} (${a.municipality}): `, t(`app.status.${a.status}`), ' · ', t(`dec.${a.decision}`),
+    a.decision === 'accepted' ? [' · ', h('a', {href: `#/programmes/${p.id}/sparring/${a.application_id}`,
+      'data-testid': `to-sparring-${a.municipality}`}, t('spar.link'))] : null))) : null;
+  const myGroups = groups.length ? h('ul', {}, groups.map((g) => h('li', {},
+    h('a', {href: `#/peer-groups/${g.id}`, 'data-testid': `to-group-${g.id}`}, t('cmp.link', {name: g.name}))))) : null;
   ctx.show(
     h('section', {class: 'head'}, h('h1', {}, `${p.name} (${p.year})`),
       p.description ? h('p', {class: 'lead'}, p.description) : null),
     h('div', {class: 'cols'},
       h('section', {class: 'panel'}, h('h2', {}, t('prog.about')), programmeFacts(p),
         p.eligibility_text ? [h('h3', {}, t('prog.eligibility')), h('p', {}, p.eligibility_text)] : null,
-        own, actions),
+        own, myGroups, actions),
       h('section', {class: 'panel'}, h('h2', {}, t('prog.phases')),
         h('ul', {}, p.phases.map((ph) => h('li', {}, t(`phase.${ph.key}`), ' – ', h('span', {class: 'muted'}, t(`aud.${ph.audience}`))))),
         h('h2', {}, t('prog.periods')),
@@ -89,11 +96,14 @@ export async function viewProgramme(ctx, r) {
 
 /* ------------------------------------------------------------ selection */
 
+/** The evidence without its leading verdict ("ei täytä: "), which the mark and label already say. */
+const evidenceText = (c) => c.evidence.replace(/^[^:]*:\s*/, '');
+
 function eligibilityList(row) {
   return h('ul', {class: 'elig'}, row.eligibility.map((c) => h('li', {class: c.met ? 'met' : 'unmet', 'data-criterion': c.criterion},
     h('span', {class: 'elig-mark', 'aria-hidden': 'true'}, c.met ? '✓' : '✗'),
     h('span', {}, h('strong', {}, t(`crit.${c.criterion}`), ': ', c.met ? t('elig.met') : t('elig.unmet')),
-      h('span', {class: 'evidence'}, c.evidence)))));
+      h('span', {class: 'evidence'}, evidenceText(c))))));
 }
 
 function selectionCard(row, rerender) {
@@ -144,6 +154,10 @@ function selectionCard(row, rerender) {
     h('dt', {}, t('sel.size')), h('dd', {}, t(`size.${f.size_class}`), f.population ? ` (${num(f.population)})` : ''),
     h('dt', {}, t('sel.region')), h('dd', {}, f.region_name || f.region || '–'),
     h('dt', {}, t('sel.industrial')), h('dd', {}, f.industrial ? t('yes') : t('no'), ` (EU-ETS ${num(f.ets_share * 100, 0)} %)`)),
+  row.decision !== 'pending' && row.decision_reason ? h('p', {class: 'decision-reason', 'data-testid': 'decision-reason'},
+    h('strong', {}, t('sel.reason.given')), ' ', row.decision_reason) : null,
+  row.override ? h('p', {class: 'decision-reason'}, h('strong', {}, t('sel.override.is')), ' ', row.override.reason,
+    row.override.condition ? ` (${t('sel.override.condition')}: ${row.override.condition})` : '') : null,
   h('h4', {}, row.eligible ? t('sel.eligible') : t('sel.noteligible')),
   eligibilityList(row),
   row.why_not ? h('p', {class: 'muted small why-not'}, t('sel.whynot', {why: row.why_not})) : null,
@@ -167,7 +181,7 @@ function selectionCard(row, rerender) {
 
 export async function viewSelection(ctx, r) {
   if (!isOrganiser()) throw forbidden();
-  const [p, sel] = await Promise.all([loadProgramme(r.id), get(`/api/programmes/${r.id}/proposal`)]);
+  const [p, sel] = await Promise.all([loadProgramme(r.id), get(`/api/programmes/${r.id}/proposal?lang=${getLang()}`)]);
   if (!ctx.live()) return;
   app.crumbs([[t('prog.title'), '#/programmes'], [p.name, `#/programmes/${p.id}`], [t('prog.selection'), location.hash]]);
   const pr = sel.proposal;
@@ -184,8 +198,31 @@ export async function viewSelection(ctx, r) {
       pr.feasible ? null : h('strong', {class: 'warn'}, ' ', t('sel.infeasible'))),
       h('p', {class: 'muted small'}, t('sel.method', {method: pr.method}), ' · ',
         ['accepted', 'waitlisted', 'rejected', 'pending'].map((d) => `${t(`dec.${d}`)} ${counts[d] || 0}`).join(' · '))),
+    weightsEditor(p, sel.weights),
     rows.length ? h('div', {class: 'sel-grid', 'data-testid': 'selection'}, rows.map((row) => selectionCard(row, () => app.rerender())))
       : h('p', {class: 'panel'}, t('sel.none')));
+}
+
+/** The score's weights, editable: saving re-ranks and re-proposes. */
+function weightsEditor(p, weights) {
+  const err = h('p', {class: 'field-error', role: 'alert'});
+  const inputs = Object.keys(weights).map((k) => h('input', {id: `w-${k}`, type: 'number', min: 0, max: 100, step: 'any',
+    value: weights[k], 'data-weight': k}));
+  return h('details', {class: 'panel weights', 'data-testid': 'weights'},
+    h('summary', {}, t('sel.weights')),
+    h('p', {class: 'help'}, t('sel.weights.help')),
+    h('div', {class: 'ref-grid'}, inputs.map((i) => h('div', {class: 'field'},
+      h('label', {for: i.id}, t(`weight.${i.dataset.weight}`)), i))),
+    err,
+    h('button', {type: 'button', class: 'primary', 'data-action': 'save-weights', onclick: async () => {
+      err.textContent = '';
+      const w = Object.fromEntries(inputs.map((i) => [i.dataset.weight, Number(String(i.value).replace(',', '.'))]));
+      try {
+        await put(`/api/programmes/${p.id}`, {score_weights: w});
+        announce(t('sel.weights.saved'));
+        app.rerender();
+      } catch (e) { err.textContent = errText(e); }
+    }}, t('sel.weights.save')));
 }
 
 /* ------------------------------------------------------------ application form */
@@ -263,7 +300,7 @@ export async function viewApply(ctx, r) {
   const code = r.code || codes[0];
   if (!code || (u.role === 'editor' && !codes.includes(code))) throw forbidden();
   const row = mine.applications.find((a) => a.municipality === code);
-  let a = row ? await get(`/api/applications/${row.application_id}`) : null;
+  let a = row ? await get(`/api/applications/${row.application_id}?lang=${getLang()}`) : null;
   const muni = await app.cached(`/api/municipalities/${code}`);
   if (!ctx.live()) return;
   app.crumbs([[t('prog.title'), '#/programmes'], [p.name, `#/programmes/${p.id}`], [t('app.title'), location.hash]]);
