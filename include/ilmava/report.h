@@ -41,16 +41,16 @@ int ilm_dnro_check(const char *dnro, const char *field, ilm_errors *err);
 /* What a decision item needs besides the plan. NULL or "" leaves a field
  * blank to fill in by hand, except where said. */
 typedef struct ilm_decision_options {
-    const char *lang;         /* "fi", "sv", "en"; NULL: "fi" */
-    const char *body;         /* "KV", "KH" or a body's own name; NULL: KV
-                                 (for an application: KH) */
-    const char *meeting_date; /* YYYY-MM-DD */
-    const char *section;      /* "45" or "§ 45" */
-    const char *dnro;         /* checked by ilm_dnro_check; blank prints
-                                 the default class: "____/11.00/2026" */
-    const char *preparer;     /* valmistelija, with title */
-    const char *presenter;    /* esittelijä */
-    const char *contact;      /* lisätiedot: "name, title, phone" */
+    const char *lang;              /* "fi", "sv", "en"; NULL: "fi" */
+    const char *body;              /* "KV", "KH" or a body's own name; NULL: KV
+                                      (for an application: KH) */
+    const char *meeting_date;      /* YYYY-MM-DD */
+    const char *section;           /* "45" or "§ 45" */
+    const char *dnro;              /* checked by ilm_dnro_check; blank prints
+                                      the default class: "____/11.00/2026" */
+    const char *preparer;          /* valmistelija, with title */
+    const char *presenter;         /* esittelijä */
+    const char *contact;           /* lisätiedot: "name, title, phone" */
     const char *const *recipients; /* otteet; NULL: a default list */
     size_t n_recipients;
 } ilm_decision_options;
@@ -64,8 +64,8 @@ int ilm_report_decision(ilm_store *s, int64_t plan_id, const ilm_decision_option
 /* The board's (KH) decision to apply for a coaching programme, from
  * application `application_id`. */
 int ilm_report_application_decision(ilm_store *s, int64_t application_id,
-                                    const ilm_decision_options *o, ilm_doc_format f,
-                                    char **out, size_t *len, ilm_errors *err);
+                                    const ilm_decision_options *o, ilm_doc_format f, char **out,
+                                    size_t *len, ilm_errors *err);
 
 /* The municipal climate plan of plan `plan_id` in the contents the Climate
  * Act names (target; measures with owners, schedule, cost and reduction;
@@ -90,8 +90,8 @@ int ilm_export_xlsx(ilm_store *s, int64_t plan_id, const char *lang, char **out,
 /* One of those tables as CSV (UTF-8, comma-separated, full-precision
  * numbers with a decimal point): `table` is inventory, totals, target,
  * pathway, measures or montecarlo. */
-int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char *lang,
-                   char **out, size_t *len, ilm_errors *err);
+int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char *lang, char **out,
+                   size_t *len, ilm_errors *err);
 
 /* The inventory mapped to the GHG Protocol GPC sectors (Covenant of
  * Mayors), one row per year and stream, in the layout of docs/exports.md. */

@@ -90,8 +90,7 @@ int cmd_report(int argc, char **argv)
     bool is_application = strcmp(kind, "application") == 0;
     bool is_plan = strcmp(kind, "plan") == 0;
     if (!is_decision && !is_application && !is_plan)
-        return cli_user_error("report: unknown document '%s': decision, application or plan",
-                              kind);
+        return cli_user_error("report: unknown document '%s': decision, application or plan", kind);
     if (argc < 3 || argv[2][0] == '-')
         return cli_user_error("report %s: expects an id (see --help)", kind);
     long long id = 0;
@@ -127,8 +126,8 @@ int cmd_report(int argc, char **argv)
             o.n_recipients++;
     }
     o.recipients = recipients;
-    if (is_plan && (o.body || o.meeting_date || o.section || o.dnro || o.preparer ||
-                    o.presenter || o.contact || o.n_recipients))
+    if (is_plan && (o.body || o.meeting_date || o.section || o.dnro || o.preparer || o.presenter ||
+                    o.contact || o.n_recipients))
         return cli_user_error("report plan: takes only --lang, --format, --adaptation and -o");
     if (!is_plan && adaptation_path)
         return cli_user_error("report %s: --adaptation is for the plan", kind);

@@ -523,10 +523,16 @@ static void md_chart(doc_buf *b, const ilm_chart *c, const char *lang)
         align[col] = ILM_ALIGN_RIGHT;
         if (c->series[i].kind == ILM_SERIES_BAND) {
             char h[300];
-            snprintf(h, sizeof h, "%s, %s", c->series[i].name, lang_en(lang) ? "low" : strcmp(lang, "sv") == 0 ? "låg" : "ala");
+            snprintf(h, sizeof h, "%s, %s", c->series[i].name,
+                     lang_en(lang)             ? "low"
+                     : strcmp(lang, "sv") == 0 ? "låg"
+                                               : "ala");
             headers[col++] = strdup(h);
             align[col] = ILM_ALIGN_RIGHT;
-            snprintf(h, sizeof h, "%s, %s", c->series[i].name, lang_en(lang) ? "high" : strcmp(lang, "sv") == 0 ? "hög" : "ylä");
+            snprintf(h, sizeof h, "%s, %s", c->series[i].name,
+                     lang_en(lang)             ? "high"
+                     : strcmp(lang, "sv") == 0 ? "hög"
+                                               : "ylä");
             headers[col++] = strdup(h);
         } else {
             headers[col++] = strdup(c->series[i].name);
@@ -606,11 +612,8 @@ static void render_md(const ilm_doc *d, doc_buf *b)
             }
             md_table(b, k->n_cols, k->headers, k->align, k->cells, k->n_rows);
             break;
-        case DOC_CHART:
-            md_chart(b, k->chart, d->lang);
-            break;
-        case DOC_PAGE_BREAK:
-            break;
+        case DOC_CHART: md_chart(b, k->chart, d->lang); break;
+        case DOC_PAGE_BREAK: break;
         }
     }
 }

@@ -141,9 +141,7 @@ int doc_render_html(const ilm_doc *d, doc_buf *b, ilm_errors *err)
             free(svg);
             break;
         }
-        case DOC_PAGE_BREAK:
-            doc_buf_puts(b, "<div class=\"page-break\"></div>\n");
-            break;
+        case DOC_PAGE_BREAK: doc_buf_puts(b, "<div class=\"page-break\"></div>\n"); break;
         }
     }
     doc_buf_puts(b, "</body>\n</html>\n");

@@ -291,8 +291,9 @@ static void column_widths(pdf *p, const doc_block *k, double *w)
     }
     if (sum <= TEXT_W) {
         for (size_t c = 0; c < k->n_cols; c++)
-            w[c] = need[c] + (TEXT_W - sum) * (text > 0 ? (k->align[c] == ILM_ALIGN_LEFT ? need[c] / text : 0)
-                                                         : need[c] / sum);
+            w[c] = need[c] +
+                   (TEXT_W - sum) * (text > 0 ? (k->align[c] == ILM_ALIGN_LEFT ? need[c] / text : 0)
+                                              : need[c] / sum);
         return;
     }
     double fixed = 0;
@@ -308,7 +309,9 @@ static void column_widths(pdf *p, const doc_block *k, double *w)
         /* Wide enough for its longest word, so that words do not break. */
         double word = longest_word(p, k->headers[c]);
         for (size_t r = 0; r < k->n_rows; r++)
-            word = fmax(word, longest_word(p, k->cells[r * k->n_cols + c] ? k->cells[r * k->n_cols + c] : ""));
+            word =
+                fmax(word, longest_word(p, k->cells[r * k->n_cols + c] ? k->cells[r * k->n_cols + c]
+                                                                       : ""));
         w[c] = fmax(fmin(word, 160) + 2 * CELL_PAD + 1, text > 0 ? room * need[c] / text : 48);
     }
     sum = 0;
@@ -414,27 +417,13 @@ static void lay_out(pdf *p)
         const doc_block *k = &p->d->blocks[i];
         doc_block_kind next = i + 1 < p->d->n ? p->d->blocks[i + 1].kind : DOC_PAGE_BREAK;
         switch (k->kind) {
-        case DOC_HEADING:
-            heading(p, k);
-            break;
-        case DOC_PARA:
-            text_block(p, k->text, 10, false, M_LEFT, TEXT_W, 7);
-            break;
-        case DOC_FIELD:
-            field(p, k, next != DOC_FIELD);
-            break;
-        case DOC_ITEM:
-            item(p, k, next != DOC_ITEM);
-            break;
-        case DOC_BLANK:
-            blank(p, k);
-            break;
-        case DOC_TABLE:
-            table(p, k);
-            break;
-        case DOC_CHART:
-            chart(p, k);
-            break;
+        case DOC_HEADING: heading(p, k); break;
+        case DOC_PARA: text_block(p, k->text, 10, false, M_LEFT, TEXT_W, 7); break;
+        case DOC_FIELD: field(p, k, next != DOC_FIELD); break;
+        case DOC_ITEM: item(p, k, next != DOC_ITEM); break;
+        case DOC_BLANK: blank(p, k); break;
+        case DOC_TABLE: table(p, k); break;
+        case DOC_CHART: chart(p, k); break;
         case DOC_PAGE_BREAK:
             if (p->page_used)
                 new_page(p);

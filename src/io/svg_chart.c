@@ -78,7 +78,10 @@ static double fx(const frame *f, int year)
     return f->x0 + (f->x1 - f->x0) * (year - f->year0) / (double)(f->year1 - f->year0);
 }
 
-static double fy(const frame *f, double v) { return f->y1 - (f->y1 - f->y0) * (v - f->lo) / (f->hi - f->lo); }
+static double fy(const frame *f, double v)
+{
+    return f->y1 - (f->y1 - f->y0) * (v - f->lo) / (f->hi - f->lo);
+}
 
 /* A polyline path through the finite points of v; gaps split it. */
 static void path_line(doc_buf *b, const frame *f, const ilm_chart *c, const double *v)
@@ -178,8 +181,8 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
         lx += w;
     }
     double legend_h = (double)legend_rows * LEGEND_ROW + 6;
-    frame f = {PAD_L, W - PAD_R, PAD_T + 14, H - PAD_B - legend_h, c->years[0], c->years[n - 1],
-               lo, hi};
+    frame f = {PAD_L,       W - PAD_R,       PAD_T + 14, H - PAD_B - legend_h,
+               c->years[0], c->years[n - 1], lo,         hi};
     int decimals = step < 1 ? (step < 0.1 ? 2 : 1) : 0;
 
     doc_buf_printf(&b,
@@ -196,11 +199,12 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
     for (double v = lo; v <= hi + step / 2; v += step) {
         char num[48];
         double y = fy(&f, v);
-        doc_buf_printf(&b,
-                       "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444444\">%s</text>\n",
-                       f.x0, f.x1, y, y, fabs(v) < step / 2 ? "#888888" : "#e3e3e3", f.x0 - 6,
-                       y + 4, ilm_doc_number(num, fabs(v) < step / 1e6 ? 0 : v, decimals, lang));
+        doc_buf_printf(
+            &b,
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444444\">%s</text>\n",
+            f.x0, f.x1, y, y, fabs(v) < step / 2 ? "#888888" : "#e3e3e3", f.x0 - 6, y + 4,
+            ilm_doc_number(num, fabs(v) < step / 1e6 ? 0 : v, decimals, lang));
     }
     /* x ticks: about 8 labels, on round years */
     int span = f.year1 - f.year0;
@@ -211,10 +215,11 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
         if (year != f.year0 && year - f.year0 < ystep / 2)
             continue;
         double x = fx(&f, year);
-        doc_buf_printf(&b,
-                       "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888888\"/>"
-                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444444\">%d</text>\n",
-                       x, x, f.y1, f.y1 + 4, x, f.y1 + 16, year);
+        doc_buf_printf(
+            &b,
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888888\"/>"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444444\">%d</text>\n",
+            x, x, f.y1, f.y1 + 4, x, f.y1 + 16, year);
     }
 
     /* Areas first (bottom up), then bands, then lines on top. */
@@ -238,8 +243,10 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
                 }
                 doc_buf_puts(&b, "<path d=\"");
                 path_area(&b, &f, c, below, tops[i]);
-                doc_buf_printf(&b, "\" fill=\"%s\" fill-opacity=\"0.85\" stroke=\"#ffffff\" "
-                                   "stroke-width=\"0.5\"/>\n", col);
+                doc_buf_printf(&b,
+                               "\" fill=\"%s\" fill-opacity=\"0.85\" stroke=\"#ffffff\" "
+                               "stroke-width=\"0.5\"/>\n",
+                               col);
                 free(zero);
             } else if (pass == 1 && s->kind == ILM_SERIES_BAND) {
                 doc_buf_puts(&b, "<path d=\"");
@@ -254,7 +261,8 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
         }
     }
     /* axes */
-    doc_buf_printf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#444444\"/>\n",
+    doc_buf_printf(&b,
+                   "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#444444\"/>\n",
                    f.x0, f.x0, f.y0, f.y1);
     /* legend */
     for (size_t i = 0; i < c->n_series; i++) {

@@ -31,29 +31,46 @@ typedef struct plan_phrases {
 } plan_phrases;
 
 static const plan_phrases fi = {
-    "fi", "Ilmastosuunnitelma", "Kunta", "Suunnitelma", "Käsittelyvaihe", "Luonnos",
-    "Valtuusto hyväksynyt tavoitteen: %s", "Laskettu suunnitelman versiosta %lld",
+    "fi",
+    "Ilmastosuunnitelma",
+    "Kunta",
+    "Suunnitelma",
+    "Käsittelyvaihe",
+    "Luonnos",
+    "Valtuusto hyväksynyt tavoitteen: %s",
+    "Laskettu suunnitelman versiosta %lld",
     "1 Päästövähennystavoite",
-    "Tavoitteena on vähentää %s %s vuoden %d tasosta vuoteen %d mennessä, eli enintään %s kt CO2e:hen.",
+    "Tavoitteena on vähentää %s %s vuoden %d tasosta vuoteen %d mennessä, eli enintään %s kt "
+    "CO2e:hen.",
     {"kunnan alueen kasvihuonekaasupäästöjä", "päästökaupan ulkopuolisia päästöjä",
      "Hinku-laskennan mukaisia päästöjä"},
     {"Kokonaispäästöt", "Päästökaupan ulkopuoliset", "Hinku-laskenta"},
     "Hinku-verkoston tavoite: Hinku-laskennan mukaiset päästöt −80 % vuodesta 2007 vuoteen 2030.",
-    "Ilmastolaki (423/2022), koko Suomi: hiilineutraalius 2035; −60 % vuoteen 2030 ja −80 % vuoteen "
+    "Ilmastolaki (423/2022), koko Suomi: hiilineutraalius 2035; −60 % vuoteen 2030 ja −80 % "
+    "vuoteen "
     "2040 vuoden 1990 tasosta.",
     "EU: nettopäästöt vähintään −55 % vuoden 1990 tasosta vuoteen 2030.",
     "2 Päästöjen kehitys",
     "Kunnan alueen kokonaispäästöt muuttuivat vuodesta %d vuoteen %d %s.",
-    "Päästöt sektoreittain", "kt CO2e", "Vuosi", "Päästöt vuosittain (kt CO2e)",
+    "Päästöt sektoreittain",
+    "kt CO2e",
+    "Vuosi",
+    "Päästöt vuosittain (kt CO2e)",
     "3 Toimenpiteet",
     "Toimenpiteet vastuutahoittain. Vähennys on toimenpiteen osuus tavoitevuoden toteutuvasta "
     "vähennyksestä; kustannus on vuotuinen (investointi jaettuna pitoajalle ja käyttökulut).",
     {"Vastuutaho", "Toimenpide", "Aikataulu", "Kustannus (€/v)", "Vähennys (kt CO2e)", "€/t",
      "Luokka"},
-    "(ei nimetty)", {"helppo", "keskivaikea", "vaikea"},
-    "4 Päästöpolku ja tavoitteen saavuttaminen", "Päästöpolku", "Ilman toimenpiteitä",
-    "Toimenpiteillä", "Tavoitepolku", "Toimenpiteillä, 90 %:n vaihteluväli",
-    "Toimenpiteillä päästöjen arvioidaan olevan tavoitevuonna %d %s kt CO2e; ilman niitä %s kt CO2e.",
+    "(ei nimetty)",
+    {"helppo", "keskivaikea", "vaikea"},
+    "4 Päästöpolku ja tavoitteen saavuttaminen",
+    "Päästöpolku",
+    "Ilman toimenpiteitä",
+    "Toimenpiteillä",
+    "Tavoitepolku",
+    "Toimenpiteillä, 90 %:n vaihteluväli",
+    "Toimenpiteillä päästöjen arvioidaan olevan tavoitevuonna %d %s kt CO2e; ilman niitä %s kt "
+    "CO2e.",
     "Tavoitteesta jäädään %s kt CO2e: tavoitteen saavuttaminen vaatii lisätoimia.",
     "Tavoite saavutetaan %s kt CO2e:n marginaalilla.",
     "Tavoitteen saavuttamisen todennäköisyys on epävarmuuslaskennan mukaan %s.",
@@ -67,7 +84,8 @@ static const plan_phrases fi = {
      "helppojen ja vaikeiden toimenpiteiden toteutunut vähennys"},
     "Kun SYKE julkaisee uudet kuntakohtaiset päästöluvut, ilmastokoordinaattori päivittää "
     "aineiston ilmavaan ja raportoi kunnanhallitukselle vuosittain tavoitteen, päästöpolun ja "
-    "toimenpiteiden tilanteen. Valtuusto käsittelee suunnitelman vähintään kerran valtuustokaudessa, "
+    "toimenpiteiden tilanteen. Valtuusto käsittelee suunnitelman vähintään kerran "
+    "valtuustokaudessa, "
     "ja sen tilanne kerrotaan kunnan strategiassa ja toimintakertomuksessa.",
     "6 Ilmastonmuutokseen sopeutuminen",
     "Liite A: Menetelmä",
@@ -92,10 +110,17 @@ static const plan_phrases fi = {
 };
 
 static const plan_phrases sv = {
-    "sv", "Klimatplan", "Kommun", "Plan", "Behandlingsskede", "Utkast",
-    "Fullmäktige har fastställt målet: %s", "Beräknad från planens version %lld",
+    "sv",
+    "Klimatplan",
+    "Kommun",
+    "Plan",
+    "Behandlingsskede",
+    "Utkast",
+    "Fullmäktige har fastställt målet: %s",
+    "Beräknad från planens version %lld",
     "1 Mål för utsläppsminskning",
-    "Målet är att minska %s med %s från %d års nivå till år %d, det vill säga till högst %s kt CO2e.",
+    "Målet är att minska %s med %s från %d års nivå till år %d, det vill säga till högst %s kt "
+    "CO2e.",
     {"växthusgasutsläppen inom kommunen", "utsläppen utanför utsläppshandeln",
      "utsläppen enligt Hinku-beräkningen"},
     {"Totala utsläpp", "Utanför utsläppshandeln", "Hinku-beräkning"},
@@ -105,14 +130,22 @@ static const plan_phrases sv = {
     "EU: nettoutsläppen minst −55 % från 1990 års nivå till 2030.",
     "2 Utsläppens utveckling",
     "De totala utsläppen inom kommunen förändrades från %d till %d med %s.",
-    "Utsläpp per sektor", "kt CO2e", "År", "Utsläpp per år (kt CO2e)",
+    "Utsläpp per sektor",
+    "kt CO2e",
+    "År",
+    "Utsläpp per år (kt CO2e)",
     "3 Åtgärder",
     "Åtgärder per ansvarig. Minskningen är åtgärdens andel av den faktiska minskningen under "
     "målåret; kostnaden är årlig (investeringen fördelad över livslängden och driftskostnader).",
     {"Ansvarig", "Åtgärd", "Tidsplan", "Kostnad (€/år)", "Minskning (kt CO2e)", "€/t", "Klass"},
-    "(inte utsedd)", {"lätt", "medelsvår", "svår"},
-    "4 Utsläppsbana och måluppfyllelse", "Utsläppsbana", "Utan åtgärder", "Med åtgärder",
-    "Målbana", "Med åtgärder, 90 % intervall",
+    "(inte utsedd)",
+    {"lätt", "medelsvår", "svår"},
+    "4 Utsläppsbana och måluppfyllelse",
+    "Utsläppsbana",
+    "Utan åtgärder",
+    "Med åtgärder",
+    "Målbana",
+    "Med åtgärder, 90 % intervall",
     "Med åtgärderna beräknas utsläppen år %d vara %s kt CO2e; utan dem %s kt CO2e.",
     "Målet underskrids med %s kt CO2e: det krävs ytterligare åtgärder.",
     "Målet nås med en marginal på %s kt CO2e.",
@@ -151,8 +184,14 @@ static const plan_phrases sv = {
 };
 
 static const plan_phrases en = {
-    "en", "Climate plan", "Municipality", "Plan", "Stage", "Draft",
-    "Target set by the council: %s", "Computed from version %lld of the plan",
+    "en",
+    "Climate plan",
+    "Municipality",
+    "Plan",
+    "Stage",
+    "Draft",
+    "Target set by the council: %s",
+    "Computed from version %lld of the plan",
     "1 Emission reduction target",
     "The target is to reduce %s by %s from the %d level by %d, that is, to at most %s kt CO2e.",
     {"the greenhouse gas emissions of the municipality", "the emissions outside emissions trading",
@@ -164,14 +203,22 @@ static const plan_phrases en = {
     "The EU: net emissions at least −55% from the 1990 level by 2030.",
     "2 How emissions have developed",
     "Total emissions in the municipality changed by %3$s from %1$d to %2$d.",
-    "Emissions by sector", "kt CO2e", "Year", "Emissions by year (kt CO2e)",
+    "Emissions by sector",
+    "kt CO2e",
+    "Year",
+    "Emissions by year (kt CO2e)",
     "3 Measures",
     "Measures by owner. The reduction is the measure's share of the actual reduction in the "
     "target year; the cost is yearly (investment spread over its lifetime, plus running costs).",
     {"Owner", "Measure", "Schedule", "Cost (EUR/a)", "Reduction (kt CO2e)", "EUR/t", "Class"},
-    "(not named)", {"easy", "moderate", "hard"},
-    "4 Pathway and reaching the target", "Emission pathway", "Without measures", "With measures",
-    "Target path", "With measures, 90% range",
+    "(not named)",
+    {"easy", "moderate", "hard"},
+    "4 Pathway and reaching the target",
+    "Emission pathway",
+    "Without measures",
+    "With measures",
+    "Target path",
+    "With measures, 90% range",
     "With the measures, emissions are estimated at %2$s kt CO2e in the target year %1$d; without "
     "them at %3$s kt CO2e.",
     "The target is missed by %s kt CO2e: reaching it needs further measures.",
@@ -239,9 +286,9 @@ static void sector_chart(ilm_doc *d, const plan_phrases *t, const report_facts *
                 values[si * n + yi] += v->rows[r].t / 1000;
         }
         for (size_t s = 0; s < k; s++)
-            series[s] = (ilm_chart_series){report_sector_name(v->sector_keys[s], t->lang),
-                                           ILM_SERIES_AREA, values + s * n, NULL,
-                                           report_sector_color(v->sector_keys[s])};
+            series[s] =
+                (ilm_chart_series){report_sector_name(v->sector_keys[s], t->lang), ILM_SERIES_AREA,
+                                   values + s * n, NULL, report_sector_color(v->sector_keys[s])};
         ilm_chart c = {t->chart_sectors, t->unit, n, years, k, series};
         ilm_doc_chart(d, &c);
     }
@@ -318,15 +365,14 @@ static void measures_table(ilm_doc *d, const plan_phrases *t, const report_facts
     for (size_t i = 0; i < r->n_measures; i++) {
         char sched[32], cost[48], kt[48], per_t[48];
         snprintf(sched, sizeof sched, "%d–%d", rows[i].m->start, rows[i].m->full);
-        const char *row[7] = {rows[i].owner,
-                              rows[i].name,
-                              sched,
-                              ilm_doc_number(cost, rows[i].r->annual_cost, 0, L),
-                              ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L),
-                              rows[i].r->cost_per_t_null
-                                  ? "–"
-                                  : ilm_doc_number(per_t, rows[i].r->cost_per_t, 0, L),
-                              t->class_names[rows[i].r->cls]};
+        const char *row[7] = {
+            rows[i].owner,
+            rows[i].name,
+            sched,
+            ilm_doc_number(cost, rows[i].r->annual_cost, 0, L),
+            ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L),
+            rows[i].r->cost_per_t_null ? "–" : ilm_doc_number(per_t, rows[i].r->cost_per_t, 0, L),
+            t->class_names[rows[i].r->cls]};
         ilm_doc_row(d, row);
     }
     free(rows);
@@ -475,10 +521,9 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     /* appendices */
     ilm_doc_page_break(d);
     ilm_doc_heading(d, 2, "%s", t->h_method);
-    ilm_doc_para(d, t->method, r->last_year, r->horizon,
-                 ilm_doc_number(a, p->easy_max_eur_per_t, 0, L),
-                 ilm_doc_number(b, p->hard_min_eur_per_t, 0, L),
-                 ilm_doc_percent(c, p->discount_rate, 1, L));
+    ilm_doc_para(
+        d, t->method, r->last_year, r->horizon, ilm_doc_number(a, p->easy_max_eur_per_t, 0, L),
+        ilm_doc_number(b, p->hard_min_eur_per_t, 0, L), ilm_doc_percent(c, p->discount_rate, 1, L));
     ilm_doc_heading(d, 2, "%s", t->h_data);
     for (size_t i = 0; i < f.total.n_sources; i++) {
         const ilm_inventory_source *src = &f.total.sources[i];
@@ -487,8 +532,7 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
         char date[40];
         iso_to_local(date, sizeof date, src->imported_at, L);
         ilm_doc_item(d, strcmp(src->kind, "syke") == 0 ? t->source_syke : t->source_own,
-                     src->file_name ? src->file_name : "", date, src->first_year,
-                     src->last_year);
+                     src->file_name ? src->file_name : "", date, src->first_year, src->last_year);
     }
     if (f.muni.synthetic)
         ilm_doc_para(d, "%s", t->source_demo);

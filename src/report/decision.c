@@ -30,15 +30,16 @@ typedef struct phrases {
     const char *title_target;
     const char *scope_object[3]; /* what is reduced: total, non_ets, hinku */
     const char *scope_col[3];    /* table columns */
-    const char *year, *emissions_caption, *emissions_now; /* %d year, %s total, %s non-ETS, %s hinku */
-    const char *change_since;  /* %d from, %d to, %s total, %s non-ETS, %s hinku */
-    const char *ets_share;     /* %s share */
-    const char *target;        /* %s object, %s pct, %d base, %d target, %s value */
+    const char *year, *emissions_caption,
+        *emissions_now;       /* %d year, %s total, %s non-ETS, %s hinku */
+    const char *change_since; /* %d from, %d to, %s total, %s non-ETS, %s hinku */
+    const char *ets_share;    /* %s share */
+    const char *target;       /* %s object, %s pct, %d base, %d target, %s value */
     const char *compare_intro;
     const char *cmp_hinku, *cmp_hinku_implied; /* %s pct vs 2007 */
     const char *cmp_climate_act, *cmp_1990_implied;
     const char *cmp_eu;
-    const char *pathway;  /* %zu measures, %d year, %s scenario, %s baseline */
+    const char *pathway;             /* %zu measures, %d year, %s scenario, %s baseline */
     const char *gap_short, *gap_met; /* %s kt */
     const char *path_caption, *path_cols[3];
     const char *classes_intro; /* %s easy max, %s hard min */
@@ -50,7 +51,8 @@ typedef struct phrases {
     const char *p_none;
     const char *measures_caption, *measure_cols[6], *no_owner, *out_of_scope, *class_single[3];
     const char *source_syke, *source_demo, *source_own, *calc; /* see use */
-    const char *proposal_council, *proposal_board; /* %s body, %s city/municipality, rest as target */
+    const char *proposal_council,
+        *proposal_board; /* %s body, %s city/municipality, rest as target */
     const char *city_gen, *municipality_gen;
     const char *default_recipients[3];
     /* the application item */
@@ -67,18 +69,32 @@ typedef struct phrases {
 
 static const phrases fi = {
     "fi",
-    "Kunta", "Toimielin", "Kokouspäivä", "Pykälä", "Dnro", "Tehtäväluokka",
+    "Kunta",
+    "Toimielin",
+    "Kokouspäivä",
+    "Pykälä",
+    "Dnro",
+    "Tehtäväluokka",
     "11.00 Ympäristöasioiden ohjaus",
-    "Kaupunginvaltuusto", "Kaupunginhallitus",
-    "Käsittelyhistoria", "Valmistelija", "Esittelijä",
-    "Selostus", "Päätösehdotus", "Päätös", "Lisätiedot", "Otteet", "Muutoksenhakuohje",
+    "Kaupunginvaltuusto",
+    "Kaupunginhallitus",
+    "Käsittelyhistoria",
+    "Valmistelija",
+    "Esittelijä",
+    "Selostus",
+    "Päätösehdotus",
+    "Päätös",
+    "Lisätiedot",
+    "Otteet",
+    "Muutoksenhakuohje",
     "Tähän päätökseen ei saa hakea muutosta, koska päätös koskee vain asian valmistelua "
     "(kuntalaki 410/2015, 136 §).",
     "Ilmastotavoitteen asettaminen",
     {"kunnan alueen kasvihuonekaasupäästöjä", "päästökaupan ulkopuolisia päästöjä",
      "Hinku-laskennan mukaisia päästöjä"},
     {"Kokonaispäästöt", "Päästökaupan ulkopuoliset", "Hinku-laskenta"},
-    "Vuosi", "Kasvihuonekaasupäästöt (kt CO2e)",
+    "Vuosi",
+    "Kasvihuonekaasupäästöt (kt CO2e)",
     "Kunnan alueen kasvihuonekaasupäästöt olivat vuonna %d yhteensä %s kt CO2e. Päästökaupan "
     "ulkopuolisia päästöjä oli %s kt CO2e ja Hinku-laskennan mukaisia %s kt CO2e.",
     "Vuodesta %d vuoteen %d kokonaispäästöt ovat muuttuneet %s, päästökaupan ulkopuoliset "
@@ -116,7 +132,9 @@ static const phrases fi = {
     "simulointikierroksia.",
     "Toimenpiteet vastuutahoittain",
     {"Vastuutaho", "Toimenpide", "Sektori", "Vähennys (kt CO2e)", "Kustannus (€/v)", "Luokka"},
-    "(ei nimetty)", "tavoitteen ulkopuolella", {"helppo", "keskivaikea", "vaikea"},
+    "(ei nimetty)",
+    "tavoitteen ulkopuolella",
+    {"helppo", "keskivaikea", "vaikea"},
     "Lähde: Suomen ympäristökeskus (SYKE), Kuntien ja alueiden kasvihuonekaasupäästöt, "
     "CC BY 4.0. Aineisto %s tuotu %s, vuodet %d–%d.",
     "Luvut ovat keksittyä esimerkkiaineistoa (ilmava demo), eivät SYKEn tilastoja.",
@@ -126,7 +144,8 @@ static const phrases fi = {
     "enintään %s kt CO2e:hen.",
     "%s esittää valtuustolle, että valtuusto asettaa %s ilmastotavoitteeksi vähentää %s %s vuoden "
     "%d tasosta vuoteen %d mennessä, eli enintään %s kt CO2e:hen.",
-    "kaupungin", "kunnan",
+    "kaupungin",
+    "kunnan",
     {"Kaupunginhallitus", "Toimialat", "Ilmastokoordinaattori"},
     "Hakeminen ilmastojohtamisen valmennusohjelmaan %s",
     "Ohjelman omarahoitusosuus on %s euroa.",
@@ -148,11 +167,23 @@ static const phrases fi = {
 
 static const phrases sv = {
     "sv",
-    "Kommun", "Organ", "Sammanträdesdatum", "Paragraf", "Dnr", "Uppgiftsklass",
+    "Kommun",
+    "Organ",
+    "Sammanträdesdatum",
+    "Paragraf",
+    "Dnr",
+    "Uppgiftsklass",
     "11.00 Styrning av miljöärenden",
-    "Stadsfullmäktige", "Stadsstyrelsen",
-    "Behandlingshistorik", "Beredare", "Föredragande",
-    "Beredning", "Beslutsförslag", "Beslut", "Ytterligare upplysningar", "Protokollsutdrag",
+    "Stadsfullmäktige",
+    "Stadsstyrelsen",
+    "Behandlingshistorik",
+    "Beredare",
+    "Föredragande",
+    "Beredning",
+    "Beslutsförslag",
+    "Beslut",
+    "Ytterligare upplysningar",
+    "Protokollsutdrag",
     "Anvisning för sökande av ändring",
     "Ändring i detta beslut får inte sökas, eftersom beslutet endast gäller beredning "
     "(kommunallagen 410/2015, 136 §).",
@@ -160,7 +191,8 @@ static const phrases sv = {
     {"växthusgasutsläppen inom kommunen", "utsläppen utanför utsläppshandeln",
      "utsläppen enligt Hinku-beräkningen"},
     {"Totala utsläpp", "Utanför utsläppshandeln", "Hinku-beräkning"},
-    "År", "Växthusgasutsläpp (kt CO2e)",
+    "År",
+    "Växthusgasutsläpp (kt CO2e)",
     "Växthusgasutsläppen inom kommunen var år %d totalt %s kt CO2e. Utsläppen utanför "
     "utsläppshandeln var %s kt CO2e och utsläppen enligt Hinku-beräkningen %s kt CO2e.",
     "Från år %d till år %d har de totala utsläppen förändrats med %s, utsläppen utanför "
@@ -174,7 +206,8 @@ static const phrases sv = {
     "Hinku-nätverkets mål är att minska utsläppen enligt Hinku-beräkningen med 80 % från 2007 års "
     "nivå till år 2030.",
     "Det föreslagna målet motsvarar en minskning med %s från 2007 års nivå.",
-    "Klimatlagens (423/2022) mål för hela Finland är koldioxidneutralitet år 2035 samt en minskning "
+    "Klimatlagens (423/2022) mål för hela Finland är koldioxidneutralitet år 2035 samt en "
+    "minskning "
     "av utsläppen med 60 % till år 2030 och med 80 % till år 2040 från 1990 års nivå.",
     "Det föreslagna målet motsvarar en minskning med %s från 1990 års nivå.",
     "EU:s mål är att minska nettoutsläppen med minst 55 % från 1990 års nivå till år 2030.",
@@ -196,7 +229,9 @@ static const phrases sv = {
     "Sannolikheten att nå målet har inte beräknats, eftersom planen inte har några simuleringar.",
     "Åtgärder per ansvarig",
     {"Ansvarig", "Åtgärd", "Sektor", "Minskning (kt CO2e)", "Kostnad (€/år)", "Klass"},
-    "(inte utsedd)", "utanför målet", {"lätt", "medelsvår", "svår"},
+    "(inte utsedd)",
+    "utanför målet",
+    {"lätt", "medelsvår", "svår"},
     "Källa: Finlands miljöcentral (SYKE), Kommunernas och regionernas växthusgasutsläpp, "
     "CC BY 4.0. Materialet %s importerat %s, åren %d–%d.",
     "Siffrorna är påhittat exempelmaterial (ilmava demo), inte SYKE:s statistik.",
@@ -206,7 +241,8 @@ static const phrases sv = {
     "säga till högst %s kt CO2e.",
     "%s föreslår för fullmäktige att fullmäktige fastställer som %s klimatmål att minska %s med %s "
     "från %d års nivå till år %d, det vill säga till högst %s kt CO2e.",
-    "stadens", "kommunens",
+    "stadens",
+    "kommunens",
     {"Stadsstyrelsen", "Sektorerna", "Klimatkoordinatorn"},
     "Ansökan till klimatledarskapsprogrammet %s",
     "Programmets självfinansieringsandel är %s euro.",
@@ -228,11 +264,23 @@ static const phrases sv = {
 
 static const phrases en = {
     "en",
-    "Municipality", "Body", "Meeting date", "Section", "Diary no.", "Task class",
+    "Municipality",
+    "Body",
+    "Meeting date",
+    "Section",
+    "Diary no.",
+    "Task class",
     "11.00 Steering of environmental matters",
-    "City Council", "City Board",
-    "Handling history", "Prepared by", "Presented by",
-    "Background", "Proposal", "Decision", "Further information", "Extracts to",
+    "City Council",
+    "City Board",
+    "Handling history",
+    "Prepared by",
+    "Presented by",
+    "Background",
+    "Proposal",
+    "Decision",
+    "Further information",
+    "Extracts to",
     "Appeal instructions",
     "No appeal may be made against this decision, as it only concerns the preparation of the "
     "matter (Local Government Act 410/2015, s. 136).",
@@ -240,7 +288,8 @@ static const phrases en = {
     {"the greenhouse gas emissions of the municipality", "the emissions outside emissions trading",
      "the emissions by the Hinku rule"},
     {"Total emissions", "Outside emissions trading", "Hinku rule"},
-    "Year", "Greenhouse gas emissions (kt CO2e)",
+    "Year",
+    "Greenhouse gas emissions (kt CO2e)",
     "The greenhouse gas emissions of the municipality were %2$s kt CO2e in %1$d. Emissions "
     "outside emissions trading were %3$s kt CO2e and emissions by the Hinku rule %4$s kt CO2e.",
     "From %d to %d total emissions changed by %s, emissions outside emissions trading by %s and "
@@ -277,7 +326,9 @@ static const phrases en = {
     "The probability of meeting the target has not been computed, as the plan has no simulations.",
     "Measures by owner",
     {"Owner", "Measure", "Sector", "Reduction (kt CO2e)", "Cost (EUR/a)", "Class"},
-    "(not named)", "outside the target's scope", {"easy", "moderate", "hard"},
+    "(not named)",
+    "outside the target's scope",
+    {"easy", "moderate", "hard"},
     "Source: Finnish Environment Institute (SYKE), Greenhouse gas emissions of municipalities and "
     "regions, CC BY 4.0. Data %s imported %s, years %d–%d.",
     "The figures are made-up example data (ilmava demo), not SYKE statistics.",
@@ -287,7 +338,8 @@ static const phrases en = {
     "most %s kt CO2e.",
     "The %s proposes that the council set as %s climate target to reduce %s by %s from the %d "
     "level by %d, that is, to at most %s kt CO2e.",
-    "the city's", "the municipality's",
+    "the city's",
+    "the municipality's",
     {"City Board", "Departments", "Climate coordinator"},
     "Applying for the climate-leadership coaching programme %s",
     "The programme's own funding is %s EUR.",
@@ -386,7 +438,9 @@ static int check_options(const ilm_decision_options *o, ilm_errors *err)
     }
     const struct {
         const char *value, *name;
-    } texts[] = {{o->body, "body"},         {o->preparer, "preparer"}, {o->presenter, "presenter"},
+    } texts[] = {{o->body, "body"},
+                 {o->preparer, "preparer"},
+                 {o->presenter, "presenter"},
                  {o->contact, "contact"}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (texts[i].value && strlen(texts[i].value) > 200) {
@@ -415,9 +469,9 @@ static void format_date(char *out, size_t n, const char *iso, const char *lang)
         snprintf(out, n, "%s", iso ? iso : "");
         return;
     }
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
     if (strcmp(lang, "en") == 0 && m >= 1 && m <= 12)
         snprintf(out, n, "%d %s %d", d, months[m - 1], y);
     else
@@ -542,8 +596,7 @@ const char *report_appeal_text(const char *kind, const char *lang)
     return NULL;
 }
 
-static int appeal(ilm_doc *d, const phrases *t, const char *kind, const char *body,
-                  ilm_errors *err)
+static int appeal(ilm_doc *d, const phrases *t, const char *kind, const char *body, ilm_errors *err)
 {
     ilm_doc_heading(d, 2, "%s", t->appeal);
     if (!kind) {
@@ -571,8 +624,8 @@ static int appeal(ilm_doc *d, const phrases *t, const char *kind, const char *bo
             for (size_t i = 0; i < n && len + 1 < sizeof para; i++) {
                 if (strncmp(p + i, "{body}", 6) == 0) {
                     int w = snprintf(para + len, sizeof para - len, "%s", body);
-                    len = w > 0 && len + (size_t)w < sizeof para ? len + (size_t)w
-                                                                 : sizeof para - 1;
+                    len =
+                        w > 0 && len + (size_t)w < sizeof para ? len + (size_t)w : sizeof para - 1;
                     i += 5;
                     continue;
                 }
@@ -688,14 +741,14 @@ static void target_part(ilm_doc *d, const phrases *t, const report_facts *f)
     const report_year *y1990 = report_year_find(f, 1990);
     ilm_doc_item(d, "%s", t->cmp_hinku);
     if (y2007 && p->base_year != 2007 && report_year_scope(y2007, p->scope) > 0)
-        ilm_doc_item(d, t->cmp_hinku_implied,
-                     ilm_doc_percent(pct, 1 - r->target_value / report_year_scope(y2007, p->scope),
-                                     1, L));
+        ilm_doc_item(
+            d, t->cmp_hinku_implied,
+            ilm_doc_percent(pct, 1 - r->target_value / report_year_scope(y2007, p->scope), 1, L));
     ilm_doc_item(d, "%s", t->cmp_climate_act);
     if (y1990 && p->base_year != 1990 && report_year_scope(y1990, p->scope) > 0)
-        ilm_doc_item(d, t->cmp_1990_implied,
-                     ilm_doc_percent(pct, 1 - r->target_value / report_year_scope(y1990, p->scope),
-                                     1, L));
+        ilm_doc_item(
+            d, t->cmp_1990_implied,
+            ilm_doc_percent(pct, 1 - r->target_value / report_year_scope(y1990, p->scope), 1, L));
     ilm_doc_item(d, "%s", t->cmp_eu);
 }
 
@@ -851,8 +904,8 @@ int ilm_report_decision(ilm_store *s, int64_t plan_id, const ilm_decision_option
     if (rc)
         return rc;
     body_info b = body_for(o->body, false, t);
-    const char *muni = strcmp(t->lang, "sv") == 0 && f.muni.name_sv ? f.muni.name_sv
-                                                                     : f.muni.name_fi;
+    const char *muni =
+        strcmp(t->lang, "sv") == 0 && f.muni.name_sv ? f.muni.name_sv : f.muni.name_fi;
     char title[300];
     snprintf(title, sizeof title, "%s: %s", muni, t->title_target);
     ilm_doc *d = ilm_doc_new(t->lang, title);
@@ -887,11 +940,10 @@ int ilm_report_decision(ilm_store *s, int64_t plan_id, const ilm_decision_option
 
     ilm_doc_heading(d, 2, "%s", t->proposal);
     char pct[48], v[48];
-    ilm_doc_para(d, b.council ? t->proposal_council : t->proposal_board,
-                 b.name, b.city ? t->city_gen : t->municipality_gen,
-                 t->scope_object[f.plan->scope], ilm_doc_percent(pct, f.plan->reduction, 0, t->lang),
-                 f.plan->base_year, f.plan->target_year,
-                 report_kt(v, f.result->target_value, t->lang));
+    ilm_doc_para(d, b.council ? t->proposal_council : t->proposal_board, b.name,
+                 b.city ? t->city_gen : t->municipality_gen, t->scope_object[f.plan->scope],
+                 ilm_doc_percent(pct, f.plan->reduction, 0, t->lang), f.plan->base_year,
+                 f.plan->target_year, report_kt(v, f.result->target_value, t->lang));
     closing(d, t, o, t->default_recipients);
     rc = appeal(d, t, b.council ? "kunnallisvalitus" : NULL, b.name, err);
     report_facts_clear(&f);
@@ -950,7 +1002,8 @@ int ilm_report_application_decision(ilm_store *s, int64_t application_id,
         merged.section = a->board.section;
     if (!given(merged.body) && given(a->board.body))
         b = body_for(a->board.body, true, t);
-    if (given(a->board.dnro) && !given(o->dnro) && ilm_dnro_check(a->board.dnro, "board.dnro", NULL))
+    if (given(a->board.dnro) && !given(o->dnro) &&
+        ilm_dnro_check(a->board.dnro, "board.dnro", NULL))
         a->board.dnro[0] = '\0'; /* not a diary number: leave it to fill in */
     header(d, t, muni, &b, &merged, a->board.dnro);
     ilm_doc_heading(d, 1, "%s", title);

@@ -69,8 +69,8 @@ static const export_texts sv = {
     {"Uppgift", "Värde"},
     {"År", "Utan åtgärder (t CO2e)", "Med åtgärder (t CO2e)", "Målbana (t CO2e)"},
     {"Id", "Åtgärd", "Ansvarig", "Sektor", "Utsläppshandel", "Börjar (år)", "Full effekt (år)",
-     "Kostnad (€/år)", "Effekt ensam (t CO2e)", "Andel av minskningen (t CO2e)",
-     "Kostnad (€/t)", "Klass", "Inom målet"},
+     "Kostnad (€/år)", "Effekt ensam (t CO2e)", "Andel av minskningen (t CO2e)", "Kostnad (€/t)",
+     "Klass", "Inom målet"},
     {"År", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
     {"Basår", "Målår", "Minskning (andel)", "Målets beräkningssätt", "Målvärde (t CO2e)",
      "Avvikelse från målet under målåret (t CO2e)", "Målet nås",
@@ -91,8 +91,8 @@ static const export_texts en = {
      "Cost (EUR/a)", "Standalone effect (t CO2e)", "Share of the reduction (t CO2e)",
      "Cost (EUR/t)", "Class", "In the target's scope"},
     {"Year", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
-    {"Base year", "Target year", "Reduction (fraction)", "Target scope",
-     "Target value (t CO2e)", "Gap in the target year (t CO2e)", "Target met",
+    {"Base year", "Target year", "Reduction (fraction)", "Target scope", "Target value (t CO2e)",
+     "Gap in the target year (t CO2e)", "Target met",
      "Overshoot above the target path, total (t CO2e)",
      "Probability of meeting the target (fraction)", "Simulations"},
     {"total", "outside emissions trading", "Hinku rule"},
@@ -104,11 +104,21 @@ static const export_texts *texts_for(const char *lang)
     return lang && strcmp(lang, "sv") == 0 ? &sv : lang && strcmp(lang, "en") == 0 ? &en : &fi;
 }
 
-static cell num(double v) { return isfinite(v) ? (cell){CELL_NUMBER, NULL, v} : (cell){CELL_EMPTY, NULL, 0}; }
+static cell num(double v)
+{
+    return isfinite(v) ? (cell){CELL_NUMBER, NULL, v} : (cell){CELL_EMPTY, NULL, 0};
+}
 static cell text(const char *s) { return (cell){CELL_TEXT, s ? s : "", 0}; }
 static cell boolean(bool b) { return (cell){CELL_BOOL, NULL, b}; }
 
-typedef enum table_id { T_INVENTORY, T_TOTALS, T_TARGET, T_PATHWAY, T_MEASURES, T_MONTECARLO } table_id;
+typedef enum table_id {
+    T_INVENTORY,
+    T_TOTALS,
+    T_TARGET,
+    T_PATHWAY,
+    T_MEASURES,
+    T_MONTECARLO
+} table_id;
 
 static const char *const table_keys[] = {"inventory", "totals",   "target",
                                          "pathway",   "measures", "montecarlo"};
@@ -217,7 +227,10 @@ static void xlsx_begin(sink *k, const char *name, size_t n_cols, const char *con
     for (size_t c = 0; c < n_cols; c++) {
         worksheet_write_string(x->ws, 0, (lxw_col_t)c, headers[c], x->header);
         double width = (double)strlen(headers[c]) + 2;
-        worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c, width < 10 ? 10 : width > 40 ? 40 : width,
+        worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c,
+                             width < 10   ? 10
+                             : width > 40 ? 40
+                                          : width,
                              NULL);
     }
     worksheet_freeze_panes(x->ws, 1, 0);
@@ -393,8 +406,8 @@ int ilm_export_xlsx(ilm_store *s, int64_t plan_id, const char *lang, char **out,
     return rc;
 }
 
-int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char *lang,
-                   char **out, size_t *len, ilm_errors *err)
+int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char *lang, char **out,
+                   size_t *len, ilm_errors *err)
 {
     *out = NULL;
     *len = 0;

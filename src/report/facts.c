@@ -49,7 +49,10 @@ const char *report_sector_color(const char *key)
     return "#999999";
 }
 
-char *report_kt(char *buf, double t, const char *lang) { return ilm_doc_number(buf, t / 1000, 1, lang); }
+char *report_kt(char *buf, double t, const char *lang)
+{
+    return ilm_doc_number(buf, t / 1000, 1, lang);
+}
 
 const report_year *report_year_find(const report_facts *f, int year)
 {

@@ -75,22 +75,22 @@ static void test_markdown_every_block(void **state)
     ilm_doc_chart(d, &c);
     ilm_doc_page_break(d);
     char *md = render(d, ILM_DOC_MD, NULL);
-    assert_string_equal(md,
-                        "**Dnro:** 727/11.00/2026\\\n"
-                        "**Pykälä:** \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\n\n"
-                        "# Ilmastotavoite 2030\n\n"
-                        "Rivi \\*tähti\\* ja \\_viiva\\_ \\| putki \\<b\\>\\\ntoinen rivi\n\n"
-                        "1\\. ei luettelo\n\n"
-                        "- eka\n- toka\n\n"
-                        "**Päätös:**\n\n"
-                        "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_"
-                        "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\n\n"
-                        "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_"
-                        "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\n\n"
-                        "*Taulukko*\n\n"
-                        "| Vuosi | kt |\n| --- | ---: |\n| 2024 | 1,5 |\n| a\\|b |  |\n\n"
-                        "*Kuva* (kt CO2e)\n\n"
-                        "| Vuosi | Sarja |\n| --- | ---: |\n| 2024 | 1,3 |\n| 2025 | \xe2\x80\x93 |\n\n");
+    assert_string_equal(
+        md, "**Dnro:** 727/11.00/2026\\\n"
+            "**Pykälä:** \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\n\n"
+            "# Ilmastotavoite 2030\n\n"
+            "Rivi \\*tähti\\* ja \\_viiva\\_ \\| putki \\<b\\>\\\ntoinen rivi\n\n"
+            "1\\. ei luettelo\n\n"
+            "- eka\n- toka\n\n"
+            "**Päätös:**\n\n"
+            "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_"
+            "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\n\n"
+            "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_"
+            "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\n\n"
+            "*Taulukko*\n\n"
+            "| Vuosi | kt |\n| --- | ---: |\n| 2024 | 1,5 |\n| a\\|b |  |\n\n"
+            "*Kuva* (kt CO2e)\n\n"
+            "| Vuosi | Sarja |\n| --- | ---: |\n| 2024 | 1,3 |\n| 2025 | \xe2\x80\x93 |\n\n");
     free(md);
     ilm_doc_free(d);
 }
@@ -181,9 +181,17 @@ static void test_checks(void **state)
     assert_int_equal(ilm_dnro_check("727/11.00/2020", "dnro", &err), 0);
     assert_int_equal(ilm_dnro_check("1/00.01.02/2026", "dnro", &err), 0);
     assert_int_equal(ilm_dnro_check("123456/11.00/2026", "dnro", &err), 0);
-    const char *bad[] = {"",           "727-11.00-2020", "/11.00/2020", "1234567/11.00/2020",
-                         "1/11/2020",  "1/11.0/2020",    "1/11.00/20",  "1/11.00/02020",
-                         "1/11.00/0999", "1/11.00./2020", "a/11.00/2020"};
+    const char *bad[] = {"",
+                         "727-11.00-2020",
+                         "/11.00/2020",
+                         "1234567/11.00/2020",
+                         "1/11/2020",
+                         "1/11.0/2020",
+                         "1/11.00/20",
+                         "1/11.00/02020",
+                         "1/11.00/0999",
+                         "1/11.00./2020",
+                         "a/11.00/2020"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ilm_errors_clear(&err);
         if (ilm_dnro_check(bad[i], "dnro", &err) != ILM_EINVAL)
