@@ -1,6 +1,8 @@
 /* The API server: its route table, the one authorisation step every route
  * goes through, the pool of store handles, and the reply helpers.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -461,6 +463,28 @@ int api_authorize(void *app, http_request *req, const http_route *route)
 }
 
 /* ---- replies ---- */
+
+bool query_int(http_request *req, const char *name, long long lo, long long hi, long long dflt,
+               long long *out)
+{
+    const char *s = http_query(req, name);
+    *out = dflt;
+    if (!s)
+        return true;
+    /* Digits with an optional minus: strtoll alone would take " 5" and "+5". */
+    size_t sign = s[0] == '-', digits = strspn(s + sign, "0123456789");
+    char *end = NULL;
+    errno = 0;
+    long long v = digits ? strtoll(s, &end, 10) : 0;
+    if (!digits || s[sign + digits] || errno || v < lo || v > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: expected a whole number from %lld to %lld", name, lo, hi);
+        http_reply_error(req, 422, NULL, msg, name);
+        return false;
+    }
+    *out = v;
+    return true;
+}
 
 int reply_errors(http_request *req, int rc, const ilm_errors *err)
 {

@@ -91,26 +91,6 @@ int h_municipality(void *app, http_request *req)
     return reply_value(req, 200, one);
 }
 
-/* Query parameter `name` as a year; absent gives 0. On a bad value replies
- * 422 naming it and returns false. */
-static bool query_year(http_request *req, const char *name, int *out)
-{
-    const char *s = http_query(req, name);
-    *out = 0;
-    if (!s)
-        return true;
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1900 || v > 2200) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s: expected a year between 1900 and 2200", name);
-        http_reply_error(req, 422, NULL, msg, name);
-        return false;
-    }
-    *out = (int)v;
-    return true;
-}
-
 int h_inventory_get(void *app, http_request *req)
 {
     api_server *a = app;
@@ -120,9 +100,11 @@ int h_inventory_get(void *app, http_request *req)
     if (sc && ilm_scope_parse(sc, &scope) != 0)
         return http_reply_error(req, 422, NULL, "scope: expected total, non_ets or hinku",
                                 "scope");
-    int from, to;
-    if (!query_year(req, "from", &from) || !query_year(req, "to", &to))
+    long long from_q, to_q;
+    if (!query_int(req, "from", 1900, 2200, 0, &from_q) ||
+        !query_int(req, "to", 1900, 2200, 0, &to_q))
         return 0;
+    int from = (int)from_q, to = (int)to_q;
     if (from && to && from > to)
         return http_reply_error(req, 422, NULL, "from: after to", "from");
     /* Cached by everything the document depends on: the data version

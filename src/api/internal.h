@@ -136,6 +136,10 @@ bool only_keys(http_request *req, json_t *o, const char *const *allowed);
 /* Parses path parameter `name` as a positive id; on failure replies 404
  * and returns false. */
 bool param_id(http_request *req, const char *name, int64_t *out);
+/* Query parameter `name` as a whole number in lo..hi; absent gives
+ * `dflt`. Otherwise replies 422 naming it and returns false. */
+bool query_int(http_request *req, const char *name, long long lo, long long hi, long long dflt,
+               long long *out);
 
 /* ---- handlers ---- */
 

@@ -13,18 +13,9 @@ int h_peers(void *app, http_request *req)
 {
     (void)app;
     api_ctx *c = api_context(req);
-    long k = PEERS_DEFAULT_K;
-    const char *ks = http_query(req, "k");
-    if (ks) {
-        size_t len = strlen(ks);
-        k = len >= 1 && len <= 3 && strspn(ks, "0123456789") == len ? strtol(ks, NULL, 10) : -1;
-        if (k < 1 || k > ILM_PEERS_MAX_K) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "k: expected a whole number between 1 and %d",
-                     ILM_PEERS_MAX_K);
-            return http_reply_error(req, 422, NULL, msg, "k");
-        }
-    }
+    long long k;
+    if (!query_int(req, "k", 1, ILM_PEERS_MAX_K, PEERS_DEFAULT_K, &k))
+        return 0;
     /* By code only, as the other municipality routes: names are for
      * people typing. */
     const char *code = http_param(req, "code");

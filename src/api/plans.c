@@ -353,26 +353,6 @@ int h_measure_delete(void *app, http_request *req)
 
 /* ---- the pathway, cached ---- */
 
-/* Query parameter `name` as an integer in lo..hi; absent gives `dflt`. */
-static bool query_int(http_request *req, const char *name, long long lo, long long hi,
-                      long long dflt, long long *out)
-{
-    const char *s = http_query(req, name);
-    *out = dflt;
-    if (!s)
-        return true;
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: expected an integer from %lld to %lld", name, lo, hi);
-        http_reply_error(req, 422, NULL, msg, name);
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 int h_pathway(void *app, http_request *req)
 {
     api_server *a = app;

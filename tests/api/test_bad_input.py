@@ -262,6 +262,10 @@ def run(store, server):
             ("/api/municipalities/901/peers?k=0", "k"),
             ("/api/municipalities/901/peers?k=51", "k"),
             ("/api/municipalities/901/peers?k=-1", "k"),
+            ("/api/municipalities/901/peers?k=%2B5", "k"),
+            ("/api/municipalities/901/peers?k=%205", "k"),
+            ("/api/plans/1/pathway?seed=1x", "seed"),
+            ("/api/plans/1/audit?limit=", "limit"),
             ("/api/plans/1/audit?limit=0", "limit"),
             ("/api/plans/1/audit?limit=1001", "limit"),
             ("/api/plans/1/audit?before=-5", "before")):
