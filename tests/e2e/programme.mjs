@@ -8,97 +8,25 @@
 // Usage: node tests/e2e/programme.mjs [OUTDIR]   (ILMAVA_BIN names the binary)
 // Exit 0 all passed, 1 a failure, 77 skipped (no chromium or node_modules).
 // SPDX-License-Identifier: AGPL-3.0-or-later
-import {spawn, execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, mkdirSync, rmSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
-const SKIP = 77;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const BIN = process.env.ILMAVA_BIN || path.join(root, 'build/ilmava');
-const CHROMIUM = process.env.ILMAVA_CHROMIUM || '/usr/bin/chromium';
+import {requireBrowser, step, check, summary, freshStore, startServer, openBrowser, root, PW} from './lib.mjs';
+
 const OUT = process.argv[2] || process.env.ILMAVA_E2E_OUT || path.join(root, 'build/tests/e2e-programme');
-
-if (!existsSync(CHROMIUM)) { console.log(`# skipped: ${CHROMIUM} is missing (scripts/install-deps.sh check installs it)`); process.exit(SKIP); }
-if (!existsSync(BIN)) { console.log(`# skipped: no ilmava binary at ${BIN}`); process.exit(SKIP); }
-let chromium;
-try {
-  chromium = createRequire(path.join(root, 'package.json'))('playwright-core').chromium;
-} catch {
-  console.log('# skipped: node_modules/playwright-core is missing (scripts/npm-deps.sh installs it)');
-  process.exit(SKIP);
-}
-
-/* ---- checks and the summary ---- */
-let passed = 0, failed = 0;
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}`);
-    for (const line of String(e && e.stack || e).split('\n').slice(0, 6)) console.log(`#   ${line}`);
-  }
-}
-function check(cond, msg) { if (!cond) throw new Error(msg); }
+const chromium = requireBrowser();
 const day = (delta) => new Date(Date.now() + delta * 86400000).toISOString().slice(0, 10);
 
 /* ---- a fresh store and the server ---- */
-const dir = mkdtempSync(path.join(tmpdir(), 'ilmava-e2e-prog-'));
-const db = path.join(dir, 'e2e.db');
-const PW = 'correct-horse-battery-901';
 const ORG = 'org@ilmava.test';
 const ED = 'anna@rautaniemi.fi';
-const ilmava = (args, input) => execFileSync(BIN, ['--db', db, ...args], {input, encoding: 'utf8'});
-ilmava(['demo']);
-ilmava(['user', 'add', ED, '--role', 'editor', '--municipality', '901', '--password-stdin'], PW + '\n');
-ilmava(['user', 'add', ORG, '--role', 'organiser', '--password-stdin'], PW + '\n');
-
-const server = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--threads', '4'], {stdio: ['ignore', 'pipe', 'pipe']});
-const base = await new Promise((resolve, reject) => {
-  let text = '';
-  const timer = setTimeout(() => reject(new Error('the server did not start: ' + text)), 10000);
-  const onData = (d) => {
-    text += d;
-    const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-    if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
-  };
-  server.stdout.on('data', onData);
-  server.stderr.on('data', onData);
-  server.on('exit', (c) => reject(new Error(`the server exited (${c}): ${text}`)));
-});
-
-mkdirSync(OUT, {recursive: true});
-const browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
-const problems = [];
-async function newPage(viewport = {width: 1280, height: 900}) {
-  const context = await browser.newContext({viewport, locale: 'fi-FI'});
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  // The 422 the test provokes is logged by the browser as a failed load;
-  // so is the browser's own /favicon.ico on the report page (a 404 the
-  // page's requests would show below).
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (401|404|422)/.test(m.text()))
-      problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => { if (r.status() === 404 && !r.url().endsWith('/favicon.ico')) problems.push(`404: ${r.url()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  return {context, page};
-}
-const shot = (page, name) => page.screenshot({path: path.join(OUT, `${name}.png`), fullPage: true});
+const store = freshStore('ilmava-e2e-prog-');
+store.addUser(ED, 'editor', '901');
+store.addUser(ORG, 'organiser');
+const {server, base} = await startServer(store.db);
+// The 422 the test provokes is logged by the browser as a failed load; so
+// is the browser's own /favicon.ico on the report page (a 404 the page's
+// requests would show).
+const {browser, problems, newPage, shot} = await openBrowser(chromium, OUT, {allowed: '401|404|422', on404: true});
 /** Calls the API with the page's session (and its CSRF token for changes). */
 const call = (page, method, p, body) => page.evaluate(async ([m, u, b]) => {
   const headers = {Accept: 'application/json'};
@@ -450,8 +378,6 @@ try {
 } finally {
   await browser.close();
   server.kill('SIGTERM');
-  rmSync(dir, {recursive: true, force: true});
+  store.remove();
 }
-console.log(`# screenshots: ${OUT}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary(OUT));

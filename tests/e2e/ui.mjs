@@ -5,98 +5,26 @@
 // Usage: node tests/e2e/ui.mjs [OUTDIR]   (ILMAVA_BIN names the binary)
 // Exit 0 all passed, 1 a failure, 77 skipped (no chromium or node_modules).
 // SPDX-License-Identifier: AGPL-3.0-or-later
-import {spawn, execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, mkdirSync, rmSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
-const SKIP = 77;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const BIN = process.env.ILMAVA_BIN || path.join(root, 'build/ilmava');
-const CHROMIUM = process.env.ILMAVA_CHROMIUM || '/usr/bin/chromium';
+import {requireBrowser, step, check, summary, freshStore, startServer, openBrowser, root, PW} from './lib.mjs';
+
 const OUT = process.argv[2] || process.env.ILMAVA_E2E_OUT || path.join(root, 'build/tests/e2e-screenshots');
-
-if (!existsSync(CHROMIUM)) { console.log(`# skipped: ${CHROMIUM} is missing (scripts/install-deps.sh check installs it)`); process.exit(SKIP); }
-if (!existsSync(BIN)) { console.log(`# skipped: no ilmava binary at ${BIN}`); process.exit(SKIP); }
-let chromium;
-try {
-  chromium = createRequire(path.join(root, 'package.json'))('playwright-core').chromium;
-} catch {
-  console.log('# skipped: node_modules/playwright-core is missing (scripts/npm-deps.sh installs it)');
-  process.exit(SKIP);
-}
-
-/* ---- checks and the summary ---- */
-let passed = 0, failed = 0;
-const failures = [];
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    failures.push(name);
-    console.log(`not ok - ${name}`);
-    for (const line of String(e && e.stack || e).split('\n').slice(0, 6)) console.log(`#   ${line}`);
-  }
-}
-function check(cond, msg) { if (!cond) throw new Error(msg); }
+const chromium = requireBrowser();
 const close = (a, b, tol = 1e-6) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 /* ---- a fresh store and the server ---- */
-const dir = mkdtempSync(path.join(tmpdir(), 'ilmava-e2e-'));
-const db = path.join(dir, 'e2e.db');
-const PW = 'correct-horse-battery-901';
-const ilmava = (args, input) => execFileSync(BIN, ['--db', db, ...args], {input, encoding: 'utf8'});
-ilmava(['demo']);
-ilmava(['user', 'add', 'anna@rautaniemi.fi', '--role', 'editor', '--municipality', '901', '--password-stdin'], PW + '\n');
+const store = freshStore('ilmava-e2e-');
+const {ilmava} = store;
+store.addUser('anna@rautaniemi.fi', 'editor', '901');
 const plans902 = ilmava(['plan', 'list', '902']);
 const plan902 = Number((plans902.split('\n')[1] || '').trim().split(/\s+/)[0]);
 const plans901 = ilmava(['plan', 'list', '901']);
 const plan901 = Number((plans901.split('\n')[1] || '').trim().split(/\s+/)[0]);
-
-const server = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--threads', '4'], {stdio: ['ignore', 'pipe', 'pipe']});
-const base = await new Promise((resolve, reject) => {
-  let text = '';
-  const timer = setTimeout(() => reject(new Error('the server did not start: ' + text)), 10000);
-  const onData = (d) => {
-    text += d;
-    const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-    if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
-  };
-  server.stdout.on('data', onData);
-  server.stderr.on('data', onData);
-  server.on('exit', (c) => reject(new Error(`the server exited (${c}): ${text}`)));
-});
-
-mkdirSync(OUT, {recursive: true});
-const browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
-const problems = [];
-async function newPage(viewport = {width: 1280, height: 900}) {
-  const context = await browser.newContext({viewport, locale: 'fi-FI'});
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  // Refusals the tests provoke (401, 403, 404, 422) are logged by the
-  // browser as failed loads: expected. Anything else is a problem.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of (401|403|404|422)/.test(m.text()))
-      problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  return {context, page};
-}
-const shot = (page, name) => page.screenshot({path: path.join(OUT, `${name}.png`), fullPage: true});
+const {server, base} = await startServer(store.db);
+// Refusals the tests provoke (401, 403, 404, 422) are logged by the
+// browser as failed loads: expected. Anything else is a problem.
+const {browser, problems, newPage, shot} = await openBrowser(chromium, OUT);
 /** The API as the page's session sees it. */
 const apiGet = async (page, p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
 
@@ -339,8 +267,6 @@ try {
 } finally {
   await browser.close();
   server.kill('SIGTERM');
-  rmSync(dir, {recursive: true, force: true});
+  store.remove();
 }
-console.log(`# screenshots: ${OUT}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary(OUT));
