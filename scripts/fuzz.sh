@@ -4,7 +4,7 @@
 set -eu
 dir=$1
 secs=$2
-for name in plan import programme; do
+for name in plan import programme doc; do
   bin="$dir/fuzz_$name"
   work="$dir/corpus-$name"
   log="$dir/fuzz_$name.log"

@@ -161,6 +161,18 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
     double step = nice_step(hi - lo, 5);
     lo = floor(lo / step) * step;
     hi = ceil(hi / step) * step;
+    /* Values so large that the axis has no room between its ticks (or no
+     * finite range at all) cannot be drawn: say so rather than loop. */
+    int ticks = isfinite(step) && step > 0 && isfinite(hi - lo) ? (int)lround((hi - lo) / step) : 0;
+    if (ticks < 1 || ticks > 20 || !(lo + step > lo) || !(hi > lo)) {
+        ilm_errors_add(err, "chart \"%s\": the values are too large to draw",
+                       c->title ? c->title : "");
+        free(base);
+        for (size_t i = 0; i < c->n_series; i++)
+            free(tops[i]);
+        free(tops);
+        return NULL;
+    }
 
     /* The legend flows in rows at the bottom; its entries' widths are
      * estimated from their lengths (about 6.5 units a character). */
@@ -196,7 +208,8 @@ char *ilm_chart_svg(const ilm_chart *c, const char *lang, ilm_errors *err)
     doc_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#444444\">", 4.0, PAD_T + 2);
     doc_buf_html(&b, c->y_label);
     doc_buf_puts(&b, "</text>\n");
-    for (double v = lo; v <= hi + step / 2; v += step) {
+    for (int i = 0; i <= ticks; i++) {
+        double v = lo + i * step;
         char num[48];
         double y = fy(&f, v);
         doc_buf_printf(
