@@ -320,7 +320,7 @@ try {
     await p.click('[data-testid=new-entry] button[type=submit]');
     await p.waitForSelector('li.spar-commitment');
     await p.check('li.spar-commitment input[type=checkbox]');
-    await p.waitForFunction(() => document.querySelector('[aria-live]')?.textContent.length > 0 || true);
+    await p.waitForSelector('[data-kind=commitment] h2 >> text=0/1 avoinna');
     const sel = await call(org.page, 'GET', `/api/programmes/${pid}/proposal`);
     const app901 = sel.json.applications.find((x) => x.municipality === '901').application_id;
     for (let i = 0; i < 20; i++) {

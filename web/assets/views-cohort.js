@@ -164,7 +164,11 @@ export async function viewSparring(ctx, r) {
   const entry = (e) => {
     const err = h('p', {class: 'field-error', role: 'alert'});
     const done = e.kind === 'commitment' ? h('input', {type: 'checkbox', id: `done-${e.id}`, checked: e.done, onchange: async (ev) => {
-      try { await put(`/api/sparring/${e.id}`, {done: ev.target.checked}); announce(ev.target.checked ? t('spar.marked.done') : t('spar.marked.open')); }
+      try {
+        await put(`/api/sparring/${e.id}`, {done: ev.target.checked});
+        announce(ev.target.checked ? t('spar.marked.done') : t('spar.marked.open'));
+        app.rerender(); // the open count in the heading
+      }
       catch (x) { err.textContent = errText(x); ev.target.checked = !ev.target.checked; }
     }}) : null;
     return h('li', {class: `spar spar-${e.kind}`, 'data-entry': e.id},
