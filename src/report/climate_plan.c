@@ -286,9 +286,9 @@ static void sector_chart(ilm_doc *d, const plan_phrases *t, const report_facts *
                 values[si * n + yi] += v->rows[r].t / 1000;
         }
         for (size_t s = 0; s < k; s++)
-            series[s] =
-                (ilm_chart_series){report_sector_name(v->sector_keys[s], t->lang), ILM_SERIES_AREA,
-                                   values + s * n, NULL, report_sector_color(v->sector_keys[s])};
+            series[s] = (ilm_chart_series){report_sector_name(f, v->sector_keys[s], t->lang),
+                                           ILM_SERIES_AREA, values + s * n, NULL,
+                                           report_sector_color(v->sector_keys[s])};
         ilm_chart c = {t->chart_sectors, t->unit, n, years, k, series};
         ilm_doc_chart(d, &c);
     }

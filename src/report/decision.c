@@ -848,7 +848,7 @@ static void measures_part(ilm_doc *d, const phrases *t, const report_facts *f)
         rows[i].owner = given(m->responsible) ? m->responsible : t->no_owner;
         rows[i].name = given(m->name) ? m->name : m->id;
         rows[i].in_scope = r->measures[i].in_scope;
-        rows[i].sector = report_sector_name(m->sector, L);
+        rows[i].sector = report_sector_name(f, m->sector, L);
         rows[i].m = &r->measures[i];
     }
     qsort(rows, r->n_measures, sizeof *rows, by_owner);

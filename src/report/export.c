@@ -133,7 +133,7 @@ static void write_table(sink *k, table_id id, const report_facts *f, const expor
         k->begin(k, t->sheet[0], 5, t->inventory_cols);
         for (size_t i = 0; i < f->total.n_rows; i++) {
             const ilm_inventory_view_row *row = &f->total.rows[i];
-            cell c[5] = {num(row->year), text(report_sector_name(row->sector, lang)),
+            cell c[5] = {num(row->year), text(report_sector_name(f, row->sector, lang)),
                          text(row->sector), boolean(row->ets), num(row->t)};
             k->row(k, c);
         }
@@ -181,7 +181,7 @@ static void write_table(sink *k, table_id id, const report_facts *f, const expor
             cell c[13] = {text(pm->id),
                           text(pm->name),
                           text(pm->responsible),
-                          text(report_sector_name(pm->sector, lang)),
+                          text(report_sector_name(f, pm->sector, lang)),
                           boolean(pm->ets),
                           num(pm->start),
                           num(pm->full),
@@ -345,27 +345,29 @@ static void csv_row(sink *k, const cell *cells)
 
 /* ---- GPC ---- */
 
-/* The GPC (v1.1) sectors of spec/sectors.md: SYKE does not split energy
- * use by building type, so a stream maps to the GPC sector and the list
- * of sub-sectors it spans. */
-static const struct {
-    const char *key, *sector, *subsectors;
-    int scope;
-} gpc[] = {
-    {"electricity", "I", "I.1.2 I.2.2 I.3.2 I.5.2", 2},
-    {"electric_heating", "I", "I.1.2 I.2.2 I.5.2", 2},
-    {"district_heating", "I", "I.1.2 I.2.2 I.3.2 I.5.2", 2},
-    {"oil_heating", "I", "I.1.1 I.2.1 I.5.1", 1},
-    {"other_heating", "I", "I.1.1 I.2.1 I.5.1", 1},
-    {"industry", "I", "I.3.1", 1},
-    {"machinery", "II", "II.5", 1},
-    {"road_transport", "II", "II.1", 1},
-    {"rail_transport", "II", "II.2", 1},
-    {"water_transport", "II", "II.3", 1},
-    {"agriculture", "V", "V.1 V.3", 1},
-    {"waste", "III", "III.1 III.2 III.4", 1},
-    {"f_gases", "IV", "IV.2", 1},
-};
+/* The store's GPC references of a sector ("I.1.2, I.2.2, I.5.2 (scope 2)",
+ * from spec/sectors.md) as the export's columns: the GPC sector (the
+ * roman numeral), the sub-sectors space-separated, and the scope (2 when
+ * the text says so, else 1). SYKE does not split energy use by building
+ * type, so a stream spans the sub-sectors its reference names. */
+static bool gpc_columns(const char *ref, char *sector, size_t sector_n, char *subs, size_t subs_n,
+                        int *scope)
+{
+    const char *paren = strstr(ref, " (scope");
+    size_t len = paren ? (size_t)(paren - ref) : strlen(ref);
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < subs_n; i++)
+        if (ref[i] != ',')
+            subs[o++] = ref[i];
+    subs[o] = '\0';
+    size_t roman = strspn(ref, "IVX");
+    if (!roman || roman >= sector_n || o == 0)
+        return false;
+    memcpy(sector, ref, roman);
+    sector[roman] = '\0';
+    *scope = paren && strstr(paren, "scope 2") ? 2 : 1;
+    return true;
+}
 
 static int gpc_render(const report_facts *f, doc_buf *b, ilm_errors *err)
 {
@@ -373,17 +375,17 @@ static int gpc_render(const report_facts *f, doc_buf *b, ilm_errors *err)
                     "t_co2e\r\n");
     for (size_t i = 0; i < f->total.n_rows; i++) {
         const ilm_inventory_view_row *r = &f->total.rows[i];
-        size_t g = 0;
-        while (g < sizeof gpc / sizeof gpc[0] && strcmp(gpc[g].key, r->sector) != 0)
-            g++;
-        if (g == sizeof gpc / sizeof gpc[0]) {
+        const ilm_sector *sec = report_sector(f, r->sector);
+        char sector[8], subs[120];
+        int scope;
+        if (!sec || !gpc_columns(sec->gpc, sector, sizeof sector, subs, sizeof subs, &scope)) {
             ilm_errors_add(err, "export gpc: sector \"%s\" has no GPC mapping", r->sector);
             return ILM_EINTERNAL;
         }
         char num[32];
         doc_buf_printf(b, "%s,%d,%s,%s,%d,%s,%s,%s\r\n", f->plan->municipality_code, r->year,
-                       gpc[g].sector, gpc[g].subsectors, gpc[g].scope, r->sector,
-                       r->ets ? "true" : "false", ilm_format_number(num, r->t));
+                       sector, subs, scope, r->sector, r->ets ? "true" : "false",
+                       ilm_format_number(num, r->t));
     }
     return 0;
 }

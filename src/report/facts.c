@@ -12,40 +12,41 @@
 
 #include "report_internal.h"
 
-/* The names of spec/sectors.md (the Swedish ones are our translations). */
+/* The UI's sector colours (web/assets/charts.js), so that the documents'
+ * charts look like the screens'. */
 static const struct {
-    const char *key, *fi, *sv, *en, *color;
-} sectors[] = {
-    {"electricity", "Kulutussähkö", "Förbrukningsel", "Consumer electricity", "#E6B400"},
-    {"electric_heating", "Sähkölämmitys", "Eluppvärmning", "Electric heating", "#F28E2B"},
-    {"district_heating", "Kaukolämpö", "Fjärrvärme", "District heating", "#D55E00"},
-    {"oil_heating", "Öljylämmitys", "Oljeuppvärmning", "Oil heating", "#8C3D10"},
-    {"other_heating", "Muu lämmitys", "Övrig uppvärmning", "Other heating", "#E8A27C"},
-    {"industry", "Teollisuus", "Industri", "Industry", "#6E6E6E"},
-    {"machinery", "Työkoneet", "Arbetsmaskiner", "Non-road machinery", "#A6761D"},
-    {"road_transport", "Tieliikenne", "Vägtrafik", "Road transport", "#0072B2"},
-    {"rail_transport", "Raideliikenne", "Spårtrafik", "Rail transport", "#56B4E9"},
-    {"water_transport", "Vesiliikenne", "Sjötrafik", "Water transport", "#1B3F73"},
-    {"agriculture", "Maatalous", "Jordbruk", "Agriculture", "#009E73"},
-    {"waste", "Jätteiden käsittely", "Avfallshantering", "Waste treatment", "#7B4F9E"},
-    {"f_gases", "F-kaasut", "F-gaser", "F-gases", "#CC79A7"},
+    const char *key, *color;
+} colors[] = {
+    {"electricity", "#E6B400"},      {"electric_heating", "#F28E2B"},
+    {"district_heating", "#D55E00"}, {"oil_heating", "#8C3D10"},
+    {"other_heating", "#E8A27C"},    {"industry", "#6E6E6E"},
+    {"machinery", "#A6761D"},        {"road_transport", "#0072B2"},
+    {"rail_transport", "#56B4E9"},   {"water_transport", "#1B3F73"},
+    {"agriculture", "#009E73"},      {"waste", "#7B4F9E"},
+    {"f_gases", "#CC79A7"},
 };
 
-const char *report_sector_name(const char *key, const char *lang)
+const ilm_sector *report_sector(const report_facts *f, const char *key)
 {
-    for (size_t i = 0; i < sizeof sectors / sizeof sectors[0]; i++)
-        if (key && strcmp(key, sectors[i].key) == 0)
-            return strcmp(lang, "sv") == 0   ? sectors[i].sv
-                   : strcmp(lang, "en") == 0 ? sectors[i].en
-                                             : sectors[i].fi;
-    return key ? key : "";
+    for (size_t i = 0; key && i < f->n_sectors; i++)
+        if (strcmp(f->sectors[i].key, key) == 0)
+            return &f->sectors[i];
+    return NULL;
+}
+
+const char *report_sector_name(const report_facts *f, const char *key, const char *lang)
+{
+    const ilm_sector *s = report_sector(f, key);
+    if (!s)
+        return key ? key : "";
+    return strcmp(lang, "sv") == 0 ? s->name_sv : strcmp(lang, "en") == 0 ? s->name_en : s->name_fi;
 }
 
 const char *report_sector_color(const char *key)
 {
-    for (size_t i = 0; i < sizeof sectors / sizeof sectors[0]; i++)
-        if (key && strcmp(key, sectors[i].key) == 0)
-            return sectors[i].color;
+    for (size_t i = 0; i < sizeof colors / sizeof colors[0]; i++)
+        if (key && strcmp(key, colors[i].key) == 0)
+            return colors[i].color;
     return "#999999";
 }
 
@@ -75,6 +76,7 @@ void report_facts_clear(report_facts *f)
     free(f->years);
     ilm_inventory_view_clear(&f->total);
     ilm_plan_decisions_free(f->decisions, f->n_decisions);
+    ilm_sectors_free(f->sectors, f->n_sectors);
     memset(f, 0, sizeof *f);
 }
 
@@ -134,6 +136,8 @@ int report_facts_load(ilm_store *s, int64_t plan_id, report_facts *f, ilm_errors
     if (rc)
         goto fail;
     rc = ilm_store_municipality_find(s, f->plan->municipality_code, &f->muni, err);
+    if (!rc)
+        rc = ilm_store_sectors(s, &f->sectors, &f->n_sectors, err);
     if (!rc)
         rc = add_scope(s, f->plan->municipality_code, ILM_SCOPE_TOTAL, f,
                        offsetof(report_year, total), err);

@@ -28,6 +28,8 @@ typedef struct report_facts {
     ilm_inventory_view total; /* by year and sector, total scope (charts) */
     size_t n_decisions;
     ilm_plan_decision *decisions; /* on this plan, newest meeting first */
+    size_t n_sectors;
+    ilm_sector *sectors; /* the store's sectors: names in three languages, GPC */
 } report_facts;
 
 /* Loads plan `plan_id` and everything its documents show. Errors: no such
@@ -41,9 +43,11 @@ const report_year *report_year_find(const report_facts *f, int year);
 /* The value of a year in a scope. */
 double report_year_scope(const report_year *y, ilm_scope scope);
 
-/* A sector key's name ("district_heating" -> "Kaukolämpö"); the key
- * itself when unknown. */
-const char *report_sector_name(const char *key, const char *lang);
+/* A sector key's name in the store ("district_heating" -> "Kaukolämpö");
+ * the key itself when unknown. */
+const char *report_sector_name(const report_facts *f, const char *key, const char *lang);
+/* The store's sector of a key, or NULL. */
+const ilm_sector *report_sector(const report_facts *f, const char *key);
 /* A UI colour for a sector, as web/assets/charts.js draws it. */
 const char *report_sector_color(const char *key);
 
