@@ -193,6 +193,9 @@ try {
     // The evidence in the UI's language, its verdict shown once, by the mark.
     check(ct.evidence.startsWith('ei täytä: ') && shown.includes(ct.evidence.slice('ei täytä: '.length)), `shown: ${shown}`);
     check(await p.locator('[data-testid=withdraw]').count() === 1, 'no withdraw button');
+    const doc = await p.getAttribute('[data-testid=board-doc-pdf]', 'href');
+    const r = await p.request.get(base + doc);
+    check(r.status() === 200 && (await r.body()).subarray(0, 5).toString() === '%PDF-', `the board's decision item: ${r.status()}`);
     await shot(p, 'p03-application-submitted');
   });
 

@@ -182,6 +182,7 @@ export default {
   'sel.weights.save': 'Save the weights', 'sel.weights.saved': 'Weights saved.',
   'weight.eligibility': 'Eligibility', 'weight.council_target': 'Council target', 'weight.easy_hard': 'Easy and hard', 'weight.own_funding': 'Own funding',
   'weight.participants': 'Participants', 'weight.sparring_problem': 'Sparring problem', 'weight.board_decision': 'Board decision',
+  'app.boarddoc': 'The board\'s decision item', 'app.boarddoc.help': 'The municipal board\'s item on applying for the programme, drafted from the application. Check and complete it before the meeting.',
   'crit.council_target': 'Council-set climate target',
   'crit.easy_and_hard': 'Easy and hard measures',
   'crit.own_funding': 'Own funding',

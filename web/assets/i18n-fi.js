@@ -182,6 +182,7 @@ export default {
   'sel.weights.save': 'Tallenna painot', 'sel.weights.saved': 'Painot tallennettu.',
   'weight.eligibility': 'Kelpoisuus', 'weight.council_target': 'Valtuuston tavoite', 'weight.easy_hard': 'Helpot ja vaikeat', 'weight.own_funding': 'Omarahoitus',
   'weight.participants': 'Osallistujat', 'weight.sparring_problem': 'Sparrausongelma', 'weight.board_decision': 'Hallituksen päätös',
+  'app.boarddoc': 'Hallituksen päätösesitys', 'app.boarddoc.help': 'Kunnanhallituksen pykälä ohjelmaan hakemisesta, laadittu hakemuksen tiedoista. Tarkista ja täydennä ennen käsittelyä.',
   'crit.council_target': 'Valtuuston asettama ilmastotavoite',
   'crit.easy_and_hard': 'Helpot ja vaikeat toimenpiteet',
   'crit.own_funding': 'Omarahoitus',

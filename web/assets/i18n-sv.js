@@ -182,6 +182,7 @@ export default {
   'sel.weights.save': 'Spara vikterna', 'sel.weights.saved': 'Vikterna sparade.',
   'weight.eligibility': 'Behörighet', 'weight.council_target': 'Fullmäktiges mål', 'weight.easy_hard': 'Lätta och svåra', 'weight.own_funding': 'Självfinansiering',
   'weight.participants': 'Deltagare', 'weight.sparring_problem': 'Sparringproblem', 'weight.board_decision': 'Styrelsens beslut',
+  'app.boarddoc': 'Styrelsens beslutsförslag', 'app.boarddoc.help': 'Kommunstyrelsens paragraf om att ansöka till programmet, utarbetad av ansökans uppgifter. Granska och komplettera före behandlingen.',
   'crit.council_target': 'Klimatmål satt av fullmäktige',
   'crit.easy_and_hard': 'Lätta och svåra åtgärder',
   'crit.own_funding': 'Egen finansiering',

@@ -484,7 +484,14 @@ export async function viewApply(ctx, r) {
     a.notification ? h('details', {}, h('summary', {}, a.notification.subject), h('p', {class: 'pre'}, a.notification.body)) : null,
     h('h3', {}, t('app.eligibility')),
     h('p', {class: 'muted small'}, t('app.eligibility.help')),
-    eligibilityList(a)) : null;
+    eligibilityList(a),
+    h('h3', {}, t('app.boarddoc')),
+    h('p', {class: 'muted small'}, t('app.boarddoc.help')),
+    h('p', {class: 'actions'},
+      h('a', {class: 'button', download: '', 'data-testid': 'board-doc-pdf',
+        href: `/api/applications/${a.id}/documents/decision?lang=${getLang()}&format=pdf`}, 'PDF'), ' ',
+      h('a', {class: 'button', download: '', href: `/api/applications/${a.id}/documents/decision?lang=${getLang()}&format=html`}, 'HTML'), ' ',
+      h('a', {class: 'button', download: '', href: `/api/applications/${a.id}/documents/decision?lang=${getLang()}&format=md`}, 'Markdown'))) : null;
   ctx.show(
     h('section', {class: 'head'}, h('h1', {}, `${t('app.title')}: ${p.name}`),
       h('p', {class: 'lead'}, muni.name_fi || muni.name || code, ` (${code}) · `,
