@@ -8,8 +8,10 @@ import {t, setLang, getLang, setSectors, LANGS} from './i18n.js';
 import {destroyCharts} from './charts.js';
 import {viewLogin, viewChooser, viewOverview} from './views-muni.js';
 import {viewPlan, viewPublic} from './views-plan.js';
-import {viewProgrammes, viewProgramme, viewSelection, viewApply} from './views-programme.js';
-import {viewCohort, viewSparring, viewComparison} from './views-cohort.js';
+// The programme's views load on demand: the plan views, which every
+// municipality opens first, do not wait for them.
+const programmeViews = () => import('./views-programme.js');
+const cohortViews = () => import('./views-cohort.js');
 
 /** What the views share: the user, the municipalities, small caches. */
 export const app = {
@@ -140,13 +142,13 @@ async function render() {
     else if (r.view === 'home') await viewChooser(ctx);
     else if (r.view === 'overview') await viewOverview(ctx, r);
     else if (r.view === 'plan') await viewPlan(ctx, r);
-    else if (r.view === 'programmes') await viewProgrammes(ctx);
-    else if (r.view === 'programme') await viewProgramme(ctx, r);
-    else if (r.view === 'selection') await viewSelection(ctx, r);
-    else if (r.view === 'apply') await viewApply(ctx, r);
-    else if (r.view === 'cohort') await viewCohort(ctx, r);
-    else if (r.view === 'sparring') await viewSparring(ctx, r);
-    else if (r.view === 'comparison') await viewComparison(ctx, r);
+    else if (r.view === 'programmes') await (await programmeViews()).viewProgrammes(ctx);
+    else if (r.view === 'programme') await (await programmeViews()).viewProgramme(ctx, r);
+    else if (r.view === 'selection') await (await programmeViews()).viewSelection(ctx, r);
+    else if (r.view === 'apply') await (await programmeViews()).viewApply(ctx, r);
+    else if (r.view === 'cohort') await (await cohortViews()).viewCohort(ctx, r);
+    else if (r.view === 'sparring') await (await cohortViews()).viewSparring(ctx, r);
+    else if (r.view === 'comparison') await (await cohortViews()).viewComparison(ctx, r);
   } catch (e) {
     if (!ctx.live()) return;
     if (e instanceof ApiError && e.status === 401 && r.view !== 'public') {
