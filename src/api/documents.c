@@ -66,37 +66,43 @@ static void decision_query(http_request *req, ilm_decision_options *o, const cha
          tok = strtok_r(NULL, ";", &save)) {
         while (*tok == ' ')
             tok++;
-        if (o->n_recipients == cap) {
-            o->n_recipients++; /* over the cap: the check names it */
-            break;
-        }
         list[o->n_recipients++] = tok;
+        if (o->n_recipients > cap)
+            break; /* one over the cap (list has cap + 1 slots): the check names it */
     }
 }
 
-int h_document_decision(void *app, http_request *req)
+/* A decision item: on a plan's target or on an application, by `draft`. */
+typedef int (*decision_draft)(ilm_store *s, int64_t id, const ilm_decision_options *o,
+                              ilm_doc_format f, char **out, size_t *len, ilm_errors *err);
+
+static int reply_decision(http_request *req, decision_draft draft, const char *name_format)
 {
-    (void)app;
     api_ctx *c = api_context(req);
     int64_t id;
     ilm_doc_format f;
     ilm_decision_options o = {0};
     if (!param_id(req, "id", &id) || !doc_query(req, &f, &o.lang))
         return 0;
+    /* One slot over the cap, so that the report's check names it. */
     const char *list[31];
     char recipients[4096];
     decision_query(req, &o, list, 30, recipients, sizeof recipients);
-    if (o.n_recipients > 30)
-        return http_reply_error(req, 422, NULL, "recipients: more than 30", "recipients");
     ilm_errors err = {0};
     char *body = NULL;
     size_t len = 0;
-    int rc = ilm_report_decision(c->store, id, &o, f, &body, &len, &err);
+    int rc = draft(c->store, id, &o, f, &body, &len, &err);
     if (rc)
         return reply_errors(req, rc, &err);
     char name[80];
-    snprintf(name, sizeof name, "decision-plan-%" PRId64 ".%s", id, extension[f]);
+    snprintf(name, sizeof name, name_format, id, extension[f]);
     return reply_download(req, media[f], name, body, len);
+}
+
+int h_document_decision(void *app, http_request *req)
+{
+    (void)app;
+    return reply_decision(req, ilm_report_decision, "decision-plan-%" PRId64 ".%s");
 }
 
 int h_document_plan(void *app, http_request *req)
@@ -122,26 +128,8 @@ int h_document_plan(void *app, http_request *req)
 int h_document_application(void *app, http_request *req)
 {
     (void)app;
-    api_ctx *c = api_context(req);
-    int64_t id;
-    ilm_doc_format f;
-    ilm_decision_options o = {0};
-    if (!param_id(req, "id", &id) || !doc_query(req, &f, &o.lang))
-        return 0;
-    const char *list[31];
-    char recipients[4096];
-    decision_query(req, &o, list, 30, recipients, sizeof recipients);
-    if (o.n_recipients > 30)
-        return http_reply_error(req, 422, NULL, "recipients: more than 30", "recipients");
-    ilm_errors err = {0};
-    char *body = NULL;
-    size_t len = 0;
-    int rc = ilm_report_application_decision(c->store, id, &o, f, &body, &len, &err);
-    if (rc)
-        return reply_errors(req, rc, &err);
-    char name[80];
-    snprintf(name, sizeof name, "application-%" PRId64 "-decision.%s", id, extension[f]);
-    return reply_download(req, media[f], name, body, len);
+    return reply_decision(req, ilm_report_application_decision,
+                          "application-%" PRId64 "-decision.%s");
 }
 
 int h_export_xlsx(void *app, http_request *req)

@@ -331,38 +331,16 @@ static void pathway_chart(ilm_doc *d, const plan_phrases *t, const report_facts 
     free(v);
 }
 
-typedef struct measure_row {
-    const ilm_measure *m;
-    const ilm_measure_result *r;
-    const char *owner, *name;
-} measure_row;
-
-static int by_owner(const void *x, const void *y)
-{
-    const measure_row *a = x, *b = y;
-    int c = strcmp(a->owner, b->owner);
-    return c ? c : strcmp(a->name, b->name);
-}
-
 static void measures_table(ilm_doc *d, const plan_phrases *t, const report_facts *f)
 {
     const ilm_result *r = f->result;
     const char *L = t->lang;
-    measure_row *rows = calloc(r->n_measures ? r->n_measures : 1, sizeof *rows);
-    if (!rows)
-        return;
-    for (size_t i = 0; i < r->n_measures; i++) {
-        const ilm_measure *m = &f->plan->measures[r->measures[i].plan_index];
-        rows[i] = (measure_row){m, &r->measures[i],
-                                m->responsible && *m->responsible ? m->responsible : t->no_owner,
-                                m->name && *m->name ? m->name : m->id};
-    }
-    qsort(rows, r->n_measures, sizeof *rows, by_owner);
     static const ilm_align align[7] = {ILM_ALIGN_LEFT,  ILM_ALIGN_LEFT,  ILM_ALIGN_LEFT,
                                        ILM_ALIGN_RIGHT, ILM_ALIGN_RIGHT, ILM_ALIGN_RIGHT,
                                        ILM_ALIGN_LEFT};
     ilm_doc_table(d, NULL, 7, t->measure_cols, align);
-    for (size_t i = 0; i < r->n_measures; i++) {
+    report_measure *rows = report_measures_by_owner(f, t->no_owner);
+    for (size_t i = 0; rows && i < r->n_measures; i++) {
         char sched[32], cost[48], kt[48], per_t[48];
         snprintf(sched, sizeof sched, "%d–%d", rows[i].m->start, rows[i].m->full);
         const char *row[7] = {
@@ -392,17 +370,6 @@ static void paragraphs(ilm_doc *d, const char *text)
         while (*q == '\n')
             q++;
     }
-}
-
-static void iso_to_local(char *out, size_t n, const char *iso, const char *lang)
-{
-    int y, m, dd;
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &dd) != 3)
-        snprintf(out, n, "%.10s", iso);
-    else if (strcmp(lang, "en") == 0)
-        snprintf(out, n, "%04d-%02d-%02d", y, m, dd);
-    else
-        snprintf(out, n, "%d.%d.%d", dd, m, y);
 }
 
 int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_options *o,
@@ -444,7 +411,7 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     for (size_t i = 0; i < f.n_decisions; i++)
         if (strcmp(f.decisions[i].kind, "council_target") == 0) {
             char date[40];
-            iso_to_local(date, sizeof date, f.decisions[i].ref.date, L);
+            report_date(date, sizeof date, f.decisions[i].ref.date, L);
             char ref[300];
             snprintf(ref, sizeof ref, "%s %s%s%s", f.decisions[i].ref.body, date,
                      f.decisions[i].ref.section ? " " : "",
@@ -530,7 +497,7 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
         if (strcmp(src->kind, "demo") == 0)
             continue;
         char date[40];
-        iso_to_local(date, sizeof date, src->imported_at, L);
+        report_date(date, sizeof date, src->imported_at, L);
         ilm_doc_item(d, strcmp(src->kind, "syke") == 0 ? t->source_syke : t->source_own,
                      src->file_name ? src->file_name : "", date, src->first_year, src->last_year);
     }

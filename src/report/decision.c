@@ -461,23 +461,6 @@ static int check_options(const ilm_decision_options *o, ilm_errors *err)
 
 /* ---- shared parts ---- */
 
-/* "2026-06-12" -> "12.6.2026" (fi, sv) or "12 June 2026" (en). */
-static void format_date(char *out, size_t n, const char *iso, const char *lang)
-{
-    int y = 0, m = 0, d = 0;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
-        snprintf(out, n, "%s", iso ? iso : "");
-        return;
-    }
-    static const char *const months[] = {"January",   "February", "March",    "April",
-                                         "May",       "June",     "July",     "August",
-                                         "September", "October",  "November", "December"};
-    if (strcmp(lang, "en") == 0 && m >= 1 && m <= 12)
-        snprintf(out, n, "%d %s %d", d, months[m - 1], y);
-    else
-        snprintf(out, n, "%d.%d.%d", d, m, y);
-}
-
 /* "45" or "§ 45" -> "§ 45" */
 static void format_section(char *out, size_t n, const char *s)
 {
@@ -496,7 +479,7 @@ static void format_section(char *out, size_t n, const char *s)
 static void format_ref(char *out, size_t n, const ilm_decision_ref *r, const phrases *t)
 {
     char date[40], sec[40];
-    format_date(date, sizeof date, r->date, t->lang);
+    report_date(date, sizeof date, r->date, t->lang);
     format_section(sec, sizeof sec, r->section);
     snprintf(out, n, "%s %s%s%s%s%s", r->body ? r->body : "", date, sec[0] ? " " : "", sec,
              given(r->dnro) ? ", Dnro " : "", given(r->dnro) ? r->dnro : "");
@@ -550,7 +533,7 @@ static void header(ilm_doc *d, const phrases *t, const char *municipality, const
                    const ilm_decision_options *o, const char *dnro_fallback)
 {
     char date[40], sec[40], dnro[80];
-    format_date(date, sizeof date, o->meeting_date, t->lang);
+    report_date(date, sizeof date, o->meeting_date, t->lang);
     format_section(sec, sizeof sec, o->section);
     const char *dn = given(o->dnro) ? o->dnro : dnro_fallback;
     if (given(dn)) {
@@ -821,50 +804,28 @@ static void probability_part(ilm_doc *d, const phrases *t, const report_facts *f
                          report_kt(b, mc->p95[i], L));
 }
 
-typedef struct owner_row {
-    const char *owner, *name, *sector;
-    const ilm_measure_result *m;
-    bool in_scope;
-} owner_row;
-
-static int by_owner(const void *x, const void *y)
-{
-    const owner_row *a = x, *b = y;
-    int c = strcmp(a->owner, b->owner);
-    return c ? c : strcmp(a->name, b->name);
-}
-
 static void measures_part(ilm_doc *d, const phrases *t, const report_facts *f)
 {
     const char *L = t->lang;
     const ilm_result *r = f->result;
     if (!r->n_measures)
         return;
-    owner_row *rows = calloc(r->n_measures, sizeof *rows);
+    report_measure *rows = report_measures_by_owner(f, t->no_owner);
     if (!rows)
         return;
-    for (size_t i = 0; i < r->n_measures; i++) {
-        const ilm_measure *m = &f->plan->measures[r->measures[i].plan_index];
-        rows[i].owner = given(m->responsible) ? m->responsible : t->no_owner;
-        rows[i].name = given(m->name) ? m->name : m->id;
-        rows[i].in_scope = r->measures[i].in_scope;
-        rows[i].sector = report_sector_name(f, m->sector, L);
-        rows[i].m = &r->measures[i];
-    }
-    qsort(rows, r->n_measures, sizeof *rows, by_owner);
     ilm_doc_table(d, t->measures_caption, 6, t->measure_cols,
                   (const ilm_align[]){ILM_ALIGN_LEFT, ILM_ALIGN_LEFT, ILM_ALIGN_LEFT,
                                       ILM_ALIGN_RIGHT, ILM_ALIGN_RIGHT, ILM_ALIGN_LEFT});
     for (size_t i = 0; i < r->n_measures; i++) {
         char kt[48], eur[48], name[400];
-        snprintf(name, sizeof name, rows[i].m->in_scope ? "%s" : "%s (%s)", rows[i].name,
+        snprintf(name, sizeof name, rows[i].r->in_scope ? "%s" : "%s (%s)", rows[i].name,
                  t->out_of_scope);
         const char *row[6] = {rows[i].owner,
                               name,
-                              rows[i].sector,
-                              ilm_doc_number(kt, rows[i].m->attributed / 1000, 2, L),
-                              ilm_doc_number(eur, rows[i].m->annual_cost, 0, L),
-                              t->class_single[rows[i].m->cls]};
+                              report_sector_name(f, rows[i].m->sector, L),
+                              ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L),
+                              ilm_doc_number(eur, rows[i].r->annual_cost, 0, L),
+                              t->class_single[rows[i].r->cls]};
         ilm_doc_row(d, row);
     }
     free(rows);
@@ -877,7 +838,7 @@ static void source_part(ilm_doc *d, const phrases *t, const report_facts *f)
         const ilm_inventory_source *s = &f->total.sources[i];
         char day[11];
         snprintf(day, sizeof day, "%.10s", s->imported_at);
-        format_date(date, sizeof date, day, t->lang);
+        report_date(date, sizeof date, day, t->lang);
         if (strcmp(s->kind, "demo") == 0)
             continue;
         ilm_doc_para(d, strcmp(s->kind, "syke") == 0 ? t->source_syke : t->source_own,

@@ -55,6 +55,45 @@ char *report_kt(char *buf, double t, const char *lang)
     return ilm_doc_number(buf, t / 1000, 1, lang);
 }
 
+static int by_owner(const void *x, const void *y)
+{
+    const report_measure *a = x, *b = y;
+    int c = strcmp(a->owner, b->owner);
+    return c ? c : strcmp(a->name, b->name);
+}
+
+report_measure *report_measures_by_owner(const report_facts *f, const char *no_owner)
+{
+    const ilm_result *r = f->result;
+    report_measure *v = r->n_measures ? calloc(r->n_measures, sizeof *v) : NULL;
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < r->n_measures; i++) {
+        const ilm_measure *m = &f->plan->measures[r->measures[i].plan_index];
+        v[i] = (report_measure){m, &r->measures[i],
+                                m->responsible && *m->responsible ? m->responsible : no_owner,
+                                m->name && *m->name ? m->name : m->id};
+    }
+    qsort(v, r->n_measures, sizeof *v, by_owner);
+    return v;
+}
+
+void report_date(char *out, size_t n, const char *iso, const char *lang)
+{
+    int y = 0, m = 0, d = 0;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+        snprintf(out, n, "%s", iso ? iso : "");
+        return;
+    }
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+    if (strcmp(lang, "en") == 0 && m >= 1 && m <= 12)
+        snprintf(out, n, "%d %s %d", d, months[m - 1], y);
+    else
+        snprintf(out, n, "%d.%d.%d", d, m, y);
+}
+
 const report_year *report_year_find(const report_facts *f, int year)
 {
     for (size_t i = 0; i < f->n_years; i++)

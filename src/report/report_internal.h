@@ -57,6 +57,22 @@ const char *report_sector_color(const char *key);
  * build). NULL when missing. */
 const char *report_appeal_text(const char *kind, const char *lang);
 
+/* A measure of the result in the owner-ordered list of the documents. */
+typedef struct report_measure {
+    const ilm_measure *m;        /* the plan's measure */
+    const ilm_measure_result *r; /* its result */
+    const char *owner;           /* responsible, or `no_owner` */
+    const char *name;            /* name, or id */
+} report_measure;
+
+/* The result's measures by owner, then name (malloc'ed, r->n_measures
+ * entries; NULL when there are none or memory ran out). */
+report_measure *report_measures_by_owner(const report_facts *f, const char *no_owner);
+
+/* "2026-06-12" -> "12.6.2026" (fi, sv) or "12 June 2026" (en); text that
+ * is not such a date is copied. */
+void report_date(char *out, size_t n, const char *iso, const char *lang);
+
 /* t -> "12,3" kt in the document's language. */
 char *report_kt(char *buf, double t, const char *lang);
 

@@ -86,6 +86,7 @@ def run(store, server):
         ("/api/plans/1/exports/csv?table=nope", "table"),
         ("/api/plans/1/exports/csv", "table"),
         ("/api/plans/1/exports/xlsx?lang=de", "lang"),
+        ("/api/plans/1/documents/decision?recipients=" + "%3B".join(["x"] * 31), "recipients"),
     ]:
         A.begin(f"GET {path}: 422 naming {field}")
         r = ed.get(path)
