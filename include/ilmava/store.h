@@ -389,6 +389,50 @@ void ilm_session_clear(ilm_session *se);
 /* Ends a session. Not an error when it is already gone. */
 int ilm_store_session_delete(ilm_store *s, const char *token_hash, ilm_errors *err);
 
+/* ---- failed logins (store_limits.c) ----
+ * Counted per client address and per account (the email as typed), in the
+ * store, so that restarts and several server processes share them. Each
+ * attempt is recorded before its password is checked; a success clears
+ * both counts. */
+
+/* How failures slow down the next try. A key's first `free_*` tries need
+ * no wait; after that each failure doubles the wait, from base_ms up to
+ * max_ms. The counts of a key whose last attempt is forget_ms old are
+ * forgotten. */
+typedef struct ilm_login_policy {
+    int free_address, free_account;
+    int64_t base_ms, max_ms, forget_ms;
+} ilm_login_policy;
+
+/* The wait after `failures` failures of a key that has `free_tries` free
+ * tries (0 while the free tries last). */
+int64_t ilm_login_wait_ms(const ilm_login_policy *p, int free_tries, int failures);
+
+typedef struct ilm_login_verdict {
+    bool allowed;           /* the attempt is recorded: check the password */
+    int64_t wait_ms;        /* when not allowed: how long until a try may come */
+    int address_failures;   /* the counts, this attempt included when allowed */
+    int account_failures;
+} ilm_login_verdict;
+
+/* Checks and records a login attempt from `address` on `account` at
+ * `now_ms` (Unix ms), in one write transaction (BEGIN IMMEDIATE), so that
+ * parallel attempts cannot pass more tries than the policy allows. Refused
+ * (allowed false, nothing recorded) while the address's wait runs, or the
+ * account's wait runs and the address has failures of its own: a client
+ * with no failures always gets its password checked. Both strings must be
+ * 1..320 bytes. */
+int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char *address,
+                            const char *account, int64_t now_ms, ilm_login_verdict *out,
+                            ilm_errors *err);
+/* Takes back an attempt that ilm_store_login_reserve recorded but whose
+ * password was never checked (the server was too busy). */
+int ilm_store_login_release(ilm_store *s, const ilm_login_policy *p, const char *address,
+                            const char *account, ilm_errors *err);
+/* A successful login: forgets the failures of the address and the account. */
+int ilm_store_login_succeeded(ilm_store *s, const char *address, const char *account,
+                              ilm_errors *err);
+
 /* The plan a measure (by store id) belongs to. ILM_ENOTFOUND when none. */
 int ilm_store_measure_plan(ilm_store *s, int64_t measure_id, int64_t *plan_id,
                            ilm_errors *err);

@@ -601,7 +601,6 @@ int api_start(const api_options *o, api_server **out, ilm_errors *err)
     a->session_max_s = o->session_max_s > 0 ? o->session_max_s : 12 * 3600;
     a->origin = o->origin ? strdup(o->origin) : NULL;
     pthread_mutex_init(&a->cache.lock, NULL);
-    pthread_mutex_init(&a->limits.lock, NULL);
     pthread_mutex_init(&a->gate.lock, NULL);
     pthread_cond_init(&a->gate.free, NULL);
     /* Hashing takes a core for ~0.1 s: leave the other core to everyone
@@ -646,7 +645,6 @@ static void api_free(api_server *a)
     pool_destroy(&a->pool);
     doc_cache_clear(&a->cache);
     pthread_mutex_destroy(&a->cache.lock);
-    pthread_mutex_destroy(&a->limits.lock);
     pthread_mutex_destroy(&a->gate.lock);
     pthread_cond_destroy(&a->gate.free);
     free(a->origin);

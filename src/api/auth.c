@@ -1,6 +1,7 @@
 /* Signing in and out: sessions, CSRF tokens, the limits on failed logins
  * and the gate that keeps password hashing off the other requests' way.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,68 +12,41 @@
 #include "api/internal.h"
 #include "ilmava/app.h"
 
-/* Failed logins allowed in a window, per account and per address. */
-#define WINDOW_S 900
-#define MAX_FAILURES_ACCOUNT 5
-#define MAX_FAILURES_ADDRESS 20
+/* Failed logins slow the next try down, per client address and per
+ * account: the first tries are free, then each failure doubles the wait,
+ * from 1 s up to 15 min. An address gets more free tries than an account
+ * (an office may sign in from one address). The counts are in the store
+ * (store_limits.c) and are forgotten a day after the last failure. */
+static const ilm_login_policy login_policy = {.free_address = 20,
+                                              .free_account = 5,
+                                              .base_ms = 1000,
+                                              .max_ms = 900 * 1000,
+                                              .forget_ms = 24 * 3600 * 1000};
 
-/* ---- the limiter ---- */
+/* ---- the client's address, for the limits ---- */
 
-static size_t slot_of(const char *key)
+/* The address the limits count: the http layer's client address (the
+ * client's own behind a trusted proxy), an IPv6 address cut to its /64
+ * prefix, since one client usually holds a whole /64. */
+static void limit_address(http_request *req, char *out, size_t size)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (size_t)(h % LIMITER_SLOTS);
-}
-
-/* The entry for key, found or taken over (a full table forgets the oldest
- * window: the table is bounded whatever an attacker sends). */
-static limiter_entry *entry_for(limiter *l, const char *key, int64_t now)
-{
-    size_t first = slot_of(key), oldest = first;
-    for (size_t i = 0; i < 8; i++) {
-        limiter_entry *e = &l->slots[(first + i) % LIMITER_SLOTS];
-        if (strcmp(e->key, key) == 0) {
-            if (now - e->window_start >= WINDOW_S) {
-                e->window_start = now;
-                e->failures = 0;
-            }
-            return e;
-        }
-        if (!e->key[0] || now - e->window_start >= WINDOW_S ||
-            e->window_start < l->slots[oldest].window_start)
-            oldest = (first + i) % LIMITER_SLOTS;
-        if (!e->key[0])
-            break;
+    const char *addr = http_client_addr(req);
+    struct in6_addr in6;
+    if (addr && strchr(addr, ':') && inet_pton(AF_INET6, addr, &in6) == 1) {
+        char text[INET6_ADDRSTRLEN];
+        memset(&in6.s6_addr[8], 0, 8);
+        inet_ntop(AF_INET6, &in6, text, sizeof text);
+        snprintf(out, size, "%s/64", text);
+    } else {
+        snprintf(out, size, "%s", addr && *addr ? addr : "unknown");
     }
-    limiter_entry *e = &l->slots[oldest];
-    snprintf(e->key, sizeof e->key, "%s", key);
-    e->window_start = now;
-    e->failures = 0;
-    return e;
 }
 
-static int failures(limiter *l, const char *key, int64_t now)
+static int64_t now_ms(void)
 {
-    pthread_mutex_lock(&l->lock);
-    int n = entry_for(l, key, now)->failures;
-    pthread_mutex_unlock(&l->lock);
-    return n;
-}
-
-static void add_failure(limiter *l, const char *key, int64_t now)
-{
-    pthread_mutex_lock(&l->lock);
-    entry_for(l, key, now)->failures++;
-    pthread_mutex_unlock(&l->lock);
-}
-
-static void forget(limiter *l, const char *key, int64_t now)
-{
-    pthread_mutex_lock(&l->lock);
-    entry_for(l, key, now)->failures = 0;
-    pthread_mutex_unlock(&l->lock);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- the hashing gate ---- */
@@ -120,12 +94,14 @@ static void random_hex(char *out, size_t bytes)
     sodium_bin2hex(out, bytes * 2 + 1, buf, bytes);
 }
 
-static int too_many(http_request *req, const char *message)
+static int delayed(http_request *req, int64_t wait_ms)
 {
-    char retry[16];
-    snprintf(retry, sizeof retry, "%d", WINDOW_S);
+    char retry[24], message[96];
+    int64_t seconds = (wait_ms + 999) / 1000;
+    snprintf(retry, sizeof retry, "%lld", (long long)(seconds > 0 ? seconds : 1));
+    snprintf(message, sizeof message, "Too many failed logins; try again in %s s", retry);
     http_add_header(req, "Retry-After", retry);
-    return http_reply_error(req, 429, "too_many_attempts", message, NULL);
+    return http_reply_error(req, 429, "login_delayed", message, NULL);
 }
 
 int h_login(void *app, http_request *req)
@@ -146,25 +122,34 @@ int h_login(void *app, http_request *req)
         json_decref(o);
         return http_reply_error(req, 422, NULL, "email and password are required strings", f);
     }
-    char email[256], addr_key[80], acct_key[300];
+    char email[256], address[INET6_ADDRSTRLEN + 4];
     snprintf(email, sizeof email, "%s", json_string_value(je));
     for (char *p = email; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    snprintf(acct_key, sizeof acct_key, "a:%s", email);
-    snprintf(addr_key, sizeof addr_key, "i:%s", http_client_addr(req));
-    int64_t now = (int64_t)time(NULL);
-    if (failures(&a->limits, acct_key, now) >= MAX_FAILURES_ACCOUNT ||
-        failures(&a->limits, addr_key, now) >= MAX_FAILURES_ADDRESS) {
+    limit_address(req, address, sizeof address);
+    const char *account = *email ? email : "(empty)";
+
+    /* The attempt is recorded before the password is checked, in one
+     * write transaction: parallel tries cannot pass the limit. */
+    ilm_errors err = {0};
+    ilm_login_verdict verdict;
+    int rc = ilm_store_login_reserve(c->store, &login_policy, address, account, now_ms(), &verdict,
+                                     &err);
+    if (rc) {
         json_decref(o);
-        return too_many(req, "Too many failed logins; wait before trying again");
+        return reply_errors(req, rc, &err);
+    }
+    if (!verdict.allowed) {
+        json_decref(o);
+        return delayed(req, verdict.wait_ms);
     }
 
     ilm_user user = {0};
     char *hash = NULL;
-    ilm_errors err = {0};
-    int rc = ilm_store_user_find(c->store, email, &user, &hash, &err);
+    rc = ilm_store_user_find(c->store, email, &user, &hash, &err);
     if (rc && rc != ILM_ENOTFOUND) {
         json_decref(o);
+        ilm_store_login_release(c->store, &login_policy, address, account, NULL);
         return reply_errors(req, rc, &err);
     }
     /* Verify even for an unknown email, against a dummy hash, so that the
@@ -173,6 +158,7 @@ int h_login(void *app, http_request *req)
         free(hash);
         ilm_user_clear(&user);
         json_decref(o);
+        ilm_store_login_release(c->store, &login_policy, address, account, NULL);
         http_add_header(req, "Retry-After", "1");
         return http_reply_error(req, 503, "busy", "Too many logins at once; try again", NULL);
     }
@@ -181,12 +167,14 @@ int h_login(void *app, http_request *req)
     free(hash);
     json_decref(o);
     if (!ok || rc || user.disabled) {
-        add_failure(&a->limits, acct_key, now);
-        add_failure(&a->limits, addr_key, now);
         ilm_user_clear(&user);
         return http_reply_error(req, 401, "bad_login", "Wrong email or password", NULL);
     }
-    forget(&a->limits, acct_key, now);
+    rc = ilm_store_login_succeeded(c->store, address, account, &err);
+    if (rc) {
+        ilm_user_clear(&user);
+        return reply_errors(req, rc, &err);
+    }
 
     char token[65], token_hash[65], csrf[65];
     random_hex(token, 32);
@@ -195,7 +183,7 @@ int h_login(void *app, http_request *req)
     crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
     sodium_bin2hex(token_hash, sizeof token_hash, digest, sizeof digest);
     ilm_store_set_actor(c->store, user.email, &err);
-    rc = ilm_store_session_create(c->store, token_hash, user.id, csrf, now, &err);
+    rc = ilm_store_session_create(c->store, token_hash, user.id, csrf, (int64_t)time(NULL), &err);
     if (rc) {
         ilm_user_clear(&user);
         return reply_errors(req, rc, &err);

@@ -52,21 +52,6 @@ void doc_cache_put(doc_cache *c, const char *key, const char *json, size_t len);
 /* Frees the documents. */
 void doc_cache_clear(doc_cache *c);
 
-/* ---- failed logins, per account and per address ---- */
-
-#define LIMITER_SLOTS 4096
-
-typedef struct limiter_entry {
-    char key[300];       /* "a:EMAIL" or "i:ADDRESS"; "" when free */
-    int64_t window_start;
-    int failures;
-} limiter_entry;
-
-typedef struct limiter {
-    pthread_mutex_t lock;
-    limiter_entry slots[LIMITER_SLOTS];
-} limiter;
-
 /* Password hashing is slow on purpose: at most `max` run at once and
  * `queue_max` more wait, so logins never take every request thread. */
 typedef struct hash_gate {
@@ -79,7 +64,6 @@ struct api_server {
     http_server *http;
     store_pool pool;
     doc_cache cache;
-    limiter limits;
     hash_gate gate;
     char *origin; /* NULL: from the Host header */
     bool behind_tls;
