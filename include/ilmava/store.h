@@ -418,10 +418,11 @@ typedef struct ilm_login_verdict {
 /* Checks and records a login attempt from `address` on `account` at
  * `now_ms` (Unix ms), in one write transaction (BEGIN IMMEDIATE), so that
  * parallel attempts cannot pass more tries than the policy allows. Refused
- * (allowed false, nothing recorded) while the address's wait runs, or the
- * account's wait runs and the address has failures of its own: a client
- * with no failures always gets its password checked. Both strings must be
- * 1..320 bytes. */
+ * (allowed false, nothing recorded) while the address's wait runs, or while
+ * the account's wait runs and this address has failed on this account: an
+ * address with no failures on an account always gets its password checked,
+ * and signing in to another account does not clear that. `address`: 1..64
+ * bytes, no space; `account`: 1..320 bytes. */
 int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char *address,
                             const char *account, int64_t now_ms, ilm_login_verdict *out,
                             ilm_errors *err);
@@ -429,7 +430,8 @@ int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char 
  * password was never checked (the server was too busy). */
 int ilm_store_login_release(ilm_store *s, const ilm_login_policy *p, const char *address,
                             const char *account, ilm_errors *err);
-/* A successful login: forgets the failures of the address and the account. */
+/* A successful login: forgets the failures of the address, of the account
+ * and of the address on the account. */
 int ilm_store_login_succeeded(ilm_store *s, const char *address, const char *account,
                               ilm_errors *err);
 

@@ -4,22 +4,37 @@
  * An attempt is checked and recorded in one write transaction before the
  * caller checks its password, so that parallel attempts see each other:
  * however many arrive at once, only the tries the policy allows reach the
- * (slow) password hash. A success deletes both rows. Because the counts
- * live in the file, a restart keeps them and every server process on the
- * store shares them.
+ * (slow) password hash. Three keys count each attempt: the address (its
+ * own wait), the account (its wait, which holds only addresses that have
+ * failed on it) and the pair of both (whether this address has failed on
+ * this account). A success deletes all three. Because the counts live in
+ * the file, a restart keeps them and every server process on the store
+ * shares them.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/internal.h"
 
-/* The CHECK of login_limit.name. */
-#define NAME_MAX_BYTES 320
+/* Caps on the names; a pair is "ADDRESS ACCOUNT", within the CHECK of
+ * login_limit.name (400 bytes). */
+#define ADDRESS_MAX_BYTES 64
+#define ACCOUNT_MAX_BYTES 320
+
+enum { ADDRESS, ACCOUNT, PAIR, N_KEYS };
+static const char *const kind_names[N_KEYS] = {"address", "account", "pair"};
 
 typedef struct key_state {
     int failures;
     int64_t last_ms, next_ms;
 } key_state;
+
+/* The names of an attempt's three keys. */
+typedef struct login_keys {
+    const char *name[N_KEYS];
+    char pair[ADDRESS_MAX_BYTES + ACCOUNT_MAX_BYTES + 2];
+} login_keys;
 
 int64_t ilm_login_wait_ms(const ilm_login_policy *p, int free_tries, int failures)
 {
@@ -31,13 +46,30 @@ int64_t ilm_login_wait_ms(const ilm_login_policy *p, int free_tries, int failure
     return p->base_ms << shift;
 }
 
-static int check_name(const char *what, const char *name, ilm_errors *err)
+static int check_name(const char *what, const char *name, size_t max, ilm_errors *err)
 {
     size_t n = name ? strlen(name) : 0;
-    if (n == 0 || n > NAME_MAX_BYTES) {
-        ilm_errors_add(err, "%s: 1 to %d bytes, not %zu", what, NAME_MAX_BYTES, n);
+    if (n == 0 || n > max) {
+        ilm_errors_add(err, "%s: 1 to %zu bytes, not %zu", what, max, n);
         return ILM_EINVAL;
     }
+    return 0;
+}
+
+static int make_keys(const char *address, const char *account, login_keys *k, ilm_errors *err)
+{
+    int rc;
+    if ((rc = check_name("login address", address, ADDRESS_MAX_BYTES, err)) ||
+        (rc = check_name("login account", account, ACCOUNT_MAX_BYTES, err)))
+        return rc;
+    if (strchr(address, ' ')) {
+        ilm_errors_add(err, "login address \"%s\": a space", address);
+        return ILM_EINVAL;
+    }
+    snprintf(k->pair, sizeof k->pair, "%s %s", address, account);
+    k->name[ADDRESS] = address;
+    k->name[ACCOUNT] = account;
+    k->name[PAIR] = k->pair;
     return 0;
 }
 
@@ -92,27 +124,28 @@ static int write_key(ilm_store *s, const char *kind, const char *name, const key
 }
 
 /* How long the attempt must still wait (0: it may go on). The account's
- * wait holds only a client that has failed itself: a correct password from
- * a clean address always gets checked, so that nobody can lock a named
- * user out by failing on their account. */
-static int64_t wait_for(const key_state *address, const key_state *account, int64_t now_ms)
+ * wait holds only an address that has failed on this account itself: a
+ * correct password from an address with no failures on it always gets
+ * checked, so that nobody can lock a named user out by failing on their
+ * account. Because a success does not clear another account's pair, a
+ * client cannot make itself clean by signing in to an account of its own. */
+static int64_t wait_for(const key_state *k, int64_t now_ms)
 {
-    int64_t wait = address->next_ms > now_ms ? address->next_ms - now_ms : 0;
-    if (address->failures > 0 && account->next_ms - now_ms > wait)
-        wait = account->next_ms - now_ms;
+    int64_t wait = k[ADDRESS].next_ms > now_ms ? k[ADDRESS].next_ms - now_ms : 0;
+    if (k[PAIR].failures > 0 && k[ACCOUNT].next_ms - now_ms > wait)
+        wait = k[ACCOUNT].next_ms - now_ms;
     return wait;
 }
 
-/* Reads both keys and the wait. */
-static int read_both(ilm_store *s, const ilm_login_policy *p, const char *address,
-                     const char *account, int64_t now_ms, key_state *a, key_state *c, int64_t *wait,
-                     ilm_errors *err)
+/* Reads the three keys and the wait. */
+static int read_keys(ilm_store *s, const ilm_login_policy *p, const login_keys *names,
+                     int64_t now_ms, key_state *k, int64_t *wait, ilm_errors *err)
 {
     int64_t forget_before = p->forget_ms > 0 ? now_ms - p->forget_ms : INT64_MIN;
-    int rc = read_key(s, "address", address, forget_before, a, err);
-    if (!rc)
-        rc = read_key(s, "account", account, forget_before, c, err);
-    *wait = rc ? 0 : wait_for(a, c, now_ms);
+    int rc = 0;
+    for (int i = 0; i < N_KEYS && !rc; i++)
+        rc = read_key(s, kind_names[i], names->name[i], forget_before, &k[i], err);
+    *wait = rc ? 0 : wait_for(k, now_ms);
     return rc;
 }
 
@@ -126,15 +159,15 @@ int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char 
         "DELETE FROM login_limit WHERE (kind, name) IN"
         " (SELECT kind, name FROM login_limit WHERE last_ms < ?1 LIMIT 64)";
     memset(out, 0, sizeof *out);
-    int rc;
-    if ((rc = check_name("login address", address, err)) ||
-        (rc = check_name("login account", account, err)))
+    login_keys names;
+    int rc = make_keys(address, account, &names, err);
+    if (rc)
         return rc;
-    key_state a, c;
+    key_state k[N_KEYS];
     int64_t wait;
     /* A refusal needs no write: read first, so that a flood of refused
      * attempts does not queue on the write lock. */
-    if ((rc = read_both(s, p, address, account, now_ms, &a, &c, &wait, err)))
+    if ((rc = read_keys(s, p, &names, now_ms, k, &wait, err)))
         return rc;
     if (wait == 0) {
         if ((rc = store_begin_write(s, "recording a login attempt", err)))
@@ -150,16 +183,16 @@ int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char 
         }
         /* The decision that counts: under the write lock. */
         if (!rc)
-            rc = read_both(s, p, address, account, now_ms, &a, &c, &wait, err);
+            rc = read_keys(s, p, &names, now_ms, k, &wait, err);
         if (!rc && wait == 0) {
-            a.failures++;
-            c.failures++;
-            a.last_ms = c.last_ms = now_ms;
-            a.next_ms = now_ms + ilm_login_wait_ms(p, p->free_address, a.failures);
-            c.next_ms = now_ms + ilm_login_wait_ms(p, p->free_account, c.failures);
-            rc = write_key(s, "address", address, &a, err);
-            if (!rc)
-                rc = write_key(s, "account", account, &c, err);
+            int free_tries[N_KEYS] = {p->free_address, p->free_account, 0};
+            for (int i = 0; i < N_KEYS && !rc; i++) {
+                k[i].failures++;
+                k[i].last_ms = now_ms;
+                k[i].next_ms =
+                    i == PAIR ? 0 : now_ms + ilm_login_wait_ms(p, free_tries[i], k[i].failures);
+                rc = write_key(s, kind_names[i], names.name[i], &k[i], err);
+            }
         }
         if (!rc)
             rc = store_commit(s, "recording a login attempt", err);
@@ -170,30 +203,27 @@ int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char 
     }
     out->allowed = wait == 0;
     out->wait_ms = wait;
-    out->address_failures = a.failures;
-    out->account_failures = c.failures;
+    out->address_failures = k[ADDRESS].failures;
+    out->account_failures = k[ACCOUNT].failures;
     return 0;
 }
 
 int ilm_store_login_release(ilm_store *s, const ilm_login_policy *p, const char *address,
                             const char *account, ilm_errors *err)
 {
-    int rc;
-    if ((rc = check_name("login address", address, err)) ||
-        (rc = check_name("login account", account, err)))
+    login_keys names;
+    int rc = make_keys(address, account, &names, err);
+    if (rc || (rc = store_begin_write(s, "taking back a login attempt", err)))
         return rc;
-    if ((rc = store_begin_write(s, "taking back a login attempt", err)))
-        return rc;
-    const char *kinds[2] = {"address", "account"}, *names[2] = {address, account};
-    int free_tries[2] = {p->free_address, p->free_account};
-    for (int i = 0; i < 2 && !rc; i++) {
+    int free_tries[N_KEYS] = {p->free_address, p->free_account, 0};
+    for (int i = 0; i < N_KEYS && !rc; i++) {
         key_state k;
-        rc = read_key(s, kinds[i], names[i], INT64_MIN, &k, err);
+        rc = read_key(s, kind_names[i], names.name[i], INT64_MIN, &k, err);
         if (rc || k.failures == 0)
             continue;
         k.failures--;
-        k.next_ms = k.last_ms + ilm_login_wait_ms(p, free_tries[i], k.failures);
-        rc = write_key(s, kinds[i], names[i], &k, err);
+        k.next_ms = i == PAIR ? 0 : k.last_ms + ilm_login_wait_ms(p, free_tries[i], k.failures);
+        rc = write_key(s, kind_names[i], names.name[i], &k, err);
     }
     if (!rc)
         return store_commit(s, "taking back a login attempt", err);
@@ -205,15 +235,16 @@ int ilm_store_login_succeeded(ilm_store *s, const char *address, const char *acc
                               ilm_errors *err)
 {
     static const char sql[] = "DELETE FROM login_limit WHERE (kind = 'address' AND name = ?1)"
-                              " OR (kind = 'account' AND name = ?2)";
-    int rc;
-    if ((rc = check_name("login address", address, err)) ||
-        (rc = check_name("login account", account, err)))
+                              " OR (kind = 'account' AND name = ?2)"
+                              " OR (kind = 'pair' AND name = ?3)";
+    login_keys names;
+    int rc = make_keys(address, account, &names, err);
+    if (rc)
         return rc;
     sqlite3_stmt *st = store_stmt(s, sql, "clearing failed logins", err);
     if (!st)
         return ILM_ESTORE;
-    sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+    for (int i = 0; i < N_KEYS; i++)
+        sqlite3_bind_text(st, i + 1, names.name[i], -1, SQLITE_STATIC);
     return store_step_done(s, st, "clearing failed logins", err);
 }

@@ -1,11 +1,13 @@
 # CSRF and sessions: changing requests without the right Origin or
 # X-CSRF-Token are refused and change nothing; the session cookie's
-# attributes; wrong passwords; the failed-login limit; idle and maximum
+# attributes; wrong passwords; the failed-login waits; idle and maximum
 # session lifetimes; logout; `user disable` and `user passwd` on the
 # command line while the server runs; passwords never in the log or the
 # store.
 # SPDX-License-Identifier: AGPL-3.0-or-later
 
+import http.client
+import json
 import os
 import sys
 import time
@@ -194,8 +196,9 @@ def login_cases(store, server, wrong_passwords):
     A.check_eq(forged.get("/api/me").status, 401, "GET /api/me with a made-up cookie")
     A.finish()
 
-    A.begin("login: 5 failures for one account, then 429 with Retry-After, even "
-            "with the right password")
+    A.begin("login: after 5 failures on an account, the next try from that address waits "
+            "(429 login_delayed with Retry-After), even with the right password; the owner "
+            "gets in from another address")
     email = "victim@test.invalid"
     for i in range(5):
         pw = f"wrong-password-{i}"
@@ -205,15 +208,29 @@ def login_cases(store, server, wrong_passwords):
     r = anon.post("/api/login", {"email": email, "password": "wrong-password-5"})
     wrong_passwords.append("wrong-password-5")
     A.check_eq(r.status, 429, "the sixth attempt")
+    A.check_eq((r.json() or {}).get("error", {}).get("code"), "login_delayed", "error code")
     retry = r.header("Retry-After")
-    A.check(retry is not None and retry.isdigit() and int(retry) > 0,
-            f"Retry-After: {retry!r}")
+    A.check(retry is not None and retry.isdigit() and 1 <= int(retry) <= 60,
+            f"Retry-After: {retry!r} (a short wait, not a lock)")
     r = anon.post("/api/login", {"email": email, "password": store.passwords[email]})
-    A.check_eq(r.status, 429, "the right password during the lock")
-    A.check(A.session_cookie(r) is None, "a locked login sets a cookie")
+    A.check_eq(r.status, 429, "the right password during the wait")
+    A.check(A.session_cookie(r) is None, "a delayed login sets a cookie")
     r = anon.post("/api/login", {"email": email.upper(), "password": store.passwords[email]})
-    A.check_eq(r.status, 429, "the right password, email in capitals, during the lock")
-    # Another account is not locked.
+    A.check_eq(r.status, 429, "the right password, email in capitals, during the wait")
+    # The owner, from an address with no failures, is not locked out.
+    owner = A.Response(0, [], b"")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60,
+                                        source_address=("127.0.0.2", 0))
+    try:
+        conn.request("POST", "/api/login",
+                     body=json.dumps({"email": email, "password": store.passwords[email]}),
+                     headers={"Content-Type": "application/json", "Origin": server.origin})
+        resp = conn.getresponse()
+        owner = A.Response(resp.status, resp.getheaders(), resp.read())
+    finally:
+        conn.close()
+    A.check_eq(owner.status, 200, "the right password from another address (127.0.0.2)")
+    # Another account is not held.
     other = server.client()
     r = other.login("bert@test.invalid")
     A.check_eq(r.status, 200, "another account's login")

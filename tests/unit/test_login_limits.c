@@ -1,6 +1,7 @@
 /* Unit tests of the failed-login limits in the store (store_limits.c):
  * the growing waits and their cap, a clean address that always gets its
- * password checked, the address's own wait, a success that clears both
+ * password checked (and that signing in to one's own account does not make
+ * an address clean for another), the address's own wait, a success that clears both
  * counts, taking an attempt back, forgetting old failures, the counts
  * surviving a reopen and shared by two connections, parallel attempts on
  * their own connections that never pass more tries than allowed, and bad
@@ -151,6 +152,28 @@ static void test_clean_address_always_checked(void **state)
     assert_int_equal(v.address_failures, 13);
 }
 
+static void test_own_login_does_not_make_clean(void **state)
+{
+    fixture *f = *state;
+    int64_t t = 1000000;
+    ilm_errors err = {0};
+    /* An address that failed on other accounts only is clean for anna. */
+    assert_true(reserve(f->s, "192.0.2.7", "bert@x.fi", t).allowed);
+    for (int i = 0; i < 5; i++)
+        assert_true(reserve(f->s, "192.0.2.66", "anna@x.fi", t).allowed);
+    ilm_login_verdict v = reserve(f->s, "192.0.2.7", "anna@x.fi", t);
+    assert_true(v.allowed);
+    assert_int_equal(v.address_failures, 2);
+    /* The guessing address signs in to an account of its own: its own
+     * count goes, but anna's wait still holds it. */
+    assert_false(reserve(f->s, "192.0.2.66", "anna@x.fi", t).allowed);
+    assert_int_equal(ilm_store_login_succeeded(f->s, "192.0.2.66", "mine@x.fi", &err), 0);
+    v = reserve(f->s, "192.0.2.66", "anna@x.fi", t);
+    assert_false(v.allowed);
+    assert_int_equal(v.wait_ms, 2000);
+    assert_int_equal(v.address_failures, 0);
+}
+
 static void test_address_waits(void **state)
 {
     fixture *f = *state;
@@ -275,6 +298,8 @@ static void test_bad_keys(void **state)
     assert_int_equal(ilm_store_login_reserve(f->s, &policy, "192.0.2.1", big, 1, &v, &err),
                      ILM_EINVAL);
     assert_non_null(strstr(err.msg[1], "login account"));
+    assert_int_equal(ilm_store_login_reserve(f->s, &policy, "a b", "anna@x.fi", 1, &v, &err),
+                     ILM_EINVAL);
     assert_int_equal(ilm_store_login_succeeded(f->s, NULL, "anna@x.fi", &err), ILM_EINVAL);
 }
 
@@ -284,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_wait_schedule),
         cmocka_unit_test_setup_teardown(test_account_waits_grow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_address_always_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_own_login_does_not_make_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_address_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release_and_forget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_and_shared, setup, teardown),
