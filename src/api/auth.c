@@ -27,7 +27,8 @@ static const ilm_login_policy login_policy = {.free_address = 20,
 
 /* The address the limits count: the http layer's client address (the
  * client's own behind a trusted proxy), an IPv6 address cut to its /64
- * prefix, since one client usually holds a whole /64. */
+ * prefix, since one client usually holds a whole /64. Anything else is
+ * kept as text (at most 63 bytes, no spaces), so it still counts. */
 static void limit_address(http_request *req, char *out, size_t size)
 {
     const char *addr = http_client_addr(req);
@@ -37,9 +38,12 @@ static void limit_address(http_request *req, char *out, size_t size)
         memset(&in6.s6_addr[8], 0, 8);
         inet_ntop(AF_INET6, &in6, text, sizeof text);
         snprintf(out, size, "%s/64", text);
-    } else {
-        snprintf(out, size, "%s", addr && *addr ? addr : "unknown");
+        return;
     }
+    snprintf(out, size, "%s", addr && *addr ? addr : "unknown");
+    for (char *p = out; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            *p = '_';
 }
 
 static int64_t now_ms(void)
@@ -122,7 +126,7 @@ int h_login(void *app, http_request *req)
         json_decref(o);
         return http_reply_error(req, 422, NULL, "email and password are required strings", f);
     }
-    char email[256], address[INET6_ADDRSTRLEN + 4];
+    char email[256], address[64];
     snprintf(email, sizeof email, "%s", json_string_value(je));
     for (char *p = email; *p; p++)
         *p = (char)tolower((unsigned char)*p);
