@@ -426,6 +426,11 @@ typedef struct ilm_login_verdict {
 int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char *address,
                             const char *account, int64_t now_ms, ilm_login_verdict *out,
                             ilm_errors *err);
+/* The password of a reserved attempt was wrong, as known at `now_ms`: the
+ * waits of the address and the account run from now (a slow password
+ * check does not eat into them). */
+int ilm_store_login_failed(ilm_store *s, const ilm_login_policy *p, const char *address,
+                           const char *account, int64_t now_ms, ilm_errors *err);
 /* Takes back an attempt that ilm_store_login_reserve recorded but whose
  * password was never checked (the server was too busy). */
 int ilm_store_login_release(ilm_store *s, const ilm_login_policy *p, const char *address,

@@ -172,6 +172,10 @@ int h_login(void *app, http_request *req)
     json_decref(o);
     if (!ok || rc || user.disabled) {
         ilm_user_clear(&user);
+        /* The attempt is counted already; its waits run from the reply.
+         * Should this write fail, they run from the reservation. */
+        ilm_errors ignored = {0};
+        ilm_store_login_failed(c->store, &login_policy, address, account, now_ms(), &ignored);
         return http_reply_error(req, 401, "bad_login", "Wrong email or password", NULL);
     }
     rc = ilm_store_login_succeeded(c->store, address, account, &err);

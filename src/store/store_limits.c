@@ -208,6 +208,29 @@ int ilm_store_login_reserve(ilm_store *s, const ilm_login_policy *p, const char 
     return 0;
 }
 
+int ilm_store_login_failed(ilm_store *s, const ilm_login_policy *p, const char *address,
+                           const char *account, int64_t now_ms, ilm_errors *err)
+{
+    login_keys names;
+    int rc = make_keys(address, account, &names, err);
+    if (rc || (rc = store_begin_write(s, "recording a failed login", err)))
+        return rc;
+    int free_tries[2] = {p->free_address, p->free_account};
+    for (int i = ADDRESS; i <= ACCOUNT && !rc; i++) {
+        key_state k;
+        rc = read_key(s, kind_names[i], names.name[i], INT64_MIN, &k, err);
+        int64_t next = now_ms + ilm_login_wait_ms(p, free_tries[i], k.failures);
+        if (rc || k.failures == 0 || next <= k.next_ms)
+            continue;
+        k.next_ms = next;
+        rc = write_key(s, kind_names[i], names.name[i], &k, err);
+    }
+    if (!rc)
+        return store_commit(s, "recording a failed login", err);
+    store_rollback(s);
+    return rc;
+}
+
 int ilm_store_login_release(ilm_store *s, const ilm_login_policy *p, const char *address,
                             const char *account, ilm_errors *err)
 {

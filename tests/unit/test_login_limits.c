@@ -2,11 +2,10 @@
  * the growing waits and their cap, a clean address that always gets its
  * password checked (and that signing in to one's own account does not make
  * an address clean for another), the address's own wait, a success that clears both
- * counts, taking an attempt back, forgetting old failures, the counts
- * surviving a reopen and shared by two connections, parallel attempts on
- * their own connections that never pass more tries than allowed, and bad
- * keys. Each test works in its own temporary directory.
- * SPDX-License-Identifier: AGPL-3.0-or-later */
+ * counts, waits that run from the failed check, taking an attempt back, forgetting old failures,
+ * the counts surviving a reopen and shared by two connections, parallel attempts on their own
+ * connections that never pass more tries than allowed, and bad keys. Each test works in its own
+ * temporary directory. SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -190,6 +189,27 @@ static void test_address_waits(void **state)
     assert_true(reserve(f->s, "192.0.2.10", "fresh@x.fi", t).allowed);
 }
 
+static void test_waits_run_from_the_failure(void **state)
+{
+    fixture *f = *state;
+    int64_t t = 1000000;
+    for (int i = 0; i < 5; i++)
+        reserve(f->s, "192.0.2.1", "anna@x.fi", t);
+    /* The fifth password check took 700 ms. */
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_login_failed(f->s, &policy, "192.0.2.1", "anna@x.fi", t + 700, &err),
+                     0);
+    ilm_login_verdict v = reserve(f->s, "192.0.2.1", "anna@x.fi", t + 1000);
+    assert_false(v.allowed);
+    assert_int_equal(v.wait_ms, 700);
+    assert_true(reserve(f->s, "192.0.2.1", "anna@x.fi", t + 1700).allowed);
+    /* A failure never shortens a wait. */
+    assert_int_equal(ilm_store_login_failed(f->s, &policy, "192.0.2.1", "anna@x.fi", t, &err), 0);
+    v = reserve(f->s, "192.0.2.1", "anna@x.fi", t + 1700);
+    assert_false(v.allowed);
+    assert_int_equal(v.wait_ms, 2000);
+}
+
 static void test_release_and_forget(void **state)
 {
     fixture *f = *state;
@@ -311,6 +331,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_address_always_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_login_does_not_make_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_address_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_waits_run_from_the_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release_and_forget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_and_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parallel_attempts_keep_the_limit, setup, teardown),
