@@ -85,7 +85,7 @@ typedef struct run_gate {
     int running, waiting, max, queue_max;
 } run_gate;
 
-#define RUN_GATE_WAIT_S 10
+#define RUN_GATE_WAIT_S 5
 
 /* Enters the gate (waiting in its queue if there is room); false when the
  * queue is full or the wait ran out: the caller answers with

@@ -393,10 +393,7 @@ void http_set_data(http_request *req, void *data, void (*data_free)(void *))
     req->data_free = data_free;
 }
 
-void *http_data(const http_request *req)
-{
-    return req->data;
-}
+void *http_data(const http_request *req) { return req->data; }
 
 void request_free(http_request *req)
 {
