@@ -126,6 +126,20 @@ static void addr_text(const struct sockaddr *sa, char *out, size_t n)
         inet_ntop(family, bytes, out, (socklen_t)n);
 }
 
+/* What the per-address cap counts: an IPv4 address, or an IPv6 /64 (one
+ * client usually holds a whole /64). */
+static void cap_key(const struct sockaddr *sa, char *out, size_t n)
+{
+    int family;
+    unsigned char bytes[16];
+    out[0] = '\0';
+    if (!addr_bytes(sa, &family, bytes))
+        return;
+    if (family == AF_INET6)
+        memset(bytes + 8, 0, 8);
+    inet_ntop(family, bytes, out, (socklen_t)n);
+}
+
 /* Gathers every X-Forwarded-For header, in order, joined by commas. */
 typedef struct xff_buf {
     char text[XFF_MAX];
@@ -223,7 +237,7 @@ enum MHD_Result guard_accept(void *cls, const struct sockaddr *addr, socklen_t a
     if (guard_is_trusted(srv, addr))
         return MHD_YES;
     char text[INET6_ADDRSTRLEN];
-    addr_text(addr, text, sizeof text);
+    cap_key(addr, text, sizeof text);
     pthread_mutex_lock(&srv->conns_lock);
     bool ok = count_from(srv, text, NULL) < srv->max_per_addr;
     pthread_mutex_unlock(&srv->conns_lock);
@@ -246,7 +260,7 @@ void guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         hc->fd = fi ? fi->connect_fd : -1;
         const struct sockaddr *sa = ai ? ai->client_addr : NULL;
-        addr_text(sa, hc->addr, sizeof hc->addr);
+        cap_key(sa, hc->addr, sizeof hc->addr);
         hc->trusted = guard_is_trusted(srv, sa);
         hc->phase = PHASE_HEADER;
         now_mono(&hc->since);

@@ -120,8 +120,8 @@ typedef struct http_server_options {
     unsigned timeout_s;
     /* Open connections at most, all clients together. 0: 256. */
     unsigned max_connections;
-    /* Open connections at most from one client address; a trusted proxy's
-     * are not capped. 0: 32. */
+    /* Open connections at most from one client address (IPv6: one /64); a
+     * trusted proxy's are not capped. 0: 32. */
     unsigned max_per_address;
     /* Seconds a client has for a whole request header, from the
      * connection's start (or from the end of its previous request plus

@@ -48,7 +48,7 @@ typedef enum http_phase {
 typedef struct http_conn {
     struct http_conn *prev, *next;
     int fd;
-    char addr[INET6_ADDRSTRLEN]; /* the peer's address */
+    char addr[INET6_ADDRSTRLEN]; /* the peer's address (IPv6: its /64) */
     bool trusted;                /* the peer is a trusted proxy */
     http_phase phase;
     struct timespec since; /* CLOCK_MONOTONIC: when the phase began */

@@ -221,6 +221,7 @@ typedef struct header_scan {
     size_t n_length, n_host, n_te;
     const char *length; /* the first Content-Length */
     bool lengths_differ;
+    bool bad_name; /* a name that is not a token, e.g. "Content-Length " */
 } header_scan;
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -230,8 +231,10 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
     header_scan *h = cls;
     h->count++;
     h->bytes += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
-    if (!key)
+    if (!request_is_token(key)) {
+        h->bad_name = true;
         return MHD_YES;
+    }
     if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
         const char *v = value ? value : "";
         if (h->n_length++ == 0)
@@ -265,6 +268,12 @@ static int check_framing(http_request *req, const char *version, char *msg, size
         snprintf(msg, n, "More than %d request headers or %d bytes of them", HTTP_HEADERS_MAX,
                  HTTP_HEADER_BYTES_MAX);
         return 431;
+    }
+    if (h.bad_name) {
+        /* MHD keeps "Content-Length : 5" as a header named
+         * "Content-Length ", which a proxy may read as the length. */
+        snprintf(msg, n, "A header name with a space or another character outside a token");
+        return 400;
     }
     if (h.lengths_differ) {
         snprintf(msg, n, "Two different Content-Length headers");
@@ -316,6 +325,9 @@ static enum MHD_Result begin_request(http_server *srv, http_request *req, const 
     if (!req->method || !req->path || !req->segments)
         return MHD_NO;
     guard_client_address(req);
+    /* The header is in: from now on a body, if any, must come at the
+     * minimum rate (even one that is refused and dropped unread). */
+    guard_phase(srv, req->hc, has_body(req->conn) ? PHASE_BODY : PHASE_HANDLER);
 
     /* Counted under the same lock that http_stop sets `stopping` with, so a
      * request is either counted before the stop looks, or sees `stopping`. */
@@ -373,8 +385,6 @@ static enum MHD_Result begin_request(http_server *srv, http_request *req, const 
         http_reply_error(req, 413, NULL, msg, NULL);
         return request_queue_reply(req, false);
     }
-    /* The body, if any, must now come at the minimum rate. */
-    guard_phase(srv, req->hc, has_body(conn) ? PHASE_BODY : PHASE_HANDLER);
     return MHD_YES;
 }
 

@@ -1245,6 +1245,7 @@ static void test_framing(void **state)
         "Connection: close\r\n\r\n",
         "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
         "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length : 3\r\nConnection: close\r\n\r\nabc",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         reply r;

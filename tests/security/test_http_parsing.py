@@ -71,6 +71,10 @@ def framing(store, server):
          f"POST /api/login HTTP/1.1\r\nOrigin: {origin}\r\n"
          f"Content-Type: application/json\r\nContent-Length: {n}\r\n"
          f"Connection: close\r\n\r\n{body}"),
+        ("a header name with a space (Content-Length : N)",
+         f"POST /api/login HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\n"
+         f"Content-Type: application/json\r\nContent-Length : {n}\r\n"
+         f"Connection: close\r\n\r\n{body}"),
         ("two Host headers",
          f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\n"
          f"Connection: close\r\n\r\n"),
