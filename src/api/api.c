@@ -461,10 +461,14 @@ int api_prepare(void *app, http_request *req)
         return 500;
     ilm_errors err = {0};
     c->store = pool_take(&a->pool, &err);
-    if (!c->store)
-        return reply_busy(req, "The store is busy; try again"), 503;
-    if (c->signed_in && ilm_store_set_actor(c->store, c->session.user.email, &err) != 0)
+    if (!c->store) {
+        reply_busy(req, "The store is busy; try again");
+        return 503;
+    }
+    if (c->signed_in && ilm_store_set_actor(c->store, c->session.user.email, &err) != 0) {
+        http_reply_error(req, 500, NULL, NULL, NULL);
         return 500;
+    }
     return 0;
 }
 

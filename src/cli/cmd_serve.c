@@ -95,6 +95,11 @@ int cmd_serve(int argc, char **argv)
     }
     fprintf(stderr, "ilmava: serving %s on http://%s:%d/ (Ctrl-C stops)\n", cli_db_path, host,
             api_port(srv));
+    if (o.behind_tls && !o.origin)
+        fprintf(stderr,
+                "ilmava: --behind-tls without --origin: changing requests must come from "
+                "https://%s:%d; give --origin https://YOUR.HOST\n",
+                host, api_port(srv));
     fflush(stderr);
     int sig = api_serve_until_signal(srv);
     if (sig < 0) {

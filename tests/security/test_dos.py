@@ -62,6 +62,8 @@ def check_fast(results, what):
     for path, samples in results.items():
         statuses = [s for s, _ in samples]
         ms = [m for _, m in samples]
+        print(f"# {what}: GET {path}: {len(ms)} answers, median {statistics.median(ms):.1f} ms, "
+              f"max {max(ms):.1f} ms", flush=True)
         A.check(all(s == 200 for s in statuses), f"{what}: GET {path} statuses {statuses}")
         A.check(statistics.median(ms) < FAST_MS and max(ms) < 1000,
                 f"{what}: GET {path} took {[round(m) for m in ms]} ms "
@@ -174,6 +176,8 @@ def slowloris(store, server, viewer):
         # Those refused over the cap were closed in the first seconds; the
         # ones let in were cut near the deadline, not before.
         late = sorted(t - started for t in closed_at.values() if t - started > 3)
+        print(f"# held after 3 s: {held_at_3s}; cut after "
+              f"{', '.join(f'{t:.1f}' for t in late[:1] + late[-1:])} s (first, last)", flush=True)
         A.check(0 < len(late) <= PER_ADDRESS,
                 f"{len(late)} connections were held past 3 s (at most {PER_ADDRESS})")
         A.check(all(t >= HEADER_DEADLINE - 1.5 for t in late),

@@ -89,6 +89,8 @@ def gate(server, plan, editor, viewer):
     for t in threads:
         t.join()
     statuses = sorted(str(s) for s, _ in results)
+    print(f"# {BURST} runs: {statuses.count('200')} answered 200, {statuses.count('503')} got 503",
+          flush=True)
     busy = [ra for s, ra in results if s == 503]
     A.check(busy, f"no 503 among {BURST} concurrent runs: {statuses}")
     A.check(all(ra for ra in busy), f"a 503 without Retry-After: {results}")
@@ -96,6 +98,9 @@ def gate(server, plan, editor, viewer):
     A.check(any(s == 200 for s, _ in results), f"no run finished: {statuses}")
     for p, samples in timings.items():
         ms = [m for _, m in samples]
+        if ms:
+            print(f"# during the runs: GET {p}: {len(ms)} answers, median "
+                  f"{statistics.median(ms):.1f} ms, max {max(ms):.1f} ms", flush=True)
         A.check(all(s == 200 for s, _ in samples), f"GET {p}: {samples}")
         A.check(ms and statistics.median(ms) < 100,
                 f"GET {p} during the runs took {[round(m) for m in ms]} ms (median < 100 ms)")
