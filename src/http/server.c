@@ -192,7 +192,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     for (size_t i = 0; i < path_len; i++) {
         unsigned char c = (unsigned char)uri[i];
         if (c < 0x20 || c == 0x7f ||
-            (c == '%' && i + 2 < path_len + 1 && encoded_control(uri + i + 1)))
+            (c == '%' && i + 2 <= path_len && encoded_control(uri + i + 1)))
             req->bad_path = true;
     }
     if (uri[path_len] == '?') {

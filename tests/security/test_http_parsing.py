@@ -113,6 +113,14 @@ def limits(store, server):
     A.check(" 414 " in new, f"the access log has the 414: {new!r}")
     A.finish()
 
+    A.begin("50000 empty parameters in a 100 KB query: 414 at once, not a dropped connection")
+    t = time.monotonic()
+    r = A.raw_request(port, ("GET /healthz?" + "&" * 100000 + " HTTP/1.1\r\nHost: x\r\n"
+                             "Connection: close\r\n\r\n").encode(), read_timeout=5)
+    check_ours(r, 414, "100 KB of '&'")
+    A.check(time.monotonic() - t < 2, f"took {time.monotonic() - t:.1f} s")
+    A.finish()
+
     A.begin("256 query parameters are fine")
     q = "&".join(f"p{i}=1" for i in range(256))
     r = A.raw_request(port, f"GET /healthz?{q} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
