@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -143,13 +144,17 @@ int pool_init(store_pool *p, const char *path, size_t max, ilm_errors *err)
     return 0;
 }
 
-/* A free handle, a new one while fewer than `max` are open, or else waits
- * for one: there are never more handles than request threads. */
+/* A request holds a handle only while its thread runs for it (authorise,
+ * handler), so `max` (threads + 1) covers them all; should it not, the
+ * request is told to come back rather than block an event thread. */
 ilm_store *pool_take(store_pool *p, ilm_errors *err)
 {
     pthread_mutex_lock(&p->lock);
-    while (p->n_free == 0 && p->n_open >= p->max)
-        pthread_cond_wait(&p->freed, &p->lock);
+    if (p->n_free == 0 && p->n_open >= p->max) {
+        pthread_mutex_unlock(&p->lock);
+        ilm_errors_add(err, "all %zu store connections are in use", p->max);
+        return NULL;
+    }
     if (p->n_free > 0) {
         ilm_store *s = p->free_list[--p->n_free];
         pthread_mutex_unlock(&p->lock);
@@ -189,6 +194,37 @@ void pool_destroy(store_pool *p)
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->freed);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- the gate of model runs ---- */
+
+bool run_gate_enter(run_gate *g)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += RUN_GATE_WAIT_S;
+    pthread_mutex_lock(&g->lock);
+    if (g->running >= g->max && g->waiting >= g->queue_max) {
+        pthread_mutex_unlock(&g->lock);
+        return false;
+    }
+    g->waiting++;
+    bool ok = true;
+    while (g->running >= g->max && ok)
+        ok = pthread_cond_timedwait(&g->free, &g->lock, &until) != ETIMEDOUT || g->running < g->max;
+    g->waiting--;
+    if (ok)
+        g->running++;
+    pthread_mutex_unlock(&g->lock);
+    return ok;
+}
+
+void run_gate_leave(run_gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->running--;
+    pthread_cond_signal(&g->free);
+    pthread_mutex_unlock(&g->lock);
 }
 
 /* ---- the document cache ---- */
@@ -307,15 +343,28 @@ static bool is_safe_method(const char *m)
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
-/* The origin this server has for the browser. */
-static void own_origin(const api_server *a, http_request *req, char *out, size_t n)
+/* The origin this server has for the browser, from --origin or the listen
+ * address (never from the request's Host, which the client chooses). */
+static int public_origin(api_server *a, const api_options *o, ilm_errors *err)
 {
-    if (a->origin) {
-        snprintf(out, n, "%s", a->origin);
-        return;
+    char *origin;
+    if (o->origin) {
+        origin = strdup(o->origin);
+    } else {
+        const char *listen_on = o->listen ? o->listen : "127.0.0.1:8080";
+        const char *colon = strrchr(listen_on, ':');
+        int hlen = colon ? (int)(colon - listen_on) : (int)strlen(listen_on);
+        char buf[300];
+        snprintf(buf, sizeof buf, "%s://%.*s:%d", a->behind_tls ? "https" : "http", hlen, listen_on,
+                 http_port(a->http));
+        origin = strdup(buf);
     }
-    const char *host = http_header(req, "Host");
-    snprintf(out, n, "%s://%s", a->behind_tls ? "https" : "http", host ? host : "");
+    atomic_store(&a->origin, origin);
+    if (!origin) {
+        ilm_errors_add(err, "out of memory");
+        return ILM_ENOMEM;
+    }
+    return 0;
 }
 
 static int refuse(http_request *req, int status, const char *code, const char *message)
@@ -373,6 +422,15 @@ static int resolve_plan(api_ctx *c, http_request *req, bool measure, ilm_plan_st
     return 0;
 }
 
+int reply_busy(http_request *req, const char *message)
+{
+    http_add_header(req, "Retry-After", "1");
+    http_reply_error(req, 503, "busy", message, NULL);
+    return 0;
+}
+
+static int decide(api_server *a, api_ctx *c, http_request *req, const http_route *route);
+
 int api_authorize(void *app, http_request *req, const http_route *route)
 {
     api_server *a = app;
@@ -383,8 +441,40 @@ int api_authorize(void *app, http_request *req, const http_route *route)
     ilm_errors err = {0};
     c->store = pool_take(&a->pool, &err);
     http_set_data(req, c, ctx_free);
-    if (!c->store)
-        return refuse(req, 503, NULL, "The store cannot be opened now; try again");
+    if (!c->store) {
+        reply_busy(req, "The store is busy; try again");
+        return 503;
+    }
+    int verdict = decide(a, c, req, route);
+    /* The body may take its time to come: the handle goes back now, and
+     * api_prepare takes one again when the request is complete. */
+    pool_give(&a->pool, c->store);
+    c->store = NULL;
+    return verdict;
+}
+
+int api_prepare(void *app, http_request *req)
+{
+    api_server *a = app;
+    api_ctx *c = api_context(req);
+    if (!c)
+        return 500;
+    ilm_errors err = {0};
+    c->store = pool_take(&a->pool, &err);
+    if (!c->store) {
+        reply_busy(req, "The store is busy; try again");
+        return 503;
+    }
+    if (c->signed_in && ilm_store_set_actor(c->store, c->session.user.email, &err) != 0) {
+        http_reply_error(req, 500, NULL, NULL, NULL);
+        return 500;
+    }
+    return 0;
+}
+
+/* The verdict of api_authorize, with c->store held. */
+static int decide(api_server *a, api_ctx *c, http_request *req, const http_route *route)
+{
     if (resolve_session(c, req) != 0)
         return 500;
 
@@ -392,10 +482,9 @@ int api_authorize(void *app, http_request *req, const http_route *route)
      * the session's CSRF token, so another site cannot make a signed-in
      * browser act. */
     if (!is_safe_method(http_method(req))) {
-        char expected[512];
-        own_origin(a, req, expected, sizeof expected);
         const char *origin = http_header(req, "Origin");
-        if (!origin || strcmp(origin, expected) != 0)
+        const char *own = atomic_load(&a->origin);
+        if (!origin || !own || strcmp(origin, own) != 0)
             return refuse(req, 403, "bad_origin",
                           origin ? "The request's Origin is not this server"
                                  : "A changing request needs an Origin header");
@@ -599,7 +688,6 @@ int api_start(const api_options *o, api_server **out, ilm_errors *err)
     a->behind_tls = o->behind_tls;
     a->session_idle_s = o->session_idle_s > 0 ? o->session_idle_s : 2 * 3600;
     a->session_max_s = o->session_max_s > 0 ? o->session_max_s : 12 * 3600;
-    a->origin = o->origin ? strdup(o->origin) : NULL;
     pthread_mutex_init(&a->cache.lock, NULL);
     pthread_mutex_init(&a->gate.lock, NULL);
     pthread_cond_init(&a->gate.free, NULL);
@@ -607,6 +695,17 @@ int api_start(const api_options *o, api_server **out, ilm_errors *err)
      * else, and let a few wait rather than take every thread. */
     a->gate.max = 1;
     a->gate.queue_max = threads / 4 > 0 ? (int)threads / 4 : 1;
+    /* Model runs: one core stays free for everyone else; a few may wait,
+     * never every event thread. */
+    pthread_mutex_init(&a->models.lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->models.free, &ca);
+    pthread_condattr_destroy(&ca);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    a->models.max = cores > 2 ? (int)cores - 1 : 1;
+    a->models.queue_max = threads / 4 > 0 ? (int)threads / 4 : 1;
 
     char pw[21];
     ilm_password_random(pw);
@@ -614,7 +713,8 @@ int api_start(const api_options *o, api_server **out, ilm_errors *err)
     if (!rc)
         rc = pool_init(&a->pool, o->db_path, threads + 1, err);
     if (rc) {
-        free(a->origin);
+        pthread_mutex_destroy(&a->models.lock);
+        pthread_cond_destroy(&a->models.free);
         free(a);
         return rc;
     }
@@ -623,10 +723,15 @@ int api_start(const api_options *o, api_server **out, ilm_errors *err)
                               .max_body = 8u * 1024 * 1024,
                               .timeout_s = 30,
                               .behind_tls = o->behind_tls,
+                              .trusted_proxies = o->trusted_proxies,
+                              .n_trusted_proxies = o->n_trusted_proxies,
+                              .prepare = api_prepare,
                               .log = o->log};
     size_t n;
     const http_route *r = api_routes(&n);
     rc = http_start(r, n, api_authorize, a, &ho, &a->http, err);
+    if (!rc)
+        rc = public_origin(a, o, err);
     if (rc) {
         api_stop(a);
         return rc;
@@ -647,7 +752,9 @@ static void api_free(api_server *a)
     pthread_mutex_destroy(&a->cache.lock);
     pthread_mutex_destroy(&a->gate.lock);
     pthread_cond_destroy(&a->gate.free);
-    free(a->origin);
+    pthread_mutex_destroy(&a->models.lock);
+    pthread_cond_destroy(&a->models.free);
+    free(atomic_load(&a->origin));
     free(a);
 }
 

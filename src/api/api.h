@@ -18,9 +18,14 @@ typedef struct api_options {
     const char *db_path;   /* the store; created when missing */
     const char *listen;    /* NULL: 127.0.0.1:8080 */
     /* The origin browsers see ("https://ilmava.example.fi"); a changing
-     * request's Origin must equal it. NULL: "http://" + the Host header,
-     * "https://" when behind_tls. */
+     * request's Origin must equal it. NULL: from the listen address and
+     * the port listened on ("http://127.0.0.1:8080"; "https://" when
+     * behind_tls); never from the request's Host header. */
     const char *origin;
+    /* Trusted proxies ("10.0.0.5", "10.0.0.0/8"): only from them is
+     * X-Forwarded-For believed (http_server_options.trusted_proxies). */
+    const char *const *trusted_proxies;
+    size_t n_trusted_proxies;
     bool behind_tls;
     unsigned threads;        /* 0: 16 */
     int64_t session_idle_s;  /* 0: 2 hours */

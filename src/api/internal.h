@@ -5,6 +5,7 @@
 #define ILM_API_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -60,12 +61,36 @@ typedef struct hash_gate {
     int running, waiting, max, queue_max;
 } hash_gate;
 
+/* Model runs (pathways, the optimiser) take a core each: at most `max` run
+ * at once, `queue_max` more wait (at most RUN_GATE_WAIT_S), and any more
+ * get 503 with Retry-After, so reads and the event threads stay free. */
+typedef struct run_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t free;
+    int running, waiting, max, queue_max;
+} run_gate;
+
+#define RUN_GATE_WAIT_S 5
+
+/* Enters the gate (waiting in its queue if there is room); false when the
+ * queue is full or the wait ran out: the caller answers with
+ * reply_busy. */
+bool run_gate_enter(run_gate *g);
+/* Leaves the gate entered with run_gate_enter. */
+void run_gate_leave(run_gate *g);
+/* Replies 503 with Retry-After: 1 and `message`. Returns 0. */
+int reply_busy(http_request *req, const char *message);
+
 struct api_server {
     http_server *http;
     store_pool pool;
     doc_cache cache;
     hash_gate gate;
-    char *origin; /* NULL: from the Host header */
+    run_gate models; /* model runs (plans.c) */
+    /* The public origin: --origin, or from the listen address. Set right
+     * after the HTTP server starts (the port may be chosen then): until
+     * then a changing request is refused. */
+    _Atomic(char *) origin;
     bool behind_tls;
     int64_t session_idle_s, session_max_s;
     char dummy_hash[128]; /* verified for unknown emails: same timing */
@@ -75,7 +100,10 @@ struct api_server {
 
 typedef struct api_ctx {
     api_server *app;
-    ilm_store *store;     /* from the pool; back to it when the request ends */
+    /* From the pool during the authorise step, given back at its end, and
+     * taken again when the whole request is in (api_prepare); back to the
+     * pool when the request ends. Never held while a client sends. */
+    ilm_store *store;
     bool signed_in;
     ilm_session session;  /* when signed_in */
     char token_hash[65];  /* when signed_in */
@@ -86,12 +114,18 @@ typedef struct api_ctx {
 api_ctx *api_context(http_request *req);
 
 int pool_init(store_pool *p, const char *path, size_t max, ilm_errors *err);
+/* A free handle, or a new one while fewer than `max` are open; never
+ * waits: NULL with a message in err when all are taken (the caller
+ * answers 503) or a new one cannot be opened. */
 ilm_store *pool_take(store_pool *p, ilm_errors *err);
 void pool_give(store_pool *p, ilm_store *s);
 void pool_destroy(store_pool *p);
 
 /* The authorise callback of the route table. */
 int api_authorize(void *app, http_request *req, const http_route *route);
+/* The prepare callback: takes the request's store handle just before the
+ * handler (503 with Retry-After when none is free). */
+int api_prepare(void *app, http_request *req);
 
 /* Whether the user may read / change municipality `code`. */
 bool api_can_read(const api_ctx *c, const char *code);

@@ -13,6 +13,10 @@
 
 /* Draws one API request may ask for: a second of one core, about. */
 #define API_MAX_DRAWS 200000
+/* The most draws a request may ask for when its user cannot edit the plan
+ * (anonymous readers of a published plan, viewers, experts): the plans'
+ * default and the UI's runs stay under it. */
+#define API_READER_MAX_DRAWS 20000
 /* The optimiser's search budget past ILM_OPT_EXACT_MAX optional measures. */
 #define API_OPT_NODE_LIMIT (1u << 22)
 
@@ -353,6 +357,22 @@ int h_measure_delete(void *app, http_request *req)
 
 /* ---- the pathway, cached ---- */
 
+/* Whether the request may run the model with `draws` draws: a reader who
+ * cannot edit the plan gets at most API_READER_MAX_DRAWS; otherwise
+ * replies 422 naming `draws` and the cap. */
+static bool draws_allowed(http_request *req, const char *code, long long draws)
+{
+    if (draws <= API_READER_MAX_DRAWS || api_can_write(api_context(req), code))
+        return true;
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "draws: at most %d for a reader who cannot edit this plan (asked: %lld); "
+             "give ?draws=",
+             API_READER_MAX_DRAWS, draws);
+    http_reply_error(req, 422, NULL, msg, "draws");
+    return false;
+}
+
 int h_pathway(void *app, http_request *req)
 {
     api_server *a = app;
@@ -367,6 +387,8 @@ int h_pathway(void *app, http_request *req)
     int rc = ilm_store_plan_stamp(c->store, id, &st, &err);
     if (rc)
         return reply_errors(req, rc, &err);
+    if (draws >= 0 && !draws_allowed(req, st.code, draws))
+        return 0;
     char key[DOC_KEY_MAX];
     snprintf(key, sizeof key, "pathway %" PRId64 " v%" PRId64 " d%" PRId64 " %lld %lld", id,
              st.version, st.data_version, draws, seed);
@@ -391,11 +413,21 @@ int h_pathway(void *app, http_request *req)
                  API_MAX_DRAWS);
         return http_reply_error(req, 422, NULL, msg, "draws");
     }
+    if (draws < 0 && !draws_allowed(req, st.code, p->draws)) {
+        ilm_plan_free(p);
+        return 0;
+    }
     /* Key what was computed, should the plan have moved on meanwhile. */
     snprintf(key, sizeof key, "pathway %" PRId64 " v%" PRId64 " d%" PRId64 " %lld %lld", id,
              p->version, st.data_version, draws, seed);
+    /* A run takes a core: at most cores - 1 run at once. */
+    if (!run_gate_enter(&a->models)) {
+        ilm_plan_free(p);
+        return reply_busy(req, "Too many model runs at once; try again");
+    }
     ilm_result *r = NULL;
     rc = ilm_model_run(p, &opt, &r, &err);
+    run_gate_leave(&a->models);
     if (!rc) {
         json = ilm_result_to_json(r);
         ilm_result_free(r);
@@ -413,7 +445,7 @@ int h_pathway(void *app, http_request *req)
 
 int h_optimize(void *app, http_request *req)
 {
-    (void)app;
+    api_server *a = app;
     api_ctx *c = api_context(req);
     int64_t id;
     if (!param_id(req, "id", &id))
@@ -425,7 +457,12 @@ int h_optimize(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     ilm_optimize_options opt = {.node_limit = API_OPT_NODE_LIMIT};
     ilm_optimum *o = NULL;
+    if (!run_gate_enter(&a->models)) {
+        ilm_plan_free(p);
+        return reply_busy(req, "Too many model runs at once; try again");
+    }
     rc = ilm_optimize(p, &opt, &o, &err);
+    run_gate_leave(&a->models);
     char *json = rc ? NULL : ilm_optimum_to_json(p, o);
     ilm_optimum_free(o);
     ilm_plan_free(p);

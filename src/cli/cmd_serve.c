@@ -11,15 +11,23 @@
 static const char *const serve_usage =
     "usage: ilmava [--db FILE] serve [--listen ADDR:PORT] [--origin URL] [--behind-tls]\n"
     "                         [--threads N] [--session-idle S] [--session-max S]\n"
+    "                         [--trusted-proxy ADDR]...\n"
     "Serves the JSON API (docs/API.md) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0. One line per request goes to stderr.\n"
     "  --listen ADDR:PORT  default 127.0.0.1:8080; port 0 picks a free one\n"
     "  --origin URL        the address browsers use, e.g. https://ilmava.example.fi;\n"
-    "                      default: http://HOST from the request's Host header\n"
+    "                      default: http://ADDR:PORT from --listen (https:// with\n"
+    "                      --behind-tls); never taken from a request's Host header\n"
     "  --behind-tls        a TLS proxy is in front: cookies get Secure\n"
     "  --threads N         request threads (default 16)\n"
     "  --session-idle S    seconds a session lasts unused (default 7200)\n"
-    "  --session-max S     seconds a session lasts at most (default 43200)\n";
+    "  --session-max S     seconds a session lasts at most (default 43200)\n"
+    "  --trusted-proxy ADDR  a proxy in front (an address or range, e.g. 10.0.0.5,\n"
+    "                      10.0.0.0/8, ::1; repeatable): only from it is the client's\n"
+    "                      address read from X-Forwarded-For (docs/HTTP.md)\n";
+
+/* --trusted-proxy may be given this many times. */
+#define MAX_TRUSTED_PROXIES 32
 
 int cmd_serve(int argc, char **argv)
 {
@@ -28,6 +36,8 @@ int cmd_serve(int argc, char **argv)
         return 0;
     }
     api_options o = {.db_path = cli_db_path};
+    const char *proxies[MAX_TRUSTED_PROXIES];
+    size_t n_proxies = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -45,6 +55,10 @@ int cmd_serve(int argc, char **argv)
             o.listen = val;
         else if (!strcmp(a, "--origin"))
             o.origin = val;
+        else if (!strcmp(a, "--trusted-proxy") && n_proxies == MAX_TRUSTED_PROXIES)
+            return cli_user_error("serve: --trusted-proxy: at most %d", MAX_TRUSTED_PROXIES);
+        else if (!strcmp(a, "--trusted-proxy"))
+            proxies[n_proxies++] = val;
         else if (!strcmp(a, "--threads") && !(rc = cli_parse_int(a, val, 1, 256, &v)))
             o.threads = (unsigned)v;
         else if (!strcmp(a, "--session-idle") &&
@@ -61,6 +75,8 @@ int cmd_serve(int argc, char **argv)
     /* SIGINT and SIGTERM stay blocked from before the start: one that
      * comes right after the serving line below must wait for sigwait in
      * api_serve_until_signal, not kill the process. */
+    o.trusted_proxies = proxies;
+    o.n_trusted_proxies = n_proxies;
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
@@ -79,6 +95,11 @@ int cmd_serve(int argc, char **argv)
     }
     fprintf(stderr, "ilmava: serving %s on http://%s:%d/ (Ctrl-C stops)\n", cli_db_path, host,
             api_port(srv));
+    if (o.behind_tls && !o.origin)
+        fprintf(stderr,
+                "ilmava: --behind-tls without --origin: changing requests must come from "
+                "https://%s:%d; give --origin https://YOUR.HOST\n",
+                host, api_port(srv));
     fflush(stderr);
     int sig = api_serve_until_signal(srv);
     if (sig < 0) {

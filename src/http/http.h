@@ -6,15 +6,25 @@
  * and an opaque `app` pointer. Internal to the project (docs/HTTP.md).
  *
  * Life of a request:
- *   1. headers arrive; the path is matched against the table: no route
- *      -> 404, a route for another method -> 405 with Allow;
+ *   0. the request line arrives: a URI over HTTP_URI_MAX bytes or with
+ *      more than HTTP_QUERY_MAX parameters gets 414;
+ *   1. headers arrive: ambiguous framing (two different Content-Length,
+ *      Content-Length with Transfer-Encoding, HTTP/1.1 without one Host)
+ *      gets 400, more than HTTP_HEADERS_MAX headers or HTTP_HEADER_BYTES_MAX
+ *      bytes of them 431; a path with a control character (raw or
+ *      percent-encoded) gets 404; the path is matched against the table:
+ *      no route -> 404, a route for another method -> 405 with Allow;
  *   2. the authorise callback runs with the route (the body is not read
  *      yet, so an unauthorised client cannot make us buffer one);
  *   3. the body is read, capped at max_body (413 from Content-Length up
  *      front, or while a chunked body streams in);
- *   4. the route's handler runs on one of the pool's threads and replies;
+ *   4. the prepare callback, if any, runs (it may take what the handler
+ *      needs), then the route's handler runs on one of the pool's threads
+ *      and replies;
  *   5. the response goes out with the security headers; when it is sent,
  *      one line goes to the access log.
+ * A watchdog closes a connection whose header is not in within
+ * header_deadline_s, or whose body comes slower than body_min_rate.
  *
  * Every function on an http_request must be called from the thread that
  * runs the handler or the authorise callback for it, during that call.
@@ -40,6 +50,13 @@ typedef struct http_request http_request;
 #define HTTP_MAX_HEADERS 16
 /* Longer user names are cut to this many bytes (log and http_user). */
 #define HTTP_USER_MAX 64
+/* A longer request target (path and query) gets 414. */
+#define HTTP_URI_MAX 8192
+/* A query with more parameters gets 414. */
+#define HTTP_QUERY_MAX 256
+/* More request headers, or more bytes of them (names and values), get 431. */
+#define HTTP_HEADERS_MAX 100
+#define HTTP_HEADER_BYTES_MAX 16384
 /* http_stop waits at most this long for requests in flight. */
 #define HTTP_DRAIN_MAX_S 30
 
@@ -79,6 +96,14 @@ typedef struct http_route {
  * threads, concurrently. */
 typedef int (*http_authorize_fn)(void *app, http_request *req, const http_route *route);
 
+/* Runs when the whole request (body included) is in, just before the
+ * handler: the place to take a scarce resource that the handler needs (a
+ * store handle), so that none is held while a client sends its body.
+ * Returns 0 to go on; otherwise the handler does not run and the client
+ * gets the callback's own reply (e.g. 503 with Retry-After), or 503 when
+ * it made none. Runs on the pool's threads, concurrently. */
+typedef int (*http_prepare_fn)(void *app, http_request *req);
+
 /* Server settings. Zero-initialise and set what you need; 0 and NULL mean
  * the default. */
 typedef struct http_server_options {
@@ -95,6 +120,26 @@ typedef struct http_server_options {
     unsigned timeout_s;
     /* Open connections at most, all clients together. 0: 256. */
     unsigned max_connections;
+    /* Open connections at most from one client address (IPv6: one /64); a
+     * trusted proxy's are not capped. 0: 32. */
+    unsigned max_per_address;
+    /* Seconds a client has for a whole request header, from the
+     * connection's start (or from the end of its previous request plus
+     * timeout_s); then the connection is closed. 0: 10. */
+    unsigned header_deadline_s;
+    /* A body must arrive at body_min_rate bytes per second at least, after
+     * body_grace_s seconds of grace; a slower one is cut off. 0: 10 s and
+     * 1024 B/s. */
+    unsigned body_grace_s;
+    unsigned body_min_rate;
+    /* Trusted proxies: addresses or ranges ("10.0.0.5", "10.0.0.0/8",
+     * "::1"). Only for requests from one of them is X-Forwarded-For read
+     * (see http_client_addr), and their connections are not capped per
+     * address. Copied by http_start. */
+    const char *const *trusted_proxies;
+    size_t n_trusted_proxies;
+    /* Runs before each handler (NULL: none); see http_prepare_fn. */
+    http_prepare_fn prepare;
     /* The server sits behind a TLS-terminating proxy: cookies get Secure. */
     bool behind_tls;
     /* The access log, one line per request; written under the FILE's lock
@@ -157,8 +202,10 @@ const char *http_cookie(const http_request *req, const char *name);
  * Empty in the authorise callback, which runs before the body is read. */
 const char *http_body(const http_request *req);
 size_t http_body_len(const http_request *req);
-/* The client's address as text ("127.0.0.1", "::1"); "" when unknown. It
- * is the proxy's address when the server sits behind one. */
+/* The client's address as text ("127.0.0.1", "::1"); "" when unknown.
+ * When the peer is a trusted proxy (http_server_options.trusted_proxies),
+ * it is the rightmost X-Forwarded-For address that is not itself a trusted
+ * proxy; from any other peer X-Forwarded-For is ignored. */
 const char *http_client_addr(const http_request *req);
 
 /* Names the user for the access log and for http_user; cut at
@@ -224,7 +271,8 @@ int http_set_cookie(http_request *req, const char *name, const char *value, long
 
 /* The default error code of a status: "bad_request", "unauthorized",
  * "forbidden", "not_found", "method_not_allowed", "conflict",
- * "payload_too_large", "unsupported_media_type", "unprocessable",
+ * "payload_too_large", "uri_too_long", "unsupported_media_type", "unprocessable",
+ * "headers_too_large",
  * "unavailable", "internal" (any other status). */
 const char *http_status_code(int status);
 /* The default English message of a status, e.g. "Not found". */

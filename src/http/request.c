@@ -266,8 +266,10 @@ const char *http_status_code(int status)
     case 405: return "method_not_allowed";
     case 409: return "conflict";
     case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
     case 415: return "unsupported_media_type";
     case 422: return "unprocessable";
+    case 431: return "headers_too_large";
     case 503: return "unavailable";
     default: return "internal";
     }
@@ -283,8 +285,10 @@ const char *http_status_text(int status)
     case 405: return "Method not allowed";
     case 409: return "Conflict";
     case 413: return "Request body too large";
+    case 414: return "Request target too long";
     case 415: return "Unsupported content type";
     case 422: return "Invalid data";
+    case 431: return "Request headers too large";
     case 503: return "The server is shutting down";
     default: return "Internal error";
     }
@@ -389,10 +393,7 @@ void http_set_data(http_request *req, void *data, void (*data_free)(void *))
     req->data_free = data_free;
 }
 
-void *http_data(const http_request *req)
-{
-    return req->data;
-}
+void *http_data(const http_request *req) { return req->data; }
 
 void request_free(http_request *req)
 {

@@ -1,7 +1,10 @@
 /* Tests of the HTTP layer (src/http/) against the real server on 127.0.0.1
  * with an ephemeral port, driven by a small raw-socket HTTP/1.1 client:
  * routing, authorisation, body caps, headers, cookies, the access log, the
- * graceful stop, signals, timeouts, limits and concurrency.
+ * graceful stop, signals, timeouts, limits and concurrency; the guard
+ * (framing, URI and header caps, control characters in paths, trusted
+ * proxies, the per-address cap, header and body deadlines) and the prepare
+ * callback.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,6 +81,46 @@ static int connect_to(int port, long timeout_ms)
         return -1;
     }
     return fd;
+}
+
+/* As connect_to, from the local address `from` (e.g. "127.0.0.2"). */
+static int connect_from(const char *from, int port, long timeout_ms)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct sockaddr_in local = {0};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, from, &local.sin_addr);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((unsigned short)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&local, sizeof local) != 0 ||
+        connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* Whether the server has closed fd: waits at most timeout_ms for it. */
+static bool closed_within(int fd, long timeout_ms)
+{
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512];
+    for (;;) {
+        ssize_t k = recv(fd, buf, sizeof buf, 0);
+        if (k == 0 || (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            return true;
+        if (k < 0 && errno != EINTR)
+            return false;
+    }
 }
 
 static bool send_all(int fd, const char *s, size_t n)
@@ -400,8 +443,12 @@ static int setup(void **state)
 {
     (void)state;
     SRV_LOG = tmpfile();
-    http_server_options o = {
-        .listen = "127.0.0.1:0", .threads = 4, .max_body = MAX_BODY, .log = SRV_LOG};
+    /* test_concurrency's 64 clients all come from 127.0.0.1. */
+    http_server_options o = {.listen = "127.0.0.1:0",
+                             .threads = 4,
+                             .max_body = MAX_BODY,
+                             .max_per_address = 128,
+                             .log = SRV_LOG};
     if (start(&o, &SRV) != 0)
         return -1;
     PORT = http_port(SRV);
@@ -920,7 +967,8 @@ static void test_log(void **state)
     reply_free(&r);
     req(port, "GET", "/admin", "X-Test-User: admin\r\n", &r);
     reply_free(&r);
-    /* A newline in the path must not start a forged log line. */
+    /* A newline in the path must not start a forged log line (and a path
+     * with a control character is not found). */
     req(port, "GET", "/items/a%0A2020-01-01T00:00:00.000Z%20GET", NULL, &r);
     reply_free(&r);
     /* The log lines are written when requests complete; the stop waits. */
@@ -952,7 +1000,7 @@ static void test_log(void **state)
         {"GET", "/whoami", "200", "-"},
         {"GET", "/nope", "404", "-"},
         {"GET", "/admin", "200", "admin"},
-        {"GET", "/items/a%0A2020-01-01T00:00:00.000Z%20GET", "200", "-"},
+        {"GET", "/items/a%0A2020-01-01T00:00:00.000Z%20GET", "404", "-"},
     };
     /* Lines are written as requests complete, which need not be the order
      * in which the client sent them: match each expected line once. */
@@ -1182,6 +1230,384 @@ static void test_connection_limit(void **state)
     http_stop(s);
 }
 
+/* ---- The guard: framing, caps, deadlines, addresses ---- */
+
+static void test_framing(void **state)
+{
+    (void)state;
+    int before = calls();
+    const char *bad[] = {
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n"
+        "Connection: close\r\n\r\nabcd",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n"
+        "Connection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n"
+        "Connection: close\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length : 3\r\nConnection: close\r\n\r\nabc",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        reply r;
+        raw(PORT, bad[i], &r);
+        if (r.status != 400)
+            fail_msg("request %zu: status %d, expected 400", i, r.status);
+        assert_security_headers(&r);
+        assert_non_null(strstr(r.body, "\"bad_request\""));
+        reply_free(&r);
+    }
+    assert_int_equal(calls(), before);
+    /* The same content length twice is not ambiguous; HTTP/1.0 needs no Host. */
+    reply r;
+    raw(PORT,
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 3\r\n"
+        "Content-Type: application/json\r\nConnection: close\r\n\r\nabc",
+        &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    raw(PORT, "GET /healthz HTTP/1.0\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+}
+
+static void test_uri_limits(void **state)
+{
+    (void)state;
+    size_t cap = 64 + 8 * (HTTP_QUERY_MAX + 300) + HTTP_URI_MAX;
+    char *rq = malloc(cap);
+    assert_non_null(rq);
+    int before = calls();
+    /* More parameters than the cap: 414 from us, not a silent drop. */
+    size_t n = (size_t)snprintf(rq, cap, "GET /items/1?");
+    for (int i = 0; i < HTTP_QUERY_MAX + 300; i++)
+        n += (size_t)snprintf(rq + n, cap - n, "%sp%d=1", i ? "&" : "", i);
+    snprintf(rq + n, cap - n, " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    reply r;
+    raw(PORT, rq, &r);
+    assert_int_equal(r.status, 414);
+    assert_security_headers(&r);
+    assert_non_null(strstr(r.body, "\"uri_too_long\""));
+    reply_free(&r);
+    /* Exactly the cap is fine. */
+    n = (size_t)snprintf(rq, cap, "GET /items/1?");
+    for (int i = 0; i < HTTP_QUERY_MAX; i++)
+        n += (size_t)snprintf(rq + n, cap - n, "%sp%d=1", i ? "&" : "", i);
+    snprintf(rq + n, cap - n, " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    raw(PORT, rq, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    /* A target over HTTP_URI_MAX. */
+    n = (size_t)snprintf(rq, cap, "GET /items/1?q=");
+    memset(rq + n, 'a', HTTP_URI_MAX);
+    n += HTTP_URI_MAX;
+    snprintf(rq + n, cap - n, " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    raw(PORT, rq, &r);
+    assert_int_equal(r.status, 414);
+    assert_security_headers(&r);
+    reply_free(&r);
+    free(rq);
+    assert_int_equal(calls(), before + 1);
+}
+
+static void test_header_limits(void **state)
+{
+    (void)state;
+    char *rq = malloc(64 * 1024);
+    assert_non_null(rq);
+    size_t n = (size_t)snprintf(rq, 64 * 1024, "GET /healthz HTTP/1.1\r\nHost: t\r\n");
+    for (int i = 0; i < HTTP_HEADERS_MAX + 1; i++)
+        n += (size_t)snprintf(rq + n, 64 * 1024 - n, "X-H%d: v\r\n", i);
+    snprintf(rq + n, 64 * 1024 - n, "Connection: close\r\n\r\n");
+    reply r;
+    raw(PORT, rq, &r);
+    assert_int_equal(r.status, 431);
+    assert_security_headers(&r);
+    assert_non_null(strstr(r.body, "\"headers_too_large\""));
+    reply_free(&r);
+    n = (size_t)snprintf(rq, 64 * 1024, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ");
+    memset(rq + n, 'v', HTTP_HEADER_BYTES_MAX);
+    n += HTTP_HEADER_BYTES_MAX;
+    snprintf(rq + n, 64 * 1024 - n, "\r\nConnection: close\r\n\r\n");
+    raw(PORT, rq, &r);
+    assert_int_equal(r.status, 431);
+    reply_free(&r);
+    free(rq);
+}
+
+static void test_control_in_path(void **state)
+{
+    (void)state;
+    int before = calls();
+    const char *paths[] = {"/items/7%00.png", "/items/7%00",  "/items/a%0ab",
+                           "/items/a%1Fb",    "/items/a%7fb", "/healthz%00"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        reply r;
+        req(PORT, "GET", paths[i], NULL, &r);
+        if (r.status != 404)
+            fail_msg("%s: status %d, expected 404", paths[i], r.status);
+        assert_security_headers(&r);
+        reply_free(&r);
+    }
+    assert_int_equal(calls(), before);
+    /* A percent-encoded printable byte is still fine. */
+    reply r;
+    req(PORT, "GET", "/items/a%20b", NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+}
+
+/* GET /client with an X-Forwarded-For header (NULL: none). */
+static void client_seen(int port, const char *from, const char *xff, char *out, size_t cap)
+{
+    int fd = connect_from(from, port, 5000);
+    assert_true(fd >= 0);
+    char rq[512];
+    snprintf(rq, sizeof rq, "GET /client HTTP/1.1\r\nHost: t\r\n%s%s%sConnection: close\r\n\r\n",
+             xff ? "X-Forwarded-For: " : "", xff ? xff : "", xff ? "\r\n" : "");
+    assert_true(send_all(fd, rq, strlen(rq)));
+    reply r;
+    read_reply(fd, false, &r);
+    close(fd);
+    assert_int_equal(r.status, 200);
+    snprintf(out, cap, "%s", r.body);
+    reply_free(&r);
+}
+
+static void test_forwarded_for(void **state)
+{
+    (void)state;
+    char got[128];
+    /* The shared server trusts no proxy: X-Forwarded-For is ignored. */
+    client_seen(PORT, "127.0.0.1", "203.0.113.9", got, sizeof got);
+    assert_string_equal(got, "127.0.0.1");
+
+    const char *trusted[] = {"127.0.0.1", "10.0.0.0/8"};
+    http_server *s;
+    http_server_options o = {.listen = "127.0.0.1:0",
+                             .threads = 1,
+                             .trusted_proxies = trusted,
+                             .n_trusted_proxies = 2,
+                             .log = SRV_LOG};
+    assert_int_equal(start(&o, &s), 0);
+    int port = http_port(s);
+    client_seen(port, "127.0.0.1", NULL, got, sizeof got);
+    assert_string_equal(got, "127.0.0.1");
+    client_seen(port, "127.0.0.1", "203.0.113.9", got, sizeof got);
+    assert_string_equal(got, "203.0.113.9");
+    /* The rightmost address that is not a trusted proxy: what the client
+     * wrote itself on the left is not believed. */
+    client_seen(port, "127.0.0.1", "198.51.100.1, 203.0.113.9, 10.1.2.3", got, sizeof got);
+    assert_string_equal(got, "203.0.113.9");
+    client_seen(port, "127.0.0.1", "::ffff:203.0.113.7", got, sizeof got);
+    assert_string_equal(got, "203.0.113.7");
+    client_seen(port, "127.0.0.1", "2001:db8::1", got, sizeof got);
+    assert_string_equal(got, "2001:db8::1");
+    /* Unreadable: the last trusted hop stays the answer. */
+    client_seen(port, "127.0.0.1", "nonsense", got, sizeof got);
+    assert_string_equal(got, "127.0.0.1");
+    client_seen(port, "127.0.0.1", "203.0.113.9, 10.0.0.7, nonsense", got, sizeof got);
+    assert_string_equal(got, "127.0.0.1");
+    /* A peer that is not trusted: its X-Forwarded-For is ignored. */
+    client_seen(port, "127.0.0.2", "203.0.113.9", got, sizeof got);
+    assert_string_equal(got, "127.0.0.2");
+    http_stop(s);
+
+    /* Bad ranges stop the start with a message naming them. */
+    const char *bad[] = {"10.0.0.0/33"};
+    o.trusted_proxies = bad;
+    o.n_trusted_proxies = 1;
+    ilm_errors err = {0};
+    assert_int_equal(http_start(ROUTES, N_ROUTES, authorize, &APP, &o, &s, &err), ILM_EINVAL);
+    assert_true(err.count > 0 && strstr(err.msg[0], "10.0.0.0/33"));
+}
+
+static void test_per_address_cap(void **state)
+{
+    (void)state;
+    const char *trusted[] = {"127.0.0.3"};
+    http_server *s;
+    http_server_options o = {.listen = "127.0.0.1:0",
+                             .threads = 2,
+                             .max_per_address = 3,
+                             .trusted_proxies = trusted,
+                             .n_trusted_proxies = 1,
+                             .log = SRV_LOG};
+    assert_int_equal(start(&o, &s), 0);
+    int port = http_port(s);
+    int held[3];
+    for (int i = 0; i < 3; i++) {
+        held[i] = connect_from("127.0.0.2", port, 5000);
+        assert_true(held[i] >= 0);
+        assert_true(send_all(held[i], "GET /healthz HTTP/1.1\r\n", 23));
+    }
+    sleep_ms(100);
+    /* A fourth from the same address is closed at once... */
+    int extra = connect_from("127.0.0.2", port, 5000);
+    if (extra >= 0) {
+        assert_true(closed_within(extra, 2000));
+        close(extra);
+    }
+    /* ... while another address, and a trusted proxy, are served. */
+    int others[5];
+    for (int i = 0; i < 5; i++) {
+        others[i] = connect_from("127.0.0.3", port, 5000);
+        assert_true(others[i] >= 0);
+    }
+    for (int i = 0; i < 5; i++) {
+        const char *rq = "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+        assert_true(send_all(others[i], rq, strlen(rq)));
+        reply r;
+        read_reply(others[i], false, &r);
+        assert_int_equal(r.status, 200);
+        reply_free(&r);
+        close(others[i]);
+    }
+    reply r;
+    req(port, "GET", "/healthz", NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    /* A slot that frees up can be taken again. */
+    close(held[0]);
+    sleep_ms(200);
+    int again = connect_from("127.0.0.2", port, 5000);
+    assert_true(again >= 0);
+    const char *rq = "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    assert_true(send_all(again, rq, strlen(rq)));
+    read_reply(again, false, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    close(again);
+    close(held[1]);
+    close(held[2]);
+    http_stop(s);
+}
+
+static void test_deadlines(void **state)
+{
+    (void)state;
+    http_server *s;
+    http_server_options o = {.listen = "127.0.0.1:0",
+                             .threads = 2,
+                             .header_deadline_s = 1,
+                             .body_grace_s = 1,
+                             .body_min_rate = 100,
+                             .log = SRV_LOG};
+    assert_int_equal(start(&o, &s), 0);
+    int port = http_port(s);
+
+    /* A header that trickles (never idle long enough for MHD's timeout)
+     * is cut off after its deadline. */
+    int fd = connect_to(port, 5000);
+    assert_true(fd >= 0);
+    const char *part = "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ";
+    assert_true(send_all(fd, part, strlen(part)));
+    double t0 = now_s();
+    bool closed = false;
+    for (int i = 0; i < 30 && !closed; i++) {
+        send(fd, "a", 1, MSG_NOSIGNAL);
+        closed = closed_within(fd, 100);
+    }
+    double took = now_s() - t0;
+    assert_true(closed);
+    if (took < 0.8 || took > 2.5)
+        fail_msg("the slow header was cut after %.2f s; its deadline is 1 s", took);
+    close(fd);
+
+    /* A body slower than 100 B/s after 1 s of grace is cut off. */
+    fd = connect_to(port, 5000);
+    const char *head = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n"
+                       "Content-Type: application/json\r\n\r\n";
+    assert_true(send_all(fd, head, strlen(head)));
+    t0 = now_s();
+    closed = false;
+    for (int i = 0; i < 40 && !closed; i++) {
+        send(fd, "b", 1, MSG_NOSIGNAL);
+        closed = closed_within(fd, 100);
+    }
+    took = now_s() - t0;
+    assert_true(closed);
+    if (took < 0.8 || took > 2.5)
+        fail_msg("the slow body was cut after %.2f s; grace 1 s at 100 B/s", took);
+    close(fd);
+
+    /* A body at a good rate, and a quick keep-alive client, are served. */
+    fd = connect_to(port, 5000);
+    assert_true(send_all(fd, head, strlen(head)));
+    char chunk[250];
+    memset(chunk, 'c', sizeof chunk);
+    for (int i = 0; i < 4; i++) {
+        sleep_ms(300);
+        assert_true(send_all(fd, chunk, sizeof chunk));
+    }
+    reply r;
+    read_reply(fd, false, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    /* The same connection's next request, sent at once, is served too. */
+    const char *next = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+    assert_true(send_all(fd, next, strlen(next)));
+    read_reply(fd, false, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    close(fd);
+    http_stop(s);
+}
+
+/* A prepare callback that counts, and refuses when X-Busy is sent. */
+static atomic_int PREPARED;
+
+static int prepare(void *app, http_request *r)
+{
+    (void)app;
+    atomic_fetch_add(&PREPARED, 1);
+    /* The body is in by now. */
+    if (strcmp(http_method(r), "POST") == 0 && http_body_len(r) == 0)
+        return http_reply_error(r, 500, NULL, "prepare ran before the body", NULL), 1;
+    if (http_header(r, "X-Busy")) {
+        http_add_header(r, "Retry-After", "1");
+        http_reply_error(r, 503, NULL, "busy", NULL);
+        return 1;
+    }
+    return 0;
+}
+
+static void test_prepare(void **state)
+{
+    (void)state;
+    http_server *s;
+    http_server_options o = {
+        .listen = "127.0.0.1:0", .threads = 1, .prepare = prepare, .log = SRV_LOG};
+    assert_int_equal(start(&o, &s), 0);
+    int port = http_port(s);
+    int before = calls();
+    reply r;
+    req(port, "GET", "/healthz", NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    assert_int_equal(atomic_load(&PREPARED), 1);
+    raw(port,
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+        "Content-Type: application/json\r\nConnection: close\r\n\r\nhello",
+        &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    assert_int_equal(calls(), before + 2);
+    /* Refused: the handler does not run; the callback's reply goes out. */
+    req(port, "GET", "/healthz", "X-Busy: 1\r\n", &r);
+    assert_int_equal(r.status, 503);
+    char v[16];
+    assert_true(header(&r, "Retry-After", v, sizeof v));
+    reply_free(&r);
+    assert_int_equal(calls(), before + 2);
+    /* Not for requests refused before: a 404 never reaches it. */
+    int prepared = atomic_load(&PREPARED);
+    req(port, "GET", "/nope", NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    assert_int_equal(atomic_load(&PREPARED), prepared);
+    http_stop(s);
+}
+
 /* ---- Concurrency ---- */
 
 #define N_CLIENTS 64
@@ -1267,6 +1693,14 @@ int main(void)
         cmocka_unit_test(test_signal),
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_connection_limit),
+        cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_uri_limits),
+        cmocka_unit_test(test_header_limits),
+        cmocka_unit_test(test_control_in_path),
+        cmocka_unit_test(test_forwarded_for),
+        cmocka_unit_test(test_per_address_cap),
+        cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_concurrency),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
