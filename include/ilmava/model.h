@@ -33,8 +33,8 @@ const char *ilm_nc_reason_name(ilm_nc_reason r);
 
 /* A measure of the plan that is carried but not computed. */
 typedef struct ilm_not_computed {
-    size_t plan_index;   /* index into plan->measures */
-    const char *id;      /* points into the plan: valid while the plan lives */
+    size_t plan_index; /* index into plan->measures */
+    const char *id;    /* points into the plan: valid while the plan lives */
     ilm_nc_reason reason;
 } ilm_not_computed;
 
@@ -53,11 +53,11 @@ typedef struct ilm_measure_result {
     double cost_per_t;   /* EUR/t; meaningless when cost_per_t_null */
     bool cost_per_t_null;
     ilm_class cls;
-    bool in_scope;       /* its stream counts in the target's scope: false for
-                            an ETS measure in a non_ets plan. Such a measure
-                            keeps its abatement and annual_cost but adds
-                            nothing to the scenario, the classes' attributed
-                            or easy_share */
+    /* Its stream counts in the target's scope: false for an ETS measure in
+     * a non_ets plan. Such a measure keeps its abatement and annual_cost
+     * but adds nothing to the scenario, the classes' attributed or
+     * easy_share. */
+    bool in_scope;
 } ilm_measure_result;
 
 typedef struct ilm_class_total {
@@ -156,9 +156,10 @@ typedef struct ilm_optimize_options {
 
 /* Chooses which optional, computed measures (not cancelled, with an
  * inventory stream) to keep so that the total annual cost is lowest while
- * the target is met, by the exact deterministic model. When no choice meets the target, returns the choice with the
- * smallest gap (the cheapest of those). On success stores a new optimum in
- * *out (free with ilm_optimum_free) and returns 0. `opt` may be NULL. */
+ * the target is met, by the exact deterministic model. When no choice
+ * meets the target, returns the choice with the smallest gap (the cheapest
+ * of those). On success stores a new optimum in *out (free with
+ * ilm_optimum_free) and returns 0. `opt` may be NULL. */
 int ilm_optimize(const ilm_plan *plan, const ilm_optimize_options *opt,
                  ilm_optimum **out, ilm_errors *err);
 

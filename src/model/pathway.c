@@ -26,7 +26,8 @@ bool ilm_measure_computed(const ilm_plan *p, size_t i, ilm_nc_reason *why)
         computed = false;
         r = ILM_NC_NO_INVENTORY;
         for (size_t k = 0; k < p->n_inventory && !computed; k++)
-            computed = p->inventory[k].ets == m->ets && strcmp(p->inventory[k].sector, m->sector) == 0;
+            computed =
+                p->inventory[k].ets == m->ets && strcmp(p->inventory[k].sector, m->sector) == 0;
     }
     if (!computed && why)
         *why = r;
@@ -181,17 +182,16 @@ int model_build(const ilm_plan *p, model *m)
 
     for (size_t i = 0; i < p->n_measures; i++) {
         const ilm_measure *pm = &p->measures[i];
-        size_t slot = pm->status == ILM_STATUS_CANCELLED
-                          ? 0
-                          : *index_find(&ix, m, pm->sector, pm->ets);
+        size_t slot =
+            pm->status == ILM_STATUS_CANCELLED ? 0 : *index_find(&ix, m, pm->sector, pm->ets);
         if (slot == 0) {
             /* Carried, computed as absent (spec 1.1): cancelled, or a
              * stream the inventory does not have. */
-            m->nc[m->n_nc++] = (ilm_not_computed){
-                .plan_index = i,
-                .id = pm->id,
-                .reason = pm->status == ILM_STATUS_CANCELLED ? ILM_NC_CANCELLED
-                                                             : ILM_NC_NO_INVENTORY};
+            m->nc[m->n_nc++] = (ilm_not_computed){.plan_index = i,
+                                                  .id = pm->id,
+                                                  .reason = pm->status == ILM_STATUS_CANCELLED
+                                                                ? ILM_NC_CANCELLED
+                                                                : ILM_NC_NO_INVENTORY};
             continue;
         }
         cmeasure *cm = &m->meas[m->n_meas++];

@@ -202,9 +202,10 @@ static bool sector_in_inventory(const ilm_plan *p, const char *sector)
 /* The keys of spec/sectors.md. The store seeds its sector table from the
  * same list (sql/001_init.sql) and checks a stored plan's keys against it. */
 static const char *const known_sectors[] = {
-    "electricity", "electric_heating", "district_heating", "oil_heating", "other_heating",
-    "industry",    "machinery",        "road_transport",   "rail_transport", "water_transport",
-    "agriculture", "waste",            "f_gases"};
+    "electricity",    "electric_heating", "district_heating", "oil_heating",
+    "other_heating",  "industry",         "machinery",        "road_transport",
+    "rail_transport", "water_transport",  "agriculture",      "waste",
+    "f_gases"};
 
 bool ilm_sector_known(const char *key)
 {
@@ -459,8 +460,9 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
 
     for (size_t i = 0; i < p->n_trends; i++) {
         if (!sector_usable(p, p->trends[i].sector)) {
-            ilm_errors_add(err, "baseline.trend.%s: no inventory records for this sector, "
-                                "and it is not a known sector key",
+            ilm_errors_add(err,
+                           "baseline.trend.%s: no inventory records for this sector, "
+                           "and it is not a known sector key",
                            p->trends[i].sector);
             bad = true;
         }

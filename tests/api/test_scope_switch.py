@@ -106,6 +106,25 @@ def check_everything(ed, store, pid, scope, want_ets):
     for path in DOCUMENTS:
         r = ed.get(f"/api/plans/{pid}/{path}")
         A.check_eq(r.status, 200, f"GET {path}: {A.short(r.body, 200)}")
+    # The documents name an ETS measure that does not count, with the reason,
+    # and show no tonnes for it.
+    why = {"total": None, "non_ets": "päästökauppasektori ei kuulu tavoitteeseen",
+           "hinku": "päästökauppateollisuus ei kuulu Hinku-laskentaan"}[scope]
+    for path in ("documents/decision?lang=fi&format=md", "documents/plan?lang=fi&format=md",
+                 "exports/csv?table=measures&lang=fi"):
+        r = ed.get(f"/api/plans/{pid}/{path}")
+        if not A.check_eq(r.status, 200, f"GET {path}"):
+            continue
+        text = r.body.decode()
+        if why:
+            A.check(why in text and "Tehtaan sähköistys" in text,
+                    f"{scope}: {path} does not give the reason \"{why}\"")
+        else:
+            A.check("ei kuulu" not in text, f"total: {path} marks a measure outside the scope")
+    r = ed.get(f"/api/plans/{pid}/documents/decision?lang=fi&format=md")
+    if r.status == 200 and scope == "non_ets":
+        row = [ln for ln in r.body.decode().splitlines() if "Tehtaan sähköistys" in ln and ln.startswith("|")]
+        A.check(row and "| – |" in row[0], f"non_ets: the decision's measure row shows tonnes: {row}")
     # The command line computes the same stored plan.
     c = store.cli("pathway", "--plan", str(pid), "--json")
     A.check_eq(c.returncode, 0, f"ilmava pathway --plan: {c.stderr}")
