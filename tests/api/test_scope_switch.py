@@ -128,6 +128,14 @@ def check_everything(ed, store, pid, scope, want_ets):
     # The command line computes the same stored plan.
     c = store.cli("pathway", "--plan", str(pid), "--json")
     A.check_eq(c.returncode, 0, f"ilmava pathway --plan: {c.stderr}")
+    c = store.cli("plan", "show", str(pid))
+    A.check_eq(c.returncode, 0, f"ilmava plan show: {c.stderr}")
+    mark = {"in": None, "out": "(outside the target's scope)",
+            "no_inventory": "(not computed: no inventory records)"}[want_ets]
+    line = [ln for ln in c.stdout.splitlines() if f" {EXTRA_ID} " in ln]
+    A.check(line and ((mark in line[0]) if mark else "(not computed" not in line[0]
+                      and "(outside" not in line[0]),
+            f"plan show marks {EXTRA_ID} as {line}, expected {mark}")
 
 
 def run(store, server):
