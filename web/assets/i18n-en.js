@@ -109,6 +109,7 @@ export default {
   'scope.out.hinku_ets': 'the emissions-trading part ({sector}) is not counted in the Hinku calculation',
   'scope.out.no_inventory': 'the emission inventory has no such source: {sector}',
   'scope.out.note': 'Not part of the target\'s cut: {list}. You can edit the measure (its sector, say) or delete it.',
+  'scope.out.list': 'Not part of the target\'s cut: {list}.',
   'quick.skipped': 'Not offered here, as they do not count toward the target: {list}.',
   'opt.notcomputed': 'Left out of the optimisation',
   'tab.documents': 'Documents',

@@ -109,6 +109,7 @@ export default {
   'scope.out.hinku_ets': 'päästökaupan piiriin kuuluva osa ({sector}) ei kuulu Hinku-laskentaan',
   'scope.out.no_inventory': 'päästöinventaariossa ei ole tätä päästölähdettä: {sector}',
   'scope.out.note': 'Eivät vähennä tavoitteen päästöjä: {list}. Voit muokata toimenpidettä (esimerkiksi sektoria) tai poistaa sen.',
+  'scope.out.list': 'Eivät vähennä tavoitteen päästöjä: {list}.',
   'quick.skipped': 'Ei kokeiltavissa, koska eivät vaikuta tavoitteeseen: {list}.',
   'opt.notcomputed': 'Ei mukana optimoinnissa',
   'tab.documents': 'Asiakirjat',

@@ -109,6 +109,7 @@ export default {
   'scope.out.hinku_ets': 'delen inom utsläppshandeln ({sector}) ingår inte i Hinku-beräkningen',
   'scope.out.no_inventory': 'utsläppsinventeringen har inte denna utsläppskälla: {sector}',
   'scope.out.note': 'Minskar inte målets utsläpp: {list}. Du kan ändra åtgärden (till exempel sektorn) eller ta bort den.',
+  'scope.out.list': 'Minskar inte målets utsläpp: {list}.',
   'quick.skipped': 'Kan inte provas här eftersom de inte påverkar målet: {list}.',
   'opt.notcomputed': 'Inte med i optimeringen',
   'tab.documents': 'Dokument',

@@ -43,13 +43,13 @@ function outMark(st) {
 }
 
 /** A line naming the plan's measures that do not count toward the target,
- * with their reasons (cancelled ones are left to the status column); null
- * when every measure counts. */
-function scopeNote(plan, res) {
+ * with their reasons (cancelled ones are left to the status column), and for
+ * an editor how to repair that; null when every measure counts. */
+function scopeNote(plan, res, editable) {
   const out = plan.measures.map((ms) => [ms, measureStanding(ms, res)]).filter(([, st]) => !st.counted && !st.cancelled);
   if (!out.length) return null;
   return h('p', {class: 'scope-note', 'data-testid': 'outside-scope'},
-    t('scope.out.note', {list: out.map(([ms, st]) => `${measureName(ms)} (${st.reason})`).join('; ')}));
+    t(editable ? 'scope.out.note' : 'scope.out.list', {list: out.map(([ms, st]) => `${measureName(ms)} (${st.reason})`).join('; ')}));
 }
 
 /** Parses a number typed in any of our languages ("12 345,6"); '' is null, junk NaN. */
@@ -409,6 +409,7 @@ async function tabMeasures(ctx, plan, m) {
       saved: (p, msg) => afterSave(p, msg),
       cancel: () => editorSlot.replaceChildren(),
       status,
+      standing: ms ? measureStanding(ms, res) : null,
     }));
     editorSlot.querySelector('input,select')?.focus();
   };
@@ -560,6 +561,8 @@ function measureForm(plan, ms, cb) {
       send(body, plan.version);
     }},
   h('h3', {id: 'm-title', class: 'span-all'}, isNew ? t('measures.new') : t('measures.editing', {name: measureName(o)})),
+  // Why it does not count now: the sector, ETS or status fields repair it.
+  cb.standing && !cb.standing.counted && !cb.standing.cancelled ? h('p', {class: 'span-all'}, outMark(cb.standing)) : null,
   fld('id', t('field.id'), null, isNew ? t('help.id') : null), fld('name', t('field.name')),
   fld('sector', t('field.sector')), fld('ets', t('field.ets')),
   fld('start', t('field.start')), fld('full', t('field.full')),
@@ -744,7 +747,7 @@ async function tabPathway(ctx, plan, m) {
   const writable = app.canWrite(plan.municipality.code);
   const chart = pathwayChart(res);
   const figs = h('div', {}, keyFigures(res));
-  const head = h('div', {}, headline(plan, res), scopeNote(plan, res));
+  const head = h('div', {}, headline(plan, res), scopeNote(plan, res, writable));
   const wedges = h('div', {}, wedgeChart(plan, res));
   const timing = h('p', {class: 'muted small', role: 'status', 'data-testid': 'update-timing'});
   const quick = writable ? quickEdit(plan, res, async (newPlan, t0) => {
@@ -752,7 +755,7 @@ async function tabPathway(ctx, plan, m) {
     res = await get(pathwayUrl(plan.id, plan.settings.seed));
     chart.update(res);
     figs.replaceChildren(keyFigures(res));
-    head.replaceChildren(headline(plan, res), scopeNote(plan, res) || '');
+    head.replaceChildren(headline(plan, res), scopeNote(plan, res, writable) || '');
     wedges.replaceChildren(wedgeChart(plan, res));
     performance.mark('ilmava-chart-updated');
     const ms = performance.measure('ilmava-edit-to-chart', 'ilmava-edit-start', 'ilmava-chart-updated');
@@ -831,7 +834,7 @@ function reasonFor(ms, r, settings, T) {
   return why.join(' ');
 }
 
-export function classesView(plan, res) {
+export function classesView(plan, res, editable = false) {
   const T = res.target_year;
   const byId = new Map(plan.measures.map((x) => [x.id, x]));
   const items = res.measures.map((r) => ({...r, ms: byId.get(r.id) || {id: r.id}}));
@@ -862,14 +865,14 @@ export function classesView(plan, res) {
     h('section', {class: 'panel'}, legend, block.el,
       left.length ? h('p', {class: 'muted small'}, t('mac.left', {names: left.map((x) => measureName(x.ms)).join(', ')})) : null),
     h('div', {class: 'cards3 classes'}, CLASSES.map(column)),
-    scopeNote(plan, res),
+    scopeNote(plan, res, editable),
     h('p', {class: 'muted small'}, t('class.rules', {easy: num(plan.settings.easy_max_eur_per_t ?? 50), hard: num(plan.settings.hard_min_eur_per_t ?? 150)})));
 }
 
 async function tabClasses(ctx, plan, m) {
   const res = await get(pathwayUrl(plan.id, plan.settings.seed));
   if (!ctx.live()) return;
-  ctx.show(frame(plan, m, 'classes', classesView(plan, res)));
+  ctx.show(frame(plan, m, 'classes', classesView(plan, res, app.canWrite(plan.municipality.code))));
 }
 
 /* ------------------------------------------------------------ optimise */
