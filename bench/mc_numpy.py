@@ -23,6 +23,11 @@ import time
 import numpy as np
 
 SCOPES = ("total", "non_ets", "hinku")
+# spec/sectors.md: a measure may name one even where the inventory has none.
+KNOWN_SECTORS = {"electricity", "electric_heating", "district_heating",
+                 "oil_heating", "other_heating", "industry", "machinery",
+                 "road_transport", "rail_transport", "water_transport",
+                 "agriculture", "waste", "f_gases"}
 CONTROLS = ("own", "steer", "influence", "none")
 STATUSES = ("idea", "planned", "ongoing", "done", "cancelled")
 
@@ -151,7 +156,9 @@ class Model:
 
     def _measures(self, raw):
         seen = set()
-        self.measures = []                    # active (not cancelled) only
+        self.measures = []                    # computed ones only
+        self.not_computed = []                # spec 1.1: carried, absent
+        known = {s for s, _ in self.streams} | KNOWN_SECTORS
         for i, m in enumerate(raw):
             where = f"measures[{i}]"
             check_keys(m, "measure", where)
@@ -161,8 +168,8 @@ class Model:
                 raise PlanError(f"{where}: duplicate id")
             seen.add(mid)
             k = (need(m, "sector", where), bool(m.get("ets", False)))
-            if k not in self.streams:
-                raise PlanError(f"{where}: stream {k} absent from the inventory")
+            if k[0] not in known:
+                raise PlanError(f"{where}: unknown sector {k[0]!r}")
             start, full = int(need(m, "start", where)), int(need(m, "full", where))
             if full < start:
                 raise PlanError(f"{where}: full < start")
@@ -196,7 +203,10 @@ class Model:
             status = m.get("status", "planned")
             if status not in STATUSES:
                 raise PlanError(f"{where}: status '{status}'")
-            if status == "cancelled":
+            if status == "cancelled" or k not in self.streams:
+                self.not_computed.append({
+                    "id": mid, "reason": "cancelled" if status == "cancelled"
+                    else "no_inventory"})
                 continue
             self.measures.append(dict(
                 id=mid, k=self.streams.index(k), share=is_share, value=value,
@@ -335,7 +345,8 @@ def deterministic(md):
         out_measures.append({
             "id": m["id"], "annual_cost": float(cost),
             "abatement": float(abatement[j]), "attributed": float(attributed[j]),
-            "cost_per_t": None if cpt is None else float(cpt), "class": cls})
+            "cost_per_t": None if cpt is None else float(cpt), "class": cls,
+            "in_scope": bool(md.in_scope[m["k"]])})
     room = baseline[iT] - V
     easy_share = classes["easy"]["attributed"] / room if room > 0 else None
 
@@ -346,7 +357,8 @@ def deterministic(md):
         "scenario": scenario.tolist(), "target_path": target_path.tolist(),
         "target_value": float(V), "gap": float(gap),
         "meets": bool(gap <= 1e-9 * max(1.0, V)), "overshoot": overshoot,
-        "measures": out_measures, "classes": classes, "easy_share": easy_share,
+        "measures": out_measures, "not_computed": md.not_computed,
+        "classes": classes, "easy_share": easy_share,
     }
 
 

@@ -23,7 +23,27 @@ typedef enum { ILM_CLASS_EASY, ILM_CLASS_MODERATE, ILM_CLASS_HARD } ilm_class;
 
 const char *ilm_class_name(ilm_class c);
 
-/* The result of one measure (cancelled measures have none). */
+/* Why a measure of the plan is computed as if absent (spec section 7,
+ * `not_computed`): it is cancelled, or its stream (sector, ets) has no
+ * record in the plan's inventory (a Hinku plan carries no ETS industry). */
+typedef enum { ILM_NC_CANCELLED, ILM_NC_NO_INVENTORY } ilm_nc_reason;
+
+/* "cancelled" or "no_inventory". */
+const char *ilm_nc_reason_name(ilm_nc_reason r);
+
+/* A measure of the plan that is carried but not computed. */
+typedef struct ilm_not_computed {
+    size_t plan_index; /* index into plan->measures */
+    const char *id;    /* points into the plan: valid while the plan lives */
+    ilm_nc_reason reason;
+} ilm_not_computed;
+
+/* Whether plan measure i is computed; when not, sets *why (NULL allowed).
+ * For a plan that passed ilm_plan_validate. Scans the inventory: callers
+ * with a result at hand read its not_computed list instead. */
+bool ilm_measure_computed(const ilm_plan *plan, size_t i, ilm_nc_reason *why);
+
+/* The result of one computed measure (spec section 7). */
 typedef struct ilm_measure_result {
     size_t plan_index;   /* index into plan->measures */
     const char *id;      /* points into the plan: valid while the plan lives */
@@ -33,7 +53,11 @@ typedef struct ilm_measure_result {
     double cost_per_t;   /* EUR/t; meaningless when cost_per_t_null */
     bool cost_per_t_null;
     ilm_class cls;
-    bool in_scope;       /* its stream is in the target's scope */
+    /* Its stream counts in the target's scope: false for an ETS measure in
+     * a non_ets plan. Such a measure keeps its abatement and annual_cost
+     * but adds nothing to the scenario, the classes' attributed or
+     * easy_share. */
+    bool in_scope;
 } ilm_measure_result;
 
 typedef struct ilm_class_total {
@@ -63,7 +87,9 @@ typedef struct ilm_result {
     bool meets;
     double overshoot;
     size_t n_measures;
-    ilm_measure_result *measures; /* plan order, cancelled ones left out */
+    ilm_measure_result *measures; /* plan order, the not computed left out */
+    size_t n_not_computed;
+    ilm_not_computed *not_computed; /* plan order: cancelled, or no inventory */
     ilm_class_total classes[3];   /* indexed by ilm_class */
     double easy_share;
     bool easy_share_null;
@@ -105,7 +131,9 @@ double ilm_crf(double rate, double years);
 typedef struct ilm_optimum {
     bool feasible;       /* some choice meets the target */
     size_t n_measures;   /* = plan->n_measures */
-    bool *keep;          /* per plan measure; cancelled ones are false */
+    bool *keep;          /* per plan measure; the not computed are false */
+    size_t n_not_computed;
+    ilm_not_computed *not_computed; /* as in ilm_result: left out of the search */
     double annual_cost;  /* of every kept measure, optional or not */
     double gap;          /* of the chosen set, by the deterministic model */
     bool exact;          /* the search finished: the choice is optimal */
@@ -126,11 +154,12 @@ typedef struct ilm_optimize_options {
     uint64_t node_limit; /* 0: default (2^28) once past ILM_OPT_EXACT_MAX */
 } ilm_optimize_options;
 
-/* Chooses which optional, non-cancelled measures to keep so that the total
- * annual cost is lowest while the target is met, by the exact deterministic
- * model. When no choice meets the target, returns the choice with the
- * smallest gap (the cheapest of those). On success stores a new optimum in
- * *out (free with ilm_optimum_free) and returns 0. `opt` may be NULL. */
+/* Chooses which optional, computed measures (not cancelled, with an
+ * inventory stream) to keep so that the total annual cost is lowest while
+ * the target is met, by the exact deterministic model. When no choice
+ * meets the target, returns the choice with the smallest gap (the cheapest
+ * of those). On success stores a new optimum in *out (free with
+ * ilm_optimum_free) and returns 0. `opt` may be NULL. */
 int ilm_optimize(const ilm_plan *plan, const ilm_optimize_options *opt,
                  ilm_optimum **out, ilm_errors *err);
 

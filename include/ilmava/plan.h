@@ -141,10 +141,17 @@ ilm_plan *ilm_plan_clone(const ilm_plan *plan);
 
 /* Applies every validation rule of spec section 1 that is about values and
  * their relations (duplicate records and ids, negative emissions, the year
- * order base_year <= L < target_year <= horizon, shares and ranges, measures
- * on streams absent from the inventory...). Appends one message per failure
- * to err. Returns 0 when the plan is valid, ILM_EINVAL otherwise. */
+ * order base_year <= L < target_year <= horizon, shares and ranges, sector
+ * keys...). Appends one message per failure to err. Returns 0 when the plan
+ * is valid, ILM_EINVAL otherwise. A measure or trend on a known sector
+ * (one in the inventory, or a key of ilm_sector_known) whose stream has no
+ * inventory record is valid: the model carries it as not computed. */
 int ilm_plan_validate(const ilm_plan *plan, ilm_errors *err);
+
+/* Whether `key` is one of the sector keys of spec/sectors.md (SYKE's 13
+ * main sectors), which a plan may name even where its inventory has no
+ * record: a Hinku plan carries no ETS industry. */
+bool ilm_sector_known(const char *key);
 
 /* The last inventory year L, or 0 for an empty inventory. */
 int ilm_plan_last_year(const ilm_plan *plan);

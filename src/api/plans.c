@@ -232,8 +232,15 @@ int h_plan_put(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     p->store_id = id;
     p->version = version;
+    /* The document carried the inventory of the old scope: check the plan
+     * on the one it computes on now (a Hinku plan has only the Hinku rows).
+     * Measures without rows there are carried, not refused (spec 1.1). */
+    rc = ilm_app_attach_inventory(c->store, p, &err);
+    if (!rc)
+        rc = ilm_plan_validate(p, &err);
     int64_t saved;
-    rc = ilm_store_plan_save(c->store, p, &saved, &err);
+    if (!rc)
+        rc = ilm_store_plan_save(c->store, p, &saved, &err);
     ilm_plan_free(p);
     if (rc == ILM_ECONFLICT)
         return reply_conflict(req, id, &err);

@@ -183,10 +183,16 @@ static void print_plan_text(const ilm_plan *p)
             snprintf(effect, sizeof effect, "%s t", ilm_format_number(num, m->amount));
         else
             snprintf(effect, sizeof effect, "%s %%", ilm_format_number(num, 100 * m->amount));
-        printf("  %5lld  %-22s %-18s %-4s %-9s %12s  %-9s %s%s\n", (long long)m->store_id,
-               m->id, m->sector, m->ets ? "yes" : "", years, effect,
-               ilm_status_name(m->status), m->name ? m->name : "",
-               m->optional ? " (optional)" : "");
+        /* Plan model 1.1: say which measures do not count toward the target. */
+        ilm_nc_reason why;
+        const char *standing = "";
+        if (!ilm_measure_computed(p, i, &why))
+            standing = why == ILM_NC_NO_INVENTORY ? " (not computed: no inventory records)" : "";
+        else if (p->scope == ILM_SCOPE_NON_ETS && m->ets)
+            standing = " (outside the target's scope)";
+        printf("  %5lld  %-22s %-18s %-4s %-9s %12s  %-9s %s%s%s\n", (long long)m->store_id, m->id,
+               m->sector, m->ets ? "yes" : "", years, effect, ilm_status_name(m->status),
+               m->name ? m->name : "", m->optional ? " (optional)" : "", standing);
     }
 }
 

@@ -1,6 +1,7 @@
 /* Readable text reports for the terminal.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,27 @@ static const char *scope_text(ilm_scope s)
     }
 }
 
+/* The measures carried but computed as absent (spec 1.1), with the reason
+ * in words. */
+static void print_not_computed(FILE *out, const ilm_plan *plan, const ilm_result *r)
+{
+    if (r->n_not_computed == 0)
+        return;
+    fputs("\nNot computed (carried in the plan, computed as absent):\n", out);
+    for (size_t i = 0; i < r->n_not_computed; i++) {
+        const ilm_not_computed *nc = &r->not_computed[i];
+        const ilm_measure *m = &plan->measures[nc->plan_index];
+        if (nc->reason == ILM_NC_CANCELLED)
+            fprintf(out, "  %-20s cancelled\n", nc->id);
+        else
+            fprintf(out, "  %-20s no inventory records for sector \"%s\" with ets %s%s\n", nc->id,
+                    m->sector, m->ets ? "true" : "false",
+                    plan->scope == ILM_SCOPE_HINKU && m->ets
+                        ? " (the Hinku rule does not count these ETS emissions)"
+                        : "");
+    }
+}
+
 void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
 {
     char a[48], b[48], c[48], d[48], e[48];
@@ -123,8 +145,9 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
         fprintf(out, "Easy measures cover %s %% of the needed cut.\n",
                 cli_group(a, sizeof a, r->easy_share * 100, 1));
 
+    print_not_computed(out, plan, r);
     if (r->n_measures == 0) {
-        fputs("\nNo measures.\n", out);
+        fputs(r->n_not_computed ? "\nNo computed measures.\n" : "\nNo measures.\n", out);
         return;
     }
     const ilm_measure_result **order = malloc(r->n_measures * sizeof *order);
@@ -141,13 +164,22 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
         fprintf(out, "%-9s %-20s %10s %12s %12s %14s%s\n", ilm_class_name(m->cls), m->id,
                 m->cost_per_t_null ? "-" : cli_group(a, sizeof a, m->cost_per_t, 0),
                 cli_group(b, sizeof b, m->abatement, 0), cli_group(c, sizeof c, m->attributed, 0),
-                cli_group(d, sizeof d, m->annual_cost, 0), m->in_scope ? "" : "  (outside scope)");
+                cli_group(d, sizeof d, m->annual_cost, 0),
+                m->in_scope ? "" : "  (outside the target's scope: ETS, not counted)");
     }
     fprintf(out, "\n%-9s %6s %14s\n", "class", "count", "attributed t");
     for (int k = 0; k < 3; k++)
         fprintf(out, "%-9s %6zu %14s\n", ilm_class_name((ilm_class)k), r->classes[k].count,
                 cli_group(a, sizeof a, r->classes[k].attributed, 0));
     free(order);
+}
+
+static bool not_computed(const ilm_optimum *o, size_t plan_index)
+{
+    for (size_t i = 0; i < o->n_not_computed; i++)
+        if (o->not_computed[i].plan_index == plan_index)
+            return true;
+    return false;
 }
 
 void cli_print_optimum(FILE *out, const ilm_plan *plan, const ilm_optimum *o)
@@ -166,13 +198,17 @@ void cli_print_optimum(FILE *out, const ilm_plan *plan, const ilm_optimum *o)
         int shown = 0;
         for (size_t i = 0; i < plan->n_measures; i++) {
             const ilm_measure *m = &plan->measures[i];
-            if (!m->optional || m->status == ILM_STATUS_CANCELLED || o->keep[i] != (pass == 0))
+            if (!m->optional || not_computed(o, i) || o->keep[i] != (pass == 0))
                 continue;
             fprintf(out, " %s", m->id);
             shown++;
         }
         fputs(shown ? "\n" : " (none)\n", out);
     }
+    for (size_t i = 0; i < o->n_not_computed; i++)
+        fprintf(out, "Not computed, left out: %s (%s)\n", o->not_computed[i].id,
+                o->not_computed[i].reason == ILM_NC_CANCELLED ? "cancelled"
+                                                              : "no inventory records");
     fprintf(out, "Total annual cost of the kept measures: %s EUR a year.\n",
             cli_group(a, sizeof a, o->annual_cost, 0));
     if (o->gap <= 0)

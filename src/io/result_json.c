@@ -1,5 +1,6 @@
 /* Writing the result document (spec section 7) and the optimiser's answer.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "ilmava/io.h"
@@ -14,6 +15,30 @@ static void write_class(jsonw *w, const char *name, const ilm_class_total *c)
     jw_key(w, "attributed");
     jw_number(w, c->attributed);
     jw_object_end(w);
+}
+
+/* "not_computed": [{"id", "reason"}, ...] (spec section 7). */
+static void write_not_computed(jsonw *w, const ilm_not_computed *v, size_t n)
+{
+    jw_key(w, "not_computed");
+    jw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jw_object_begin(w);
+        jw_key(w, "id");
+        jw_string(w, v[i].id);
+        jw_key(w, "reason");
+        jw_string(w, ilm_nc_reason_name(v[i].reason));
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static bool listed(const ilm_not_computed *v, size_t n, size_t plan_index)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].plan_index == plan_index)
+            return true;
+    return false;
 }
 
 char *ilm_result_to_json(const ilm_result *r)
@@ -69,9 +94,12 @@ char *ilm_result_to_json(const ilm_result *r)
             jw_number(&w, m->cost_per_t);
         jw_key(&w, "class");
         jw_string(&w, ilm_class_name(m->cls));
+        jw_key(&w, "in_scope");
+        jw_bool(&w, m->in_scope);
         jw_object_end(&w);
     }
     jw_array_end(&w);
+    write_not_computed(&w, r->not_computed, r->n_not_computed);
     jw_key(&w, "classes");
     jw_object_begin(&w);
     write_class(&w, "easy", &r->classes[ILM_CLASS_EASY]);
@@ -117,7 +145,7 @@ char *ilm_optimum_to_json(const ilm_plan *p, const ilm_optimum *o)
         jw_array_begin(&w);
         for (size_t i = 0; i < p->n_measures; i++) {
             const ilm_measure *m = &p->measures[i];
-            if (!m->optional || m->status == ILM_STATUS_CANCELLED)
+            if (!m->optional || listed(o->not_computed, o->n_not_computed, i))
                 continue;
             if (o->keep[i] == (pass == 0))
                 jw_string(&w, m->id);
@@ -138,6 +166,7 @@ char *ilm_optimum_to_json(const ilm_plan *p, const ilm_optimum *o)
     jw_int(&w, (long long)o->n_optional);
     jw_key(&w, "nodes");
     jw_int(&w, (long long)o->nodes);
+    write_not_computed(&w, o->not_computed, o->n_not_computed);
     jw_object_end(&w);
     return jw_finish(&w);
 }

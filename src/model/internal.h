@@ -18,7 +18,8 @@ typedef struct cstream {
     double *hist;   /* E(k, y) for y = B .. L (index y - B) */
 } cstream;
 
-/* A measure that is computed (cancelled ones are left out). */
+/* A measure that is computed (the cancelled ones, and those whose stream
+ * has no inventory record, are left out: model.nc lists them). */
 typedef struct cmeasure {
     size_t plan_index;
     size_t stream;
@@ -42,6 +43,8 @@ typedef struct model {
     cstream *streams;
     size_t n_meas;
     cmeasure *meas;
+    size_t n_nc;
+    ilm_not_computed *nc; /* the measures computed as absent, plan order */
     double base_total; /* in-scope emissions of the base year */
     double V;          /* target value */
     double trend_sd;

@@ -112,6 +112,7 @@ void ilm_optimum_free(ilm_optimum *o)
     if (!o)
         return;
     free(o->keep);
+    free(o->not_computed);
     free(o);
 }
 
@@ -159,8 +160,14 @@ int ilm_optimize(const ilm_plan *p, const ilm_optimize_options *opt, ilm_optimum
         goto done;
     o->n_measures = p->n_measures;
     o->keep = calloc(p->n_measures + 1, sizeof *o->keep);
-    if (!o->keep)
+    o->not_computed = calloc(m.n_nc + 1, sizeof *o->not_computed);
+    if (!o->keep || !o->not_computed)
         goto done;
+    /* The measures computed as absent are not searched: neither kept nor
+     * dropped, and their cost does not count. */
+    o->n_not_computed = m.n_nc;
+    if (m.n_nc)
+        memcpy(o->not_computed, m.nc, m.n_nc * sizeof *m.nc);
 
     /* Base(k, T) as the pathway computes it, and the measures that stay. */
     int years = m.T - m.L;

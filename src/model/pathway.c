@@ -12,6 +12,28 @@ static const char *const class_names[] = {"easy", "moderate", "hard"};
 
 const char *ilm_class_name(ilm_class c) { return class_names[c]; }
 
+const char *ilm_nc_reason_name(ilm_nc_reason r)
+{
+    return r == ILM_NC_CANCELLED ? "cancelled" : "no_inventory";
+}
+
+bool ilm_measure_computed(const ilm_plan *p, size_t i, ilm_nc_reason *why)
+{
+    const ilm_measure *m = &p->measures[i];
+    ilm_nc_reason r = ILM_NC_CANCELLED;
+    bool computed = m->status != ILM_STATUS_CANCELLED;
+    if (computed) {
+        computed = false;
+        r = ILM_NC_NO_INVENTORY;
+        for (size_t k = 0; k < p->n_inventory && !computed; k++)
+            computed =
+                p->inventory[k].ets == m->ets && strcmp(p->inventory[k].sector, m->sector) == 0;
+    }
+    if (!computed && why)
+        *why = r;
+    return computed;
+}
+
 double model_ramp(int start, int full, int t)
 {
     if (t < start)
@@ -42,6 +64,7 @@ void model_free(model *m)
         free(m->meas[i].ramp);
     free(m->streams);
     free(m->meas);
+    free(m->nc);
     free(m->sector_names);
     free(m->growth);
     memset(m, 0, sizeof *m);
@@ -112,7 +135,8 @@ int model_build(const ilm_plan *p, model *m)
     m->sector_names = calloc(p->n_inventory, sizeof *m->sector_names);
     m->streams = calloc(p->n_inventory, sizeof *m->streams);
     m->meas = calloc(p->n_measures ? p->n_measures : 1, sizeof *m->meas);
-    if (!m->sector_names || !m->streams || !m->meas)
+    m->nc = calloc(p->n_measures ? p->n_measures : 1, sizeof *m->nc);
+    if (!m->sector_names || !m->streams || !m->meas || !m->nc)
         goto oom;
 
     stream_index ix;
@@ -158,11 +182,21 @@ int model_build(const ilm_plan *p, model *m)
 
     for (size_t i = 0; i < p->n_measures; i++) {
         const ilm_measure *pm = &p->measures[i];
-        if (pm->status == ILM_STATUS_CANCELLED)
+        size_t slot =
+            pm->status == ILM_STATUS_CANCELLED ? 0 : *index_find(&ix, m, pm->sector, pm->ets);
+        if (slot == 0) {
+            /* Carried, computed as absent (spec 1.1): cancelled, or a
+             * stream the inventory does not have. */
+            m->nc[m->n_nc++] = (ilm_not_computed){.plan_index = i,
+                                                  .id = pm->id,
+                                                  .reason = pm->status == ILM_STATUS_CANCELLED
+                                                                ? ILM_NC_CANCELLED
+                                                                : ILM_NC_NO_INVENTORY};
             continue;
+        }
         cmeasure *cm = &m->meas[m->n_meas++];
         cm->plan_index = i;
-        cm->stream = *index_find(&ix, m, pm->sector, pm->ets) - 1;
+        cm->stream = slot - 1;
         cm->absolute = pm->is_absolute;
         cm->amount = pm->amount;
         cm->has_range = pm->has_range;
@@ -197,6 +231,7 @@ void ilm_result_free(ilm_result *r)
     free(r->scenario);
     free(r->target_path);
     free(r->measures);
+    free(r->not_computed);
     if (r->monte_carlo) {
         free(r->monte_carlo->years);
         free(r->monte_carlo->p5);
@@ -335,10 +370,11 @@ static int compute_deterministic(const ilm_plan *p, const model *m, ilm_result *
     r->scenario = malloc(m->ny * sizeof *r->scenario);
     r->target_path = malloc(m->ny * sizeof *r->target_path);
     r->measures = calloc(m->n_meas ? m->n_meas : 1, sizeof *r->measures);
+    r->not_computed = calloc(m->n_nc ? m->n_nc : 1, sizeof *r->not_computed);
     stream_year *sy = malloc(m->n_streams * sizeof *sy);
     stream_year *syT = malloc(m->n_streams * sizeof *syT);
     if (!r->years || !r->baseline || !r->scenario || !r->target_path || !r->measures ||
-        !sy || !syT) {
+        !r->not_computed || !sy || !syT) {
         free(sy);
         free(syT);
         return ILM_ENOMEM;
@@ -379,6 +415,9 @@ static int compute_deterministic(const ilm_plan *p, const model *m, ilm_result *
     for (int t = m->L + 1; t <= m->T; t++)
         r->overshoot += r->scenario[t - m->B] - r->target_path[t - m->B];
 
+    r->n_not_computed = m->n_nc;
+    if (m->n_nc)
+        memcpy(r->not_computed, m->nc, m->n_nc * sizeof *m->nc);
     r->n_measures = m->n_meas;
     attribute(m, syT, r);
     for (size_t j = 0; j < m->n_meas; j++) {

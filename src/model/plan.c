@@ -199,6 +199,30 @@ static bool sector_in_inventory(const ilm_plan *p, const char *sector)
     return stream_in_inventory(p, sector, false) || stream_in_inventory(p, sector, true);
 }
 
+/* The keys of spec/sectors.md. The store seeds its sector table from the
+ * same list (sql/001_init.sql) and checks a stored plan's keys against it. */
+static const char *const known_sectors[] = {
+    "electricity",    "electric_heating", "district_heating", "oil_heating",
+    "other_heating",  "industry",         "machinery",        "road_transport",
+    "rail_transport", "water_transport",  "agriculture",      "waste",
+    "f_gases"};
+
+bool ilm_sector_known(const char *key)
+{
+    for (size_t i = 0; key && i < sizeof known_sectors / sizeof known_sectors[0]; i++)
+        if (strcmp(known_sectors[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* A sector key a measure or a trend may name: one the inventory has (a plan
+ * document may use its own keys), or a standard one. A stream without
+ * records is not an error (spec 1.1): the model computes it as absent. */
+static bool sector_usable(const ilm_plan *p, const char *sector)
+{
+    return ilm_sector_known(sector) || sector_in_inventory(p, sector);
+}
+
 static int cmp_inventory(const void *a, const void *b)
 {
     const ilm_inventory_row *x = *(const ilm_inventory_row *const *)a;
@@ -261,11 +285,11 @@ static void check_measure(const ilm_plan *p, size_t i, int target_year, ilm_erro
             *bad = true;
             break;
         }
-    if (!stream_in_inventory(p, m->sector, m->ets)) {
+    if (!sector_usable(p, m->sector)) {
         ilm_errors_add(err,
-                       "measures[%zu].sector: no inventory records for sector \"%s\" "
-                       "with ets %s",
-                       i, m->sector, m->ets ? "true" : "false");
+                       "measures[%zu].sector: no inventory records for sector \"%s\", and "
+                       "it is not a known sector key",
+                       i, m->sector);
         *bad = true;
     }
     if (m->full < m->start) {
@@ -435,8 +459,10 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
     }
 
     for (size_t i = 0; i < p->n_trends; i++) {
-        if (!sector_in_inventory(p, p->trends[i].sector)) {
-            ilm_errors_add(err, "baseline.trend.%s: no inventory records for this sector",
+        if (!sector_usable(p, p->trends[i].sector)) {
+            ilm_errors_add(err,
+                           "baseline.trend.%s: no inventory records for this sector, "
+                           "and it is not a known sector key",
                            p->trends[i].sector);
             bad = true;
         }

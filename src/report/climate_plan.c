@@ -341,19 +341,23 @@ static void measures_table(ilm_doc *d, const plan_phrases *t, const report_facts
     ilm_doc_table(d, NULL, 7, t->measure_cols, align);
     report_measure *rows = report_measures_by_owner(f, t->no_owner);
     for (size_t i = 0; rows && i < r->n_measures; i++) {
-        char sched[32], cost[48], kt[48], per_t[48];
+        char sched[32], cost[48], kt[48], per_t[48], name[400];
         snprintf(sched, sizeof sched, "%d–%d", rows[i].m->start, rows[i].m->full);
+        /* Outside the target's scope: marked, and no tonnes as if counted. */
+        snprintf(name, sizeof name, rows[i].r->in_scope ? "%s" : "%s (%s)", rows[i].name,
+                 report_out_of_scope_label(L));
         const char *row[7] = {
             rows[i].owner,
-            rows[i].name,
+            name,
             sched,
             ilm_doc_number(cost, rows[i].r->annual_cost, 0, L),
-            ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L),
+            rows[i].r->in_scope ? ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L) : "–",
             rows[i].r->cost_per_t_null ? "–" : ilm_doc_number(per_t, rows[i].r->cost_per_t, 0, L),
             t->class_names[rows[i].r->cls]};
         ilm_doc_row(d, row);
     }
     free(rows);
+    report_out_of_scope_para(d, f, L);
 }
 
 static void paragraphs(ilm_doc *d, const char *text)

@@ -808,8 +808,10 @@ static void measures_part(ilm_doc *d, const phrases *t, const report_facts *f)
 {
     const char *L = t->lang;
     const ilm_result *r = f->result;
-    if (!r->n_measures)
+    if (!r->n_measures) {
+        report_out_of_scope_para(d, f, L);
         return;
+    }
     report_measure *rows = report_measures_by_owner(f, t->no_owner);
     if (!rows)
         return;
@@ -820,15 +822,15 @@ static void measures_part(ilm_doc *d, const phrases *t, const report_facts *f)
         char kt[48], eur[48], name[400];
         snprintf(name, sizeof name, rows[i].r->in_scope ? "%s" : "%s (%s)", rows[i].name,
                  t->out_of_scope);
-        const char *row[6] = {rows[i].owner,
-                              name,
-                              report_sector_name(f, rows[i].m->sector, L),
-                              ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L),
-                              ilm_doc_number(eur, rows[i].r->annual_cost, 0, L),
-                              t->class_single[rows[i].r->cls]};
+        const char *row[6] = {
+            rows[i].owner, name, report_sector_name(f, rows[i].m->sector, L),
+            /* no tonnes as if counted (plan model 1.1) */
+            rows[i].r->in_scope ? ilm_doc_number(kt, rows[i].r->attributed / 1000, 2, L) : "–",
+            ilm_doc_number(eur, rows[i].r->annual_cost, 0, L), t->class_single[rows[i].r->cls]};
         ilm_doc_row(d, row);
     }
     free(rows);
+    report_out_of_scope_para(d, f, L);
 }
 
 static void source_part(ilm_doc *d, const phrases *t, const report_facts *f)

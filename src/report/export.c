@@ -37,7 +37,7 @@ struct sink {
 typedef struct export_texts {
     const char *sheet[6]; /* inventory, totals, target, pathway, measures, montecarlo */
     const char *inventory_cols[5], *totals_cols[4], *target_cols[2], *pathway_cols[4];
-    const char *measure_cols[13], *mc_cols[4];
+    const char *measure_cols[14], *mc_cols[4];
     const char *target_rows[10];
     const char *scope_names[3], *class_names[3];
 } export_texts;
@@ -51,7 +51,8 @@ static const export_texts fi = {
     {"Vuosi", "Ilman toimenpiteitä (t CO2e)", "Toimenpiteillä (t CO2e)", "Tavoitepolku (t CO2e)"},
     {"Tunnus", "Toimenpide", "Vastuutaho", "Sektori", "Päästökauppa", "Alkaa (vuosi)",
      "Täysi vaikutus (vuosi)", "Kustannus (€/v)", "Vaikutus yksinään (t CO2e)",
-     "Osuus vähennyksestä (t CO2e)", "Kustannus (€/t)", "Luokka", "Tavoitteen piirissä"},
+     "Osuus vähennyksestä (t CO2e)", "Kustannus (€/t)", "Luokka", "Tavoitteen piirissä",
+     "Miksi ei tavoitteessa"},
     {"Vuosi", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
     {"Perusvuosi", "Tavoitevuosi", "Vähennys (osuus)", "Tavoitteen laskentatapa",
      "Tavoitearvo (t CO2e)", "Ero tavoitteeseen tavoitevuonna (t CO2e)", "Tavoite saavutetaan",
@@ -70,7 +71,7 @@ static const export_texts sv = {
     {"År", "Utan åtgärder (t CO2e)", "Med åtgärder (t CO2e)", "Målbana (t CO2e)"},
     {"Id", "Åtgärd", "Ansvarig", "Sektor", "Utsläppshandel", "Börjar (år)", "Full effekt (år)",
      "Kostnad (€/år)", "Effekt ensam (t CO2e)", "Andel av minskningen (t CO2e)", "Kostnad (€/t)",
-     "Klass", "Inom målet"},
+     "Klass", "Inom målet", "Varför inte i målet"},
     {"År", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
     {"Basår", "Målår", "Minskning (andel)", "Målets beräkningssätt", "Målvärde (t CO2e)",
      "Avvikelse från målet under målåret (t CO2e)", "Målet nås",
@@ -89,7 +90,7 @@ static const export_texts en = {
     {"Year", "Without measures (t CO2e)", "With measures (t CO2e)", "Target path (t CO2e)"},
     {"Id", "Measure", "Owner", "Sector", "EU-ETS", "Start (year)", "Full effect (year)",
      "Cost (EUR/a)", "Standalone effect (t CO2e)", "Share of the reduction (t CO2e)",
-     "Cost (EUR/t)", "Class", "In the target's scope"},
+     "Cost (EUR/t)", "Class", "In the target's scope", "Why not in the target"},
     {"Year", "P5 (t CO2e)", "P50 (t CO2e)", "P95 (t CO2e)"},
     {"Base year", "Target year", "Reduction (fraction)", "Target scope", "Target value (t CO2e)",
      "Gap in the target year (t CO2e)", "Target met",
@@ -174,11 +175,13 @@ static void write_table(sink *k, table_id id, const report_facts *f, const expor
         }
         break;
     case T_MEASURES:
-        k->begin(k, t->sheet[4], 13, t->measure_cols);
+        k->begin(k, t->sheet[4], 14, t->measure_cols);
         for (size_t i = 0; i < r->n_measures; i++) {
             const ilm_measure_result *m = &r->measures[i];
             const ilm_measure *pm = &p->measures[m->plan_index];
-            cell c[13] = {text(pm->id),
+            /* Outside the target's scope: its share of the reduction is
+             * not part of the target's cut (plan model 1.1). */
+            cell c[14] = {text(pm->id),
                           text(pm->name),
                           text(pm->responsible),
                           text(report_sector_name(f, pm->sector, lang)),
@@ -187,10 +190,33 @@ static void write_table(sink *k, table_id id, const report_facts *f, const expor
                           num(pm->full),
                           num(m->annual_cost),
                           num(m->abatement),
-                          num(m->attributed),
+                          m->in_scope ? num(m->attributed) : (cell){CELL_EMPTY, NULL, 0},
                           m->cost_per_t_null ? (cell){CELL_EMPTY, NULL, 0} : num(m->cost_per_t),
                           text(t->class_names[m->cls]),
-                          boolean(m->in_scope)};
+                          boolean(m->in_scope),
+                          text(m->in_scope ? "" : report_scope_reason(f, pm, true, lang))};
+            k->row(k, c);
+        }
+        /* Carried but not computed, for want of an inventory stream. */
+        for (size_t i = 0; i < r->n_not_computed; i++) {
+            if (r->not_computed[i].reason != ILM_NC_NO_INVENTORY)
+                continue;
+            const ilm_measure *pm = &p->measures[r->not_computed[i].plan_index];
+            cell e = {CELL_EMPTY, NULL, 0};
+            cell c[14] = {text(pm->id),
+                          text(pm->name),
+                          text(pm->responsible),
+                          text(report_sector_name(f, pm->sector, lang)),
+                          boolean(pm->ets),
+                          num(pm->start),
+                          num(pm->full),
+                          e,
+                          e,
+                          e,
+                          e,
+                          text(""),
+                          boolean(false),
+                          text(report_scope_reason(f, pm, false, lang))};
             k->row(k, c);
         }
         break;

@@ -215,3 +215,90 @@ fail:
     report_facts_clear(f);
     return rc;
 }
+
+/* ---- measures that do not count toward the target (plan model 1.1) ---- */
+
+const char *report_out_of_scope_label(const char *lang)
+{
+    if (!lang)
+        lang = "fi";
+    return strcmp(lang, "sv") == 0   ? "utanför målet"
+           : strcmp(lang, "en") == 0 ? "outside the target's scope"
+                                     : "tavoitteen ulkopuolella";
+}
+
+const char *report_scope_reason(const report_facts *f, const ilm_measure *m, bool computed,
+                                const char *lang)
+{
+    /* fi, sv, en: computed outside the scope; ETS industry, another ETS
+     * stream under Hinku; no inventory otherwise. */
+    static const char *const why[3][4] = {
+        {"päästökauppasektori ei kuulu tavoitteeseen, joka rajaa päästökaupan pois",
+         "päästökauppateollisuus ei kuulu Hinku-laskentaan",
+         "päästökaupan piiriin kuuluva osa ei kuulu Hinku-laskentaan",
+         "päästöinventaariossa ei ole tätä päästölähdettä"},
+        {"utsläppshandeln ingår inte i ett mål som avgränsar bort utsläppshandeln",
+         "industrin inom utsläppshandeln ingår inte i Hinku-beräkningen",
+         "delen inom utsläppshandeln ingår inte i Hinku-beräkningen",
+         "utsläppsinventeringen har inte denna utsläppskälla"},
+        {"emissions trading is not part of a target that leaves the EU-ETS out",
+         "ETS industry is not counted in the Hinku calculation",
+         "the emissions-trading part is not counted in the Hinku calculation",
+         "the emission inventory has no such source"},
+    };
+    int l = !lang ? 0 : strcmp(lang, "sv") == 0 ? 1 : strcmp(lang, "en") == 0 ? 2 : 0;
+    int k = computed ? 0
+            : f->plan->scope == ILM_SCOPE_HINKU && m->ets
+                ? (strcmp(m->sector, "industry") == 0 ? 1 : 2)
+                : 3;
+    return why[l][k];
+}
+
+/* Appends "name (reason)" to a growing list, separated by "; ". */
+static bool list_add(char **buf, size_t *len, size_t *cap, const char *name, const char *why)
+{
+    size_t need = *len + strlen(name) + strlen(why) + 8;
+    if (need > 1u << 20) /* a hard cap: a plan has at most ILM_MAX_MEASURES */
+        return false;
+    if (need > *cap) {
+        size_t c = need * 2;
+        char *b = realloc(*buf, c);
+        if (!b)
+            return false;
+        *buf = b;
+        *cap = c;
+    }
+    *len += (size_t)snprintf(*buf + *len, *cap - *len, "%s%s (%s)", *len ? "; " : "", name, why);
+    return true;
+}
+
+void report_out_of_scope_para(ilm_doc *d, const report_facts *f, const char *lang)
+{
+    const ilm_result *r = f->result;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (!lang)
+        lang = "fi";
+    bool ok = true;
+    for (size_t i = 0; ok && i < r->n_measures; i++)
+        if (!r->measures[i].in_scope) {
+            const ilm_measure *m = &f->plan->measures[r->measures[i].plan_index];
+            ok = list_add(&buf, &len, &cap, m->name && *m->name ? m->name : m->id,
+                          report_scope_reason(f, m, true, lang));
+        }
+    for (size_t i = 0; ok && i < r->n_not_computed; i++)
+        if (r->not_computed[i].reason == ILM_NC_NO_INVENTORY) {
+            const ilm_measure *m = &f->plan->measures[r->not_computed[i].plan_index];
+            ok = list_add(&buf, &len, &cap, m->name && *m->name ? m->name : m->id,
+                          report_scope_reason(f, m, false, lang));
+        }
+    if (ok && len)
+        ilm_doc_para(d,
+                     strcmp(lang, "sv") == 0 ? "Dessa åtgärder räknas inte in i målets "
+                                               "utsläppsminskning: %s."
+                     : strcmp(lang, "en") == 0
+                         ? "These measures are not counted in the target's emission cut: %s."
+                         : "Näitä toimenpiteitä ei lasketa tavoitteen päästövähennykseen: %s.",
+                     buf);
+    free(buf);
+}

@@ -76,4 +76,20 @@ void report_date(char *out, size_t n, const char *iso, const char *lang);
 /* t -> "12,3" kt in the document's language. */
 char *report_kt(char *buf, double t, const char *lang);
 
+/* Plan model 1.1: why a measure does not count toward the target, in
+ * `lang` (a static string): computed but outside the target's scope (an
+ * ETS measure in a non_ets plan), or carried and not computed because its
+ * stream has no inventory (ETS industry in a Hinku plan). `computed` says
+ * which of the two. */
+const char *report_scope_reason(const report_facts *f, const ilm_measure *m, bool computed,
+                                const char *lang);
+
+/* "outside the target's scope" in `lang`: the mark beside such a measure. */
+const char *report_out_of_scope_label(const char *lang);
+
+/* Appends one paragraph naming the measures that do not count toward the
+ * target, each with its reason (report_scope_reason); nothing when every
+ * measure counts. Cancelled measures are left out. */
+void report_out_of_scope_para(ilm_doc *d, const report_facts *f, const char *lang);
+
 #endif

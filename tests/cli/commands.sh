@@ -30,6 +30,7 @@ fi
 
 BASE=$DATA/cli/base.plan.json
 INFEASIBLE=$DATA/cli/infeasible.plan.json
+NOT_COMPUTED=$DATA/cli/not-computed.plan.json
 NOSPREAD=$DATA/cli/mc-no-spread.plan.json
 
 # ---- help ----
@@ -122,7 +123,7 @@ out_has "Measures, easy to hard"
 for id in heat-pumps kiln-electrification ev-fleet park-ride biogas wood-chips; do
     grep -E -q "^(easy|moderate|hard) +$id " "$TMP/out" || bad "no row for measure $id in the measure table"
 done
-grep -E -q "kiln-electrification .*\(outside scope\)" "$TMP/out" ||
+grep -E -q "kiln-electrification .*\(outside the target's scope" "$TMP/out" ||
     bad "the ETS measure is not marked as outside the non_ets scope"
 finish "pathway/report"
 
@@ -284,6 +285,31 @@ out_has '"keep":["ev-fleet","park-ride","biogas","wood-chips"]'
 out_has '"drop":[]'
 out_has '"method":"exact"'
 finish "optimize/json-infeasible"
+
+# not-computed.plan.json is the base plan with `biogas` (optional) marked
+# ETS: the inventory has no (agriculture, ETS) rows. Spec 1.1: it is valid,
+# carried and computed as absent; the optimiser neither keeps nor drops it.
+begin
+run validate "$NOT_COMPUTED"
+expect_rc 0
+expect_no_stderr
+run pathway "$NOT_COMPUTED" --json
+expect_rc 0
+out_has '"not_computed":[{"id":"biogas","reason":"no_inventory"}]'
+out_has '"id":"kiln-electrification","annual_cost"'
+out_has '"in_scope":false'
+run pathway "$NOT_COMPUTED"
+expect_rc 0
+out_has "Not computed (carried in the plan, computed as absent):"
+out_has 'biogas               no inventory records for sector "agriculture" with ets true'
+out_has "kiln-electrification"
+out_has "(outside the target's scope: ETS, not counted)"
+run optimize --json "$NOT_COMPUTED"
+expect_rc 0
+out_has '"keep":["ev-fleet","park-ride"]'
+out_has '"drop":["wood-chips"]'
+out_has '"not_computed":[{"id":"biogas","reason":"no_inventory"}]'
+finish "pathway/not-computed measure"
 
 # ---- the shared examples ----
 

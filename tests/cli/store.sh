@@ -209,9 +209,9 @@ err_has "1.4"
 db measure add "$plan" id=heat sector=district_heating start=2024 full=2026 share=0.1
 expect_rc 2
 err_has "heat"
-db measure add "$plan" id=x sector=agriculture start=2024 full=2026 share=0.1
+db measure add "$plan" id=x sector=forestry start=2024 full=2026 share=0.1
 expect_rc 2
-err_has "agriculture"
+err_has "forestry"
 db measure set "$mid" share=abc
 expect_rc 2
 db measure set "$mid" colour=red
@@ -221,6 +221,22 @@ db measure set 999999 share=0.2
 expect_rc 2
 [ "$(checksum "$DB")" = "$before" ] || bad "a rejected measure changed the store"
 finish "measure/bad values are rejected and nothing is stored"
+
+# Plan model 1.1: a measure on a known sector that the inventory does not
+# have is carried and computed as absent, not refused; so a scope change
+# can never strand a plan.
+begin
+db measure add "$plan" id=farm sector=agriculture start=2024 full=2026 share=0.1
+expect_rc 0
+farm=$(cat "$TMP/out")
+db plan show "$plan"
+out_has "(not computed: no inventory records)"
+db pathway --plan "$plan" --json
+expect_rc 0
+out_has '{"id":"farm","reason":"no_inventory"}'
+db measure delete "$farm"
+expect_rc 0
+finish "measure/on a stream without inventory: carried, not computed"
 
 begin
 db measure set "$mid" share=0.6 notes=checked

@@ -215,6 +215,68 @@ try {
     await shot(page, '10b-documents');
   });
 
+  // Issue 13: a scope change must never leave a plan unrepairable. The demo
+  // plan of 901 has an ETS industry measure; under Hinku it has no stream
+  // (not computed), under non_ets it is computed but outside the scope.
+  await step('switches the scope through the UI: every tab renders, the ETS measure marked outside it', async () => {
+    const ETS = 'plant-electrification';
+    const tabs = {target: '[data-testid=target-form]', measures: '[data-testid=measures-table]',
+      pathway: '[data-testid=chart-pathway] canvas', classes: 'svg.mac', optimize: '[data-testid=run-optimize]',
+      publish: '[data-testid=published-state]', documents: '[data-testid=doc-decision-pdf]'};
+    for (const scope of ['hinku', 'total', 'non_ets']) {
+      await page.goto(`${base}/#/m/901/plans/${plan901}/target`);
+      await page.waitForSelector('[data-testid=target-form]');
+      const before = await apiGet(page, `/api/plans/${plan901}`);
+      await page.selectOption('#tg-scope', scope);
+      await page.click('[data-testid=save-target]');
+      await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=save-status]').textContent));
+      const after = await apiGet(page, `/api/plans/${plan901}`);
+      check(after.target.scope === scope && after.version === before.version + 1, `${scope}: stored ${after.target.scope} v${after.version}`);
+      for (const [tab, sel] of Object.entries(tabs)) {
+        await page.click(`a[data-tab=${tab}]`);
+        await page.waitForSelector(sel);
+        check(await page.locator('[data-testid=error-page]').count() === 0, `${scope}/${tab}: an error page`);
+        check(!(await page.textContent('main')).includes('Jokin meni vikaan'), `${scope}/${tab}: "Jokin meni vikaan"`);
+        const out = scope !== 'total';
+        if (tab === 'measures') {
+          const row = `tr[data-measure=${ETS}]`;
+          check(await page.getAttribute(row, 'data-scope') === (out ? 'out' : 'in'), `${scope}: the ETS row's scope`);
+          const tonnesCell = (await page.textContent(`${row} td.num`)).trim();
+          if (out) {
+            check(await page.isVisible(`${row} [data-testid=out-of-scope]`), `${scope}: no out-of-scope mark`);
+            check(tonnesCell === '–', `${scope}: the ETS measure shows ${tonnesCell} as if counted`);
+            const why = await page.textContent(`${row} [data-testid=out-of-scope]`);
+            const want = scope === 'hinku' ? 'päästökauppateollisuus ei kuulu Hinku-laskentaan' : 'päästökauppasektori ei kuulu';
+            check(why.includes(want), `${scope}: the reason is "${why}"`);
+            await shot(page, `10c-measures-${scope}`);
+          } else {
+            check(/\d/.test(tonnesCell), `total: the ETS measure's tonnes: ${tonnesCell}`);
+          }
+          // It stays editable: the form opens for it.
+          await page.click(`${row} button`);
+          await page.waitForSelector('[data-testid=measure-form]');
+          check(await page.inputValue('#m-sector') === 'industry', `${scope}: the editor's sector`);
+          await page.click('text=Peruuta');
+        }
+        if (tab === 'pathway') {
+          check(await page.locator(`input[data-measure=${ETS}]`).count() === (out ? 0 : 1), `${scope}: the try-it panel and the ETS measure`);
+          check(await page.locator('[data-testid=outside-scope]').count() === (out ? 1 : 0), `${scope}: the outside-scope note`);
+        }
+        if (tab === 'optimize') {
+          await page.click('[data-testid=run-optimize]');
+          await page.waitForSelector('[data-testid=opt-result]');
+          check(await page.locator('[data-testid=opt-notcomputed]').count() === (scope === 'hinku' ? 1 : 0), `${scope}: the not computed card`);
+        }
+        if (tab === 'documents') {
+          for (const id of ['doc-decision-html', 'doc-plan-html', 'doc-xlsx', 'doc-csv', 'doc-gpc']) {
+            const r = await page.request.get(base + await page.getAttribute(`[data-testid=${id}]`, 'href'));
+            check(r.status() === 200, `${scope}: ${id} answers ${r.status()}`);
+          }
+        }
+      }
+    }
+  });
+
   await step('an editor of 901 cannot reach 902 through the UI or by editing the URL', async () => {
     await page.goto(base + '/#/');
     await page.waitForSelector('[data-testid=scope-total]');

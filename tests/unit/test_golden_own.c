@@ -343,6 +343,7 @@ static golden_case cases[] = {
     {"easy_share_null", 0},     /* (i) */
     {"easy_share_zero_room", 0},/* (i) */
     {"cancelled", 0},           /* (j) */
+    {"hinku_no_ets", 0},        /* (k) */
 };
 
 int main(void)

@@ -152,6 +152,46 @@ static void assert_mc_identical(const ilm_mc_result *a, const ilm_mc_result *b)
     assert_memory_equal(a->p95, b->p95, a->n_years * sizeof(double));
 }
 
+/* Plan model 1.1: a measure whose stream has no inventory record (here
+ * heat with ets true, and agriculture) is computed as absent, with its
+ * range: the Monte Carlo is bit for bit that of the plan with those
+ * measures cancelled, for one thread and for three. */
+static void test_not_computed_draw_nothing(void **state)
+{
+    (void)state;
+    ilm_plan *p = mixed_plan();
+    ilm_measure *grown = realloc(p->measures, (p->n_measures + 2) * sizeof *grown);
+    assert_non_null(grown);
+    p->measures = grown;
+    for (int k = 0; k < 2; k++) {
+        ilm_measure *m = &p->measures[p->n_measures++];
+        *m = p->measures[0]; /* h1: a share with a range */
+        m->id = strdup(k ? "ghost_farm" : "ghost_ets_heat");
+        m->name = NULL;
+        m->responsible = m->notes = NULL;
+        m->sector = strdup(k ? "agriculture" : "heat");
+        m->ets = k == 0;
+        assert_non_null(m->id);
+        assert_non_null(m->sector);
+    }
+    ilm_plan *c = ilm_plan_clone(p);
+    assert_non_null(c);
+    c->measures[c->n_measures - 1].status = ILM_STATUS_CANCELLED;
+    c->measures[c->n_measures - 2].status = ILM_STATUS_CANCELLED;
+    for (int threads = 1; threads <= 3; threads += 2) {
+        ilm_result *a = run_mc(p, 6000, 11, threads), *b = run_mc(c, 6000, 11, threads);
+        assert_mc_identical(a->monte_carlo, b->monte_carlo);
+        assert_int_equal(a->n_not_computed, 3);
+        assert_int_equal(a->not_computed[1].reason, ILM_NC_NO_INVENTORY);
+        assert_int_equal(b->not_computed[1].reason, ILM_NC_CANCELLED);
+        assert_true(a->gap == b->gap);
+        ilm_result_free(a);
+        ilm_result_free(b);
+    }
+    ilm_plan_free(c);
+    ilm_plan_free(p);
+}
+
 static void test_same_result_for_any_thread_count(void **state)
 {
     (void)state;
@@ -921,6 +961,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_result_for_any_thread_count),
+        cmocka_unit_test(test_not_computed_draw_nothing),
         cmocka_unit_test(test_plan_draws_and_seed),
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_no_spread_equals_deterministic),

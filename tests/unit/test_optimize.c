@@ -681,6 +681,68 @@ static void test_invalid_plan(void **state)
     ilm_plan_free(p);
 }
 
+/* Spec 1.1: a measure whose stream has no inventory record (an ETS
+ * industry measure in a Hinku plan) is computed as absent. The optimiser
+ * must neither keep nor drop it, nor count it as optional or in the cost,
+ * though it would be the cheapest way to the target; the pathway lists it
+ * under not_computed and is the same as without it. */
+static void test_not_computed_ignored(void **state)
+{
+    (void)state;
+    const stream_def heat = {"heat", false}, ets_industry = {"industry", true};
+    double t[1] = {1000};
+    ilm_plan *p = new_plan(&heat, 1, t, t, 4);
+    p->reduction = 0.5;
+    add_measure(p, &ets_industry, true, 5000, 2023, 2023, 0, 0, 1, true); /* no stream */
+    add_measure(p, &heat, false, 0.6, 2023, 2023, 0, 0, 100, true);
+    add_measure(p, &heat, true, 200, 2023, 2023, 0, 0, 10, false);
+    ilm_measure *c = add_measure(p, &heat, true, 900, 2023, 2023, 0, 0, 1, true);
+    c->status = ILM_STATUS_CANCELLED;
+
+    ilm_optimum *o = optimize(p, 0);
+    assert_true(o->feasible);
+    assert_int_equal(o->n_optional, 1);
+    assert_false(o->keep[0]);
+    assert_true(o->keep[1]);
+    assert_true(o->keep[2]);
+    assert_false(o->keep[3]);
+    NEAR(o->annual_cost, 110);
+    NEAR(o->gap, 1000 * 0.4 - 200 - 500);
+    assert_int_equal(o->n_not_computed, 2);
+    assert_int_equal(o->not_computed[0].plan_index, 0);
+    assert_int_equal(o->not_computed[0].reason, ILM_NC_NO_INVENTORY);
+    assert_int_equal(o->not_computed[1].plan_index, 3);
+    assert_int_equal(o->not_computed[1].reason, ILM_NC_CANCELLED);
+    char *json = ilm_optimum_to_json(p, o);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"keep\":[\"m1\"],\"drop\":[]"));
+    assert_non_null(strstr(json, "\"not_computed\":[{\"id\":\"m0\",\"reason\":\"no_inventory\"},"
+                                 "{\"id\":\"m3\",\"reason\":\"cancelled\"}]"));
+    free(json);
+    ilm_optimum_free(o);
+
+    ilm_result *r = run0(p);
+    assert_int_equal(r->n_measures, 2);
+    assert_int_equal(r->n_not_computed, 2);
+    assert_string_equal(r->not_computed[0].id, "m0");
+    assert_string_equal(ilm_nc_reason_name(r->not_computed[0].reason), "no_inventory");
+    assert_string_equal(ilm_nc_reason_name(r->not_computed[1].reason), "cancelled");
+    assert_true(r->measures[0].in_scope && r->measures[1].in_scope);
+    ilm_nc_reason why = ILM_NC_CANCELLED;
+    assert_false(ilm_measure_computed(p, 0, &why));
+    assert_int_equal(why, ILM_NC_NO_INVENTORY);
+    assert_true(ilm_measure_computed(p, 1, &why));
+    assert_false(ilm_measure_computed(p, 3, &why));
+    assert_int_equal(why, ILM_NC_CANCELLED);
+    double gap = r->gap;
+    ilm_result_free(r);
+    p->measures[0].status = ILM_STATUS_CANCELLED; /* the same as absent */
+    r = run0(p);
+    assert_true(r->gap == gap);
+    ilm_result_free(r);
+    ilm_plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_bounded_random_plans),
         cmocka_unit_test(test_infeasible_30_finishes),
         cmocka_unit_test(test_invalid_plan),
+        cmocka_unit_test(test_not_computed_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,43 @@ const DRAWS = 2000; // the interactive views' Monte Carlo: fast enough for every
 const pathwayUrl = (id, seed) => `/api/plans/${id}/pathway?draws=${DRAWS}` + (seed ? `&seed=${seed}` : '');
 const measureName = (m) => m.name || m.id;
 
+/**
+ * Where a measure stands in a result (plan model 1.1): `counted` when its
+ * tonnes are part of the target's cut. Otherwise it is computed but outside
+ * the target's scope (an ETS measure in a non-ETS plan), or carried and not
+ * computed: cancelled, or its stream has no inventory (ETS industry under
+ * Hinku). `reason` says which, in the UI's language. `res` needs measures,
+ * not_computed and scope.
+ */
+export function measureStanding(ms, res) {
+  const r = (res.measures || []).find((x) => x.id === ms.id);
+  if (r) return r.in_scope === false ? {counted: false, computed: true, reason: t('scope.out.ets_non_ets')}
+    : {counted: true, computed: true, reason: null};
+  const nc = (res.not_computed || []).find((x) => x.id === ms.id);
+  if ((nc && nc.reason === 'cancelled') || ms.status === 'cancelled') {
+    return {counted: false, computed: false, cancelled: true, reason: t('scope.out.cancelled')};
+  }
+  const reason = res.scope === 'hinku' && ms.ets ? (ms.sector === 'industry' ? t('scope.out.hinku_ets_industry')
+    : t('scope.out.hinku_ets', {sector: sectorName(ms.sector)})) : t('scope.out.no_inventory', {sector: sectorName(ms.sector, ms.ets)});
+  return {counted: false, computed: false, reason};
+}
+
+/** The mark of a measure outside the target's scope, with its reason. */
+function outMark(st) {
+  return h('span', {class: 'out-of-scope', 'data-testid': 'out-of-scope'},
+    h('span', {class: 'tag out'}, t('scope.out.tag')), ' ', h('span', {class: 'why muted small'}, st.reason));
+}
+
+/** A line naming the plan's measures that do not count toward the target,
+ * with their reasons (cancelled ones are left to the status column), and for
+ * an editor how to repair that; null when every measure counts. */
+function scopeNote(plan, res, editable) {
+  const out = plan.measures.map((ms) => [ms, measureStanding(ms, res)]).filter(([, st]) => !st.counted && !st.cancelled);
+  if (!out.length) return null;
+  return h('p', {class: 'scope-note', 'data-testid': 'outside-scope'},
+    t(editable ? 'scope.out.note' : 'scope.out.list', {list: out.map(([ms, st]) => `${measureName(ms)} (${st.reason})`).join('; ')}));
+}
+
 /** Parses a number typed in any of our languages ("12 345,6"); '' is null, junk NaN. */
 function parseNum(s) {
   const v = String(s).trim().replace(/[\s\u00a0\u202f]/g, '').replace(/\u2212/g, '-').replace(',', '.');
@@ -348,12 +385,16 @@ async function tabMeasures(ctx, plan, m) {
         t('field.responsible'), t('field.status'), ''].map((c, i) => h('th', {scope: 'col', class: [4, 5, 6, 7].includes(i) ? 'num' : null}, c)))),
       h('tbody', {}, plan.measures.map((ms) => {
         const r = byId.get(ms.id);
-        return h('tr', {'data-measure': ms.id},
-          h('th', {scope: 'row'}, measureName(ms), ms.optional ? h('span', {class: 'tag'}, t('field.optional')) : null),
+        const st = measureStanding(ms, res);
+        // Tonnes only where they count: an ETS measure in a non-ETS plan
+        // has an effect of its own, but not on the target's emissions.
+        return h('tr', {'data-measure': ms.id, 'data-scope': st.counted ? 'in' : 'out', class: st.counted || st.cancelled ? null : 'out'},
+          h('th', {scope: 'row'}, measureName(ms), ms.optional ? h('span', {class: 'tag'}, t('field.optional')) : null,
+            st.counted || st.cancelled ? null : h('br'), st.counted || st.cancelled ? null : outMark(st)),
           h('td', {}, sectorName(ms.sector, ms.ets)),
           h('td', {}, `${ms.start}–${ms.full}`),
           h('td', {}, effectText(ms)),
-          h('td', {class: 'num', 'data-value': r ? r.attributed : ''}, r ? tonnes(r.attributed) : '–'),
+          h('td', {class: 'num', 'data-value': r && st.counted ? r.attributed : ''}, r && st.counted ? tonnes(r.attributed) : '–'),
           h('td', {class: 'num'}, eur(ms.capex)), h('td', {class: 'num'}, eur(ms.opex)),
           h('td', {class: 'num'}, ms.lifetime ? num(ms.lifetime) : '–'),
           h('td', {}, t(`control.${ms.control || 'own'}`)), h('td', {}, ms.responsible || '–'),
@@ -368,6 +409,7 @@ async function tabMeasures(ctx, plan, m) {
       saved: (p, msg) => afterSave(p, msg),
       cancel: () => editorSlot.replaceChildren(),
       status,
+      standing: ms ? measureStanding(ms, res) : null,
     }));
     editorSlot.querySelector('input,select')?.focus();
   };
@@ -519,6 +561,8 @@ function measureForm(plan, ms, cb) {
       send(body, plan.version);
     }},
   h('h3', {id: 'm-title', class: 'span-all'}, isNew ? t('measures.new') : t('measures.editing', {name: measureName(o)})),
+  // Why it does not count now: the sector, ETS or status fields repair it.
+  cb.standing && !cb.standing.counted && !cb.standing.cancelled ? h('p', {class: 'span-all'}, outMark(cb.standing)) : null,
   fld('id', t('field.id'), null, isNew ? t('help.id') : null), fld('name', t('field.name')),
   fld('sector', t('field.sector')), fld('ets', t('field.ets')),
   fld('start', t('field.start')), fld('full', t('field.full')),
@@ -634,9 +678,8 @@ export function pathwayChart(res) {
 function wedgeSeries(plan, res) {
   const L = res.last_year, T = res.target_year;
   const ys = res.years.filter((y) => y >= L);
-  const attributed = new Map(res.measures.map((x) => [x.id, x.attributed]));
-  const inScope = (ms) => !(res.scope === 'non_ets' && ms.ets);
-  const active = plan.measures.filter((ms) => attributed.has(ms.id) && inScope(ms) && attributed.get(ms.id) > 0);
+  const attributed = new Map(res.measures.filter((x) => x.in_scope !== false).map((x) => [x.id, x.attributed]));
+  const active = plan.measures.filter((ms) => attributed.has(ms.id) && attributed.get(ms.id) > 0);
   const eff = (ms, y) => Math.max(0, ramp(ms, y) - ramp(ms, L));
   const weights = ys.map((y) => active.map((ms) => {
     const eT = eff(ms, T);
@@ -704,15 +747,15 @@ async function tabPathway(ctx, plan, m) {
   const writable = app.canWrite(plan.municipality.code);
   const chart = pathwayChart(res);
   const figs = h('div', {}, keyFigures(res));
-  const head = h('div', {}, headline(plan, res));
+  const head = h('div', {}, headline(plan, res), scopeNote(plan, res, writable));
   const wedges = h('div', {}, wedgeChart(plan, res));
   const timing = h('p', {class: 'muted small', role: 'status', 'data-testid': 'update-timing'});
-  const quick = writable ? quickEdit(plan, async (newPlan, t0) => {
+  const quick = writable ? quickEdit(plan, res, async (newPlan, t0) => {
     Object.assign(plan, newPlan);
     res = await get(pathwayUrl(plan.id, plan.settings.seed));
     chart.update(res);
     figs.replaceChildren(keyFigures(res));
-    head.replaceChildren(headline(plan, res));
+    head.replaceChildren(headline(plan, res), scopeNote(plan, res, writable) || '');
     wedges.replaceChildren(wedgeChart(plan, res));
     performance.mark('ilmava-chart-updated');
     const ms = performance.measure('ilmava-edit-to-chart', 'ilmava-edit-start', 'ilmava-chart-updated');
@@ -729,11 +772,18 @@ async function tabPathway(ctx, plan, m) {
 }
 
 /** A short list of the measures' effects, editable in place, for what-if. */
-function quickEdit(plan, done) {
+function quickEdit(plan, res, done) {
   const list = h('div', {class: 'quick', 'data-testid': 'quick-edit'});
   const status = h('p', {class: 'field-error', role: 'alert'});
+  // Only what counts toward the target: changing a measure outside the
+  // target's scope would move nothing here (the measures tab edits it).
+  const skipped = [];
   for (const ms of plan.measures) {
-    if (ms.status === 'cancelled') continue;
+    const st = measureStanding(ms, res);
+    if (!st.counted) {
+      if (!st.cancelled) skipped.push(`${measureName(ms)} (${st.reason})`);
+      continue;
+    }
     const share = ms.share !== undefined && ms.share !== null;
     const id = `q-${ms.measure_id}`;
     const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7,
@@ -761,7 +811,8 @@ function quickEdit(plan, done) {
       h('span', {class: 'unit'}, share ? '%' : 't/a')));
   }
   return h('details', {class: 'quick-wrap no-print', open: true}, h('summary', {}, t('quick.title')),
-    h('p', {class: 'help'}, t('quick.help')), list, status);
+    h('p', {class: 'help'}, t('quick.help')), list,
+    skipped.length ? h('p', {class: 'help', 'data-testid': 'quick-skipped'}, t('quick.skipped', {list: skipped.join('; ')})) : null, status);
 }
 
 /* ------------------------------------------------------------ easy and hard */
@@ -783,14 +834,14 @@ function reasonFor(ms, r, settings, T) {
   return why.join(' ');
 }
 
-export function classesView(plan, res) {
+export function classesView(plan, res, editable = false) {
   const T = res.target_year;
   const byId = new Map(plan.measures.map((x) => [x.id, x]));
   const items = res.measures.map((r) => ({...r, ms: byId.get(r.id) || {id: r.id}}));
   const iT = res.years.indexOf(T);
   const needed = res.baseline[iT] - res.target_value;
   const cls = Object.fromEntries(CLASSES.map((c) => [c, t(`class.${c}`)]));
-  const inScope = (x) => !(res.scope === 'non_ets' && x.ms.ets);
+  const inScope = (x) => x.in_scope !== false;
   const macItems = items.filter((x) => inScope(x) && x.cost_per_t !== null && x.attributed > 0)
     .sort((a, b) => a.cost_per_t - b.cost_per_t)
     .map((x) => ({...x, label: measureName(x.ms), short: measureName(x.ms).slice(0, 14)}));
@@ -804,23 +855,24 @@ export function classesView(plan, res) {
   const column = (c) => h('section', {class: `class-col class-${c}`, 'data-testid': `class-${c}`, 'aria-labelledby': `cls-${c}`},
     h('h3', {id: `cls-${c}`}, classSwatch(c), ' ', cls[c], h('span', {class: 'muted'}, ` · ${num(res.classes[c].count)}`)),
     h('p', {class: 'muted small'}, t('class.attributed', {t: tonnes(res.classes[c].attributed)})),
-    h('ul', {}, items.filter((x) => x.class === c).map((x) => h('li', {},
-      h('strong', {}, measureName(x.ms)), ' ', h('span', {class: 'muted'}, `${tonnes(x.attributed)} · ${x.cost_per_t === null ? '–' : num(x.cost_per_t, 0) + ' €/t'}`),
+    h('ul', {}, items.filter((x) => x.class === c).map((x) => h('li', {'data-measure': x.id},
+      h('strong', {}, measureName(x.ms)), ' ', h('span', {class: 'muted'}, `${inScope(x) ? tonnes(x.attributed) : '–'} · ${x.cost_per_t === null ? '–' : num(x.cost_per_t, 0) + ' €/t'}`),
       h('p', {class: 'why'}, reasonFor(x.ms, x, plan.settings || {}, T)),
-      inScope(x) ? null : h('p', {class: 'why muted'}, t('class.outofscope'))))));
+      inScope(x) ? null : h('p', {class: 'why'}, outMark(measureStanding(x.ms, res)))))));
   return h('div', {},
     h('p', {class: 'headline', 'data-testid': 'easy-share'}, res.easy_share === null || res.easy_share === undefined
       ? t('easy.none') : t('easy.share', {p: pct(res.easy_share, 0), t: tonnes(needed), year: T})),
     h('section', {class: 'panel'}, legend, block.el,
       left.length ? h('p', {class: 'muted small'}, t('mac.left', {names: left.map((x) => measureName(x.ms)).join(', ')})) : null),
     h('div', {class: 'cards3 classes'}, CLASSES.map(column)),
+    scopeNote(plan, res, editable),
     h('p', {class: 'muted small'}, t('class.rules', {easy: num(plan.settings.easy_max_eur_per_t ?? 50), hard: num(plan.settings.hard_min_eur_per_t ?? 150)})));
 }
 
 async function tabClasses(ctx, plan, m) {
   const res = await get(pathwayUrl(plan.id, plan.settings.seed));
   if (!ctx.live()) return;
-  ctx.show(frame(plan, m, 'classes', classesView(plan, res)));
+  ctx.show(frame(plan, m, 'classes', classesView(plan, res, app.canWrite(plan.municipality.code))));
 }
 
 /* ------------------------------------------------------------ optimise */
@@ -835,14 +887,21 @@ async function tabOptimize(ctx, plan, m) {
       const o = await post(`/api/plans/${plan.id}/optimize`);
       const byId = new Map(plan.measures.map((x) => [x.id, x]));
       const names = (ids) => ids.length ? h('ul', {}, ids.map((id) => h('li', {}, measureName(byId.get(id) || {id})))) : h('p', {class: 'muted'}, t('opt.nothing'));
-      const fixed = plan.measures.filter((x) => !x.optional && x.status !== 'cancelled');
+      const ncRes = {measures: [], not_computed: o.not_computed || [], scope: plan.target.scope};
+      const notComputed = (o.not_computed || []).filter((x) => x.reason !== 'cancelled');
+      const fixed = plan.measures.filter((x) => !x.optional && x.status !== 'cancelled' && !notComputed.some((n) => n.id === x.id));
       out.replaceChildren(h('div', {'data-testid': 'opt-result'},
         h('p', {class: 'headline'}, o.feasible ? t('opt.feasible', {cost: eur(o.annual_cost), margin: tonnes(-o.gap)})
           : t('opt.infeasible', {gap: tonnes(o.gap), cost: eur(o.annual_cost)})),
         h('div', {class: 'cards3'},
           h('section', {class: 'card'}, h('h3', {}, t('opt.keep')), names(o.keep)),
           h('section', {class: 'card'}, h('h3', {}, t('opt.drop')), names(o.drop)),
-          h('section', {class: 'card'}, h('h3', {}, t('opt.fixed')), names(fixed.map((x) => x.id)))),
+          h('section', {class: 'card'}, h('h3', {}, t('opt.fixed')), names(fixed.map((x) => x.id))),
+          notComputed.length ? h('section', {class: 'card', 'data-testid': 'opt-notcomputed'}, h('h3', {}, t('opt.notcomputed')),
+            h('ul', {}, notComputed.map((n) => {
+              const ms = byId.get(n.id) || {id: n.id};
+              return h('li', {}, measureName(ms), ' ', outMark(measureStanding(ms, ncRes)));
+            }))) : null),
         h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)}))));
     } catch (e) {
       out.replaceChildren(h('p', {class: 'form-error'}, t('err.failed'), ' ', e.message));
