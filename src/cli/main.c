@@ -101,8 +101,15 @@ int cli_user_error(const char *fmt, ...)
  * code for the error: 2 for bad input, 1 otherwise. */
 int cli_print_errors(const char *prefix, const ilm_errors *err, int rc)
 {
-    for (int i = 0; i < err->count; i++)
-        cli_fprintf(stderr, "%s%s%s\n", prefix ? prefix : "", prefix ? ": " : "", err->msg[i]);
+    for (int i = 0; i < err->count; i++) {
+        /* A message that already names the command ("peers: ...", "export
+         * gpc: ...") is not prefixed again: "peers: peers: ..." says nothing. */
+        size_t word = prefix ? strcspn(prefix, " ") : 0;
+        bool named = prefix && strncmp(err->msg[i], prefix, word) == 0 &&
+                     (err->msg[i][word] == ':' || err->msg[i][word] == ' ');
+        const char *p = prefix && !named ? prefix : "";
+        cli_fprintf(stderr, "%s%s%s\n", p, *p ? ": " : "", err->msg[i]);
+    }
     if (err->dropped)
         cli_fprintf(stderr, "%s%s(%d more errors not shown)\n", prefix ? prefix : "",
                     prefix ? ": " : "", err->dropped);
