@@ -329,8 +329,11 @@ static void print_inventory_csv(const ilm_inventory_view *v)
     cli_printf("year,sector,ets,t\n");
     for (size_t i = 0; i < v->n_rows; i++) {
         char num[32];
-        cli_printf("%d,%s,%s,%s\n", v->rows[i].year, v->rows[i].sector,
+        /* Every CSV cell of text goes through the one safe cell writer. */
+        char *sector = ilm_csv_cell(v->rows[i].sector, ',');
+        cli_printf("%d,%s,%s,%s\n", v->rows[i].year, sector ? sector : "",
                    v->rows[i].ets ? "true" : "false", ilm_format_number(num, v->rows[i].t));
+        free(sector);
     }
 }
 
