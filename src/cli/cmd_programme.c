@@ -307,9 +307,13 @@ static int cmd_notifications(ilm_store *s, int64_t id, const char *lang)
         ilm_applicant_facts f;
         ilm_notification nt;
         if (!(rc = ilm_app_applicant_facts(s, v[i]->code, &f, &err)) &&
-            !(rc = ilm_programme_notification(p, v[i], &f, lang, &nt, &err)))
-            cli_printf("== %s (%s, %s)\n%s\n\n%s\n", v[i]->code, ilm_decision_name(v[i]->decision),
-                       nt.language, nt.subject, nt.body);
+            !(rc = ilm_programme_notification(p, v[i], &f, lang, &nt, &err))) {
+            cli_printf("== %s (%s, %s)\n%s\n\n", v[i]->code, ilm_decision_name(v[i]->decision),
+                       nt.language, nt.subject);
+            /* The letter keeps its lines; only other control characters are escaped. */
+            cli_write_text(stdout, nt.body, strlen(nt.body), CLI_ESC_TEXT);
+            putchar('\n');
+        }
     }
     ilm_applications_free(v, n);
     ilm_programme_free(p);
