@@ -104,9 +104,16 @@ int cli_print_errors(const char *prefix, const ilm_errors *err, int rc)
     for (int i = 0; i < err->count; i++) {
         /* A message that already names the command ("peers: ...", "export
          * gpc: ...") is not prefixed again: "peers: peers: ..." says nothing. */
+        const char *m = err->msg[i];
         size_t word = prefix ? strcspn(prefix, " ") : 0;
-        bool named = prefix && strncmp(err->msg[i], prefix, word) == 0 &&
-                     (err->msg[i][word] == ':' || err->msg[i][word] == ' ');
+        bool named = false;
+        if (prefix && strncmp(m, prefix, word) == 0) {
+            /* "peers: ..." or "export gpc: ...": the word, then one more. */
+            const char *rest = m + word;
+            if (*rest == ' ')
+                rest += 1 + strcspn(rest + 1, " :");
+            named = *rest == ':';
+        }
         const char *p = prefix && !named ? prefix : "";
         cli_fprintf(stderr, "%s%s%s\n", p, *p ? ": " : "", err->msg[i]);
     }
