@@ -512,10 +512,15 @@ int cmd_decision(int argc, char **argv)
     d.ref.body = (char *)option(argc, argv, "--body");
     d.ref.section = (char *)option(argc, argv, "--section");
     d.ref.dnro = (char *)option(argc, argv, "--dnro");
+    /* The API's caps, with its messages ("section: 25 characters, at most 20"). */
+    ilm_errors err = {0};
+    if (ilm_text_check(&err, "body", d.ref.body, ILM_NAME_MAX) |
+        ilm_text_check(&err, "section", d.ref.section, 20) |
+        ilm_text_check(&err, "dnro", d.ref.dnro, 60))
+        return cli_print_errors("decision", &err, ILM_EINVAL);
     ilm_store *s = NULL;
     if ((rc = cli_open_store(&s)))
         return rc;
-    ilm_errors err = {0};
     rc = ilm_store_plan_decision_set(s, &d, &err);
     ilm_store_close(s);
     return rc ? cli_print_errors("decision", &err, rc) : 0;

@@ -211,7 +211,10 @@ def cli(store):
             ("measure add responsible=", ("measure", "add", "1", "id=cli", "sector=waste",
                                           "start=2026", "full=2030", "share=0.1",
                                           "responsible=" + "=" * (NAME + 1)),
-             f"responsible: {NAME + 1} characters, at most {NAME}")):
+             f"responsible: {NAME + 1} characters, at most {NAME}"),
+            ("decision --section", ("decision", "1", "--body", "Kunnanvaltuusto", "--date",
+                                    day(-3), "--section", "§" * 21),
+             "section: 21 characters, at most 20")):
         A.begin(f"CLI: {name} over the cap")
         before = store.dump()
         r = store.cli(*args)
