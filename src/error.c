@@ -60,3 +60,23 @@ char *ilm_format_number(char *buf, double v)
         snprintf(buf, 32, "%.0f", v);
     return buf;
 }
+
+size_t ilm_text_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+int ilm_text_check(ilm_errors *err, const char *field, const char *s, size_t max)
+{
+    /* Bytes bound characters from above: most texts need no count. */
+    if (!s || strnlen(s, max + 1) <= max)
+        return 0;
+    size_t n = ilm_text_chars(s);
+    if (n <= max)
+        return 0;
+    ilm_errors_add(err, "%s: %zu characters, at most %zu", field, n, max);
+    return ILM_EINVAL;
+}

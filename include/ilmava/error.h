@@ -47,6 +47,22 @@ void ilm_errors_clear(ilm_errors *err);
 void ilm_errors_add(ilm_errors *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Caps on free texts, in characters (Unicode code points), for every text a
+ * user types or a file brings: plans, measures, comments, programmes,
+ * applications, sparring, decisions, accounts (docs/API.md, "Text limits"). */
+#define ILM_TEXT_KEY 64    /* ids and keys: a measure's id, a phase's key */
+#define ILM_TEXT_NAME 200  /* names and titles, parties, places, e-mail addresses */
+#define ILM_TEXT_LONG 4000 /* notes, descriptions, comments, reasons, logs */
+
+/* The number of characters (UTF-8 code points) of s: bytes that do not
+ * start a character are not counted. */
+size_t ilm_text_chars(const char *s);
+
+/* Checks that s (NULL is allowed) has at most max characters. When it has
+ * more, adds "FIELD: N characters, at most MAX" to err and returns
+ * ILM_EINVAL; else returns 0. */
+int ilm_text_check(ilm_errors *err, const char *field, const char *s, size_t max);
+
 /* Formats a double the shortest way that reads back to the same value
  * ("1.4", not "1.3999999999999999") into buf, which must hold 32 bytes.
  * Returns buf. */

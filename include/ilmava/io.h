@@ -5,6 +5,7 @@
 #ifndef ILMAVA_IO_H
 #define ILMAVA_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ilmava/error.h"
@@ -90,6 +91,24 @@ char *ilm_optimum_to_json(const ilm_plan *plan, const ilm_optimum *o);
  * "z_difference"}], "contributions": {FEATURE: c}}]}. The caller frees the
  * string; NULL when out of memory. */
 char *ilm_peers_to_json(const ilm_peer_result *r);
+
+/* ---- CSV cells (src/io/csv_write.c) ---- */
+
+/* True when s is a plain decimal number ("-12.5", "3e6"): a spreadsheet
+ * reads it as a number, never as a formula. */
+bool ilm_csv_is_number(const char *s);
+
+/* True when a spreadsheet could read text cell s as a formula: it begins
+ * with =, +, -, @, a tab or a carriage return and is not a plain number. */
+bool ilm_csv_is_risky(const char *s);
+
+/* Text s as one CSV cell for separator sep: quoted when it holds sep, a
+ * quote or a line break (quotes doubled); a risky cell (above) gets a
+ * single quote before it and is quoted, as OWASP recommends against CSV
+ * injection. NULL is written as an empty cell. Returns a new string for
+ * the caller to free, or NULL when out of memory. Numbers are the
+ * writer's to format: this is for text. */
+char *ilm_csv_cell(const char *s, char sep);
 
 #ifdef __cplusplus
 }

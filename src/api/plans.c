@@ -536,6 +536,11 @@ int h_audit(void *app, http_request *req)
     long long plan;
     if (!query_int(req, "plan", 1, INT64_MAX, 0, &plan))
         return 0;
+    /* Checked here, so that the error names the query parameter. */
+    if (code && *code && !(strlen(code) == 3 && strspn(code, "0123456789") == 3))
+        return http_reply_error(req, 422, NULL,
+                                "municipality: expected a municipality code of three digits",
+                                "municipality");
     return reply_audit(req, code && *code ? code : NULL, plan);
 }
 
@@ -589,7 +594,9 @@ int h_comment_add(void *app, http_request *req)
         return http_reply_error(req, 422, NULL, "body: required, the comment's text", "body");
     }
     ilm_errors err = {0};
-    int rc = ilm_store_comment_add(c->store, id, json_string_value(body), &comment_id, &err);
+    int rc = ilm_text_check(&err, "body", json_string_value(body), ILM_COMMENT_MAX);
+    if (!rc)
+        rc = ilm_store_comment_add(c->store, id, json_string_value(body), &comment_id, &err);
     json_decref(o);
     if (rc)
         return reply_errors(req, rc, &err);

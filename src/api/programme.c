@@ -120,8 +120,9 @@ static int reply_created(http_request *req, const char *kind, int64_t id, char *
 }
 
 /* A string member that may be absent or null; false (after a 422 naming
- * it) when it is another type. */
-static bool opt_string(http_request *req, json_t *o, const char *key, const char **out)
+ * it) when it is another type or longer than max characters. */
+static bool opt_string(http_request *req, json_t *o, const char *key, size_t max,
+                       const char **out)
 {
     json_t *v = json_object_get(o, key);
     *out = NULL;
@@ -133,14 +134,23 @@ static bool opt_string(http_request *req, json_t *o, const char *key, const char
         http_reply_error(req, 422, NULL, msg, key);
         return false;
     }
+    ilm_errors err = {0};
+    if (ilm_text_check(&err, key, json_string_value(v), max)) {
+        http_reply_error(req, 422, NULL, err.msg[0], key);
+        return false;
+    }
     *out = json_string_value(v);
     return true;
 }
 
+/* The caps of a council decision's reference, as the store checks them. */
+#define SECTION_MAX 20
+#define DNRO_MAX 60
+
 static bool opt_day(http_request *req, json_t *o, const char *key, char out[ILM_DATE_LEN])
 {
     const char *s;
-    if (!opt_string(req, o, key, &s))
+    if (!opt_string(req, o, key, ILM_DATE_LEN, &s))
         return false;
     if (s && !ilm_date_valid(s)) {
         char msg[120];
@@ -537,7 +547,7 @@ int h_application_decision(void *app, http_request *req)
     const char *reason = NULL;
     ilm_decision d;
     const char *ds = json_string_value(json_object_get(body, "decision"));
-    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", &reason)) {
+    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason)) {
         json_decref(body);
         return 0;
     }
@@ -591,8 +601,8 @@ static bool set_override(http_request *req, json_t *body, ilm_application *a)
 {
     static const char *const keys[] = {"reason", "condition", NULL};
     const char *reason, *condition;
-    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", &reason) ||
-        !opt_string(req, body, "condition", &condition))
+    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason) ||
+        !opt_string(req, body, "condition", ILM_SHORT_TEXT_MAX, &condition))
         return false;
     if (reason && !*reason) {
         http_reply_error(req, 422, NULL, "reason: empty; send null to remove the override",
@@ -867,7 +877,7 @@ static bool read_entry(http_request *req, json_t *body, ilm_sparring_entry *e)
         return false;
     }
     const char *text, *owner;
-    if (!opt_string(req, body, "body", &text) || !opt_string(req, body, "owner", &owner))
+    if (!opt_string(req, body, "body", ILM_TEXT_MAX, &text) || !opt_string(req, body, "owner", ILM_NAME_MAX, &owner))
         return false;
     if (json_object_get(body, "body")) {
         free(e->body);
@@ -1290,9 +1300,9 @@ int h_plan_decision_put(void *app, http_request *req)
     static const char *const keys[] = {"kind", "body", "date", "section", "dnro", NULL};
     const char *kind, *dbody, *section, *dnro;
     char date[ILM_DATE_LEN];
-    if (!only_keys(req, body, keys) || !opt_string(req, body, "kind", &kind) ||
-        !opt_string(req, body, "body", &dbody) || !opt_string(req, body, "section", &section) ||
-        !opt_string(req, body, "dnro", &dnro) || !opt_day(req, body, "date", date)) {
+    if (!only_keys(req, body, keys) || !opt_string(req, body, "kind", ILM_TEXT_KEY, &kind) ||
+        !opt_string(req, body, "body", ILM_NAME_MAX, &dbody) || !opt_string(req, body, "section", SECTION_MAX, &section) ||
+        !opt_string(req, body, "dnro", DNRO_MAX, &dnro) || !opt_day(req, body, "date", date)) {
         json_decref(body);
         return 0;
     }

@@ -53,14 +53,23 @@ static bool only(reader *r, json_t *o, const char *path, const char *const *keys
     return ok;
 }
 
-/* A string member into *out (strdup; NULL when absent or null). */
-static void get_str(reader *r, json_t *o, const char *key, const char *path, char **out)
+/* A string member into *out (strdup; NULL when absent or null), of at most
+ * max characters (the caps of programme.h), so that the error says how long
+ * the text is: "name: 1048576 characters, at most 200". */
+static void get_str(reader *r, json_t *o, const char *key, const char *path, size_t max,
+                    char **out)
 {
     json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v))
         return;
     if (!json_is_string(v)) {
         fail(r, "%s%s%s: expected a string", path, *path ? "." : "", key);
+        return;
+    }
+    char field[160];
+    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
+    if (ilm_text_check(r->err, field, json_string_value(v), max)) {
+        r->rc = ILM_EINVAL;
         return;
     }
     free(*out);
@@ -183,9 +192,9 @@ static void read_day(reader *r, json_t *o, const char *path, ilm_contact_day *d)
     if (!json_object_get(o, "day"))
         fail(r, "%s.day: required, a day YYYY-MM-DD", path);
     get_day(r, o, "day", path, d->day);
-    get_str(r, o, "place", path, &d->place);
+    get_str(r, o, "place", path, ILM_NAME_MAX, &d->place);
     get_bool(r, o, "online", path, &d->online);
-    get_str(r, o, "agenda", path, &d->agenda);
+    get_str(r, o, "agenda", path, ILM_TEXT_MAX, &d->agenda);
     read_audience(r, o, path, &d->audience);
     json_t *ph = json_object_get(o, "phase");
     if (ph && !json_is_null(ph)) {
@@ -234,7 +243,7 @@ static void read_periods(reader *r, json_t *a, ilm_programme *p)
             else
                 c->id = json_integer_value(id);
         }
-        get_str(r, o, "name", path, &c->name);
+        get_str(r, o, "name", path, ILM_NAME_MAX, &c->name);
         if (!json_object_get(o, "starts"))
             fail(r, "%s.starts: required, a day YYYY-MM-DD", path);
         if (!json_object_get(o, "ends"))
@@ -309,15 +318,15 @@ int ilm_programme_from_json(const char *json, size_t len, const ilm_programme *b
         fail(&r, "version: expected a positive whole number");
     else if (jv)
         p->version = json_integer_value(jv);
-    get_str(&r, o, "name", "", &p->name);
+    get_str(&r, o, "name", "", ILM_NAME_MAX, &p->name);
     get_int(&r, o, "year", "", &p->year);
-    get_str(&r, o, "description", "", &p->description);
+    get_str(&r, o, "description", "", ILM_TEXT_MAX, &p->description);
     get_day(&r, o, "apply_from", "", p->apply_from);
     get_day(&r, o, "apply_until", "", p->apply_until);
     get_int(&r, o, "capacity_min", "", &p->capacity_min);
     get_int(&r, o, "capacity_max", "", &p->capacity_max);
     get_num(&r, o, "own_funding_eur", "", &p->own_funding_eur);
-    get_str(&r, o, "eligibility_text", "", &p->eligibility_text);
+    get_str(&r, o, "eligibility_text", "", ILM_TEXT_MAX, &p->eligibility_text);
     get_num(&r, o, "max_region_share", "", &p->max_region_share);
     get_num(&r, o, "max_size_share", "", &p->max_size_share);
     json_t *w = json_object_get(o, "score_weights");
@@ -390,14 +399,14 @@ static void read_ref(reader *r, json_t *o, const char *key, ilm_decision_ref *re
     }
     if (!only(r, v, key, keys))
         return;
-    get_str(r, v, "body", key, &ref->body);
+    get_str(r, v, "body", key, ILM_NAME_MAX, &ref->body);
     if (!ref->body)
         fail(r, "%s.body: required (\"Kaupunginvaltuusto\")", key);
     if (!json_object_get(v, "date"))
         fail(r, "%s.date: required, a day YYYY-MM-DD", key);
     get_day(r, v, "date", key, ref->date);
-    get_str(r, v, "section", key, &ref->section);
-    get_str(r, v, "dnro", key, &ref->dnro);
+    get_str(r, v, "section", key, ILM_NAME_MAX, &ref->section);
+    get_str(r, v, "dnro", key, ILM_NAME_MAX, &ref->dnro);
 }
 
 static void read_participants(reader *r, json_t *a, ilm_application *app)
@@ -430,8 +439,8 @@ static void read_participants(reader *r, json_t *a, ilm_application *app)
             else
                 x->id = json_integer_value(id);
         }
-        get_str(r, o, "name", path, &x->name);
-        get_str(r, o, "title", path, &x->title);
+        get_str(r, o, "name", path, ILM_NAME_MAX, &x->name);
+        get_str(r, o, "title", path, ILM_NAME_MAX, &x->title);
         json_t *lv = json_object_get(o, "level");
         if (lv && !json_is_null(lv) &&
             (!json_is_string(lv) || ilm_level_parse(json_string_value(lv), &x->level)))
@@ -543,11 +552,11 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
     if (st &&
         (!json_is_string(st) || ilm_application_status_parse(json_string_value(st), &a->status)))
         fail(&r, "status: expected draft, submitted or withdrawn");
-    get_str(&r, o, "climate_work", "", &a->climate_work);
+    get_str(&r, o, "climate_work", "", ILM_TEXT_MAX, &a->climate_work);
     get_bool(&r, o, "has_council_target", "", &a->has_council_target);
     read_ref(&r, o, "council_target", &a->target);
     get_bool(&r, o, "tells_easy_from_hard", "", &a->tells_easy_from_hard);
-    get_str(&r, o, "easy_hard_how", "", &a->easy_hard_how);
+    get_str(&r, o, "easy_hard_how", "", ILM_TEXT_MAX, &a->easy_hard_how);
     json_t *pr = json_object_get(o, "problems");
     if (pr && !json_is_null(pr)) {
         if (!json_is_array(pr) || json_array_size(pr) > ILM_APPLICATION_MAX_PROBLEMS) {
@@ -563,12 +572,18 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
                     fail(&r, "problems[%zu]: expected a string", i);
                     continue;
                 }
+                char field[32];
+                snprintf(field, sizeof field, "problems[%zu]", i);
+                if (ilm_text_check(r.err, field, json_string_value(x), ILM_SHORT_TEXT_MAX)) {
+                    r.rc = ILM_EINVAL;
+                    continue;
+                }
                 if (!(a->problems[a->n_problems++] = strdup(json_string_value(x))))
                     goto oom;
             }
         }
     }
-    get_str(&r, o, "sparring_problem", "", &a->sparring_problem);
+    get_str(&r, o, "sparring_problem", "", ILM_SHORT_TEXT_MAX, &a->sparring_problem);
     get_bool(&r, o, "own_funding_accepted", "", &a->own_funding_accepted);
     read_ref(&r, o, "board_decision", &a->board);
     json_t *lang = json_object_get(o, "language");

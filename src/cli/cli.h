@@ -14,6 +14,30 @@
 
 #define EXIT_USER 2
 
+/* How cli_escape shows control characters (C0, DEL, C1) and bytes that are
+ * not UTF-8. FIELD escapes every one (a name, an id, a message: one line);
+ * TEXT keeps newlines, tabs and CR before LF (a document); JSON keeps what
+ * JSON allows between tokens and writes the rest as \u escapes, so that the
+ * document stays valid. */
+typedef enum cli_escape_mode { CLI_ESC_FIELD, CLI_ESC_TEXT, CLI_ESC_JSON } cli_escape_mode;
+
+/* A copy of s[0..n) with its control characters shown as escapes (\x1B,
+ * \u009B) and valid UTF-8 letters kept; the length goes to *out_len when it
+ * is not NULL. The caller frees it; NULL when out of memory. */
+char *cli_escape(const char *s, size_t n, cli_escape_mode mode, size_t *out_len);
+
+/* printf for the command line: every %s and %c argument is escaped as a
+ * field (CLI_ESC_FIELD), so no text from data can steer the terminal. The
+ * format itself is ours and is written as it is. Use these for all output. */
+int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_vfprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* Writes s (a document, a multi-line text) with the control characters
+ * other than newline and tab escaped (mode TEXT), or as JSON (mode JSON).
+ * Returns 0, or -1 when writing failed or memory ran out. */
+int cli_write_text(FILE *f, const char *s, size_t n, cli_escape_mode mode);
+
 /* Prints "ilmava: MESSAGE" on stderr and returns the user-error exit code. */
 int cli_user_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

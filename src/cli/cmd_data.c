@@ -87,12 +87,12 @@ int cmd_import(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors(argv[2], &err, rc);
-    printf("%s: %s, %lld lines%s\n", argv[2], ilm_file_kind_name(info.kind), info.lines,
-           info.windows_1252 ? " (Windows-1252)" : "");
-    printf("rows: %lld added, %lld replaced, %lld unchanged, %lld removed\n", st.added,
-           st.replaced, st.unchanged, st.removed);
+    cli_printf("%s: %s, %lld lines%s\n", argv[2], ilm_file_kind_name(info.kind), info.lines,
+               info.windows_1252 ? " (Windows-1252)" : "");
+    cli_printf("rows: %lld added, %lld replaced, %lld unchanged, %lld removed\n", st.added,
+               st.replaced, st.unchanged, st.removed);
     if (st.municipalities_added)
-        printf("municipalities added to the register: %lld\n", st.municipalities_added);
+        cli_printf("municipalities added to the register: %lld\n", st.municipalities_added);
     return 0;
 }
 
@@ -103,9 +103,9 @@ static void print_years(FILE *out, const int *y, size_t n)
         size_t j = i;
         while (j + 1 < n && y[j + 1] == y[j] + 1)
             j++;
-        fprintf(out, "%s%d", i ? ", " : "", y[i]);
+        cli_fprintf(out, "%s%d", i ? ", " : "", y[i]);
         if (j > i)
-            fprintf(out, "-%d", y[j]);
+            cli_fprintf(out, "-%d", y[j]);
         i = j + 1;
     }
 }
@@ -137,8 +137,8 @@ int cmd_municipalities(int argc, char **argv)
     if (json) {
         rc = cli_print_json(ilm_municipalities_to_json(v, n));
     } else {
-        printf("%-4s  %-28s %-22s %10s  %s\n", "code", "name", "region", "population",
-               "years with data");
+        cli_printf("%-4s  %-28s %-22s %10s  %s\n", "code", "name", "region", "population",
+                   "years with data");
         for (size_t i = 0; i < n; i++) {
             const ilm_municipality *m = &v[i];
             char pop[48] = "";
@@ -147,12 +147,12 @@ int cmd_municipalities(int argc, char **argv)
                 snprintf(pop, sizeof pop, "%s (%d)", cli_group(g, sizeof g, m->population, 0),
                          m->population_year);
             }
-            printf("%-4s  %-28s %-22s %16s  ", m->code, m->name_fi,
-                   m->region_fi ? m->region_fi : "", pop);
+            cli_printf("%-4s  %-28s %-22s %16s  ", m->code, m->name_fi,
+                       m->region_fi ? m->region_fi : "", pop);
             print_years(stdout, m->years, m->n_years);
-            printf("%s\n", m->synthetic ? "  [synthetic]" : "");
+            cli_printf("%s\n", m->synthetic ? "  [synthetic]" : "");
         }
-        printf("%zu municipalities\n", n);
+        cli_printf("%zu municipalities\n", n);
     }
     ilm_municipalities_free(v, n);
     return rc;
@@ -177,9 +177,9 @@ int cmd_sectors(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors(NULL, &err, rc);
-    printf("%-18s %-22s %s\n", "key", "SYKE", "English");
+    cli_printf("%-18s %-22s %s\n", "key", "SYKE", "English");
     for (size_t i = 0; i < n; i++)
-        printf("%-18s %-22s %s\n", v[i].key, v[i].syke_name, v[i].name_en);
+        cli_printf("%-18s %-22s %s\n", v[i].key, v[i].syke_name, v[i].name_en);
     ilm_sectors_free(v, n);
     return 0;
 }
@@ -243,10 +243,10 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
     static const char *const scope_names[] = {"all emissions (total)",
                                               "without EU-ETS (non_ets)",
                                               "Hinku rule (hinku)"};
-    printf("%s (%s)%s: %s, kt CO2e\n", m->name_fi, m->code,
-           m->synthetic ? " [synthetic data]" : "", scope_names[v->scope]);
+    cli_printf("%s (%s)%s: %s, kt CO2e\n", m->name_fi, m->code,
+               m->synthetic ? " [synthetic data]" : "", scope_names[v->scope]);
     if (v->n_rows == 0) {
-        printf("no inventory rows\n");
+        cli_printf("no inventory rows\n");
         return;
     }
     /* Streams in the view's order (sector order, then ets). */
@@ -272,29 +272,29 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
 
     bool any_published = v->n_published > 0;
     char h[32], g[32];
-    printf("%4s", "year");
+    cli_printf("%4s", "year");
     for (size_t c = 0; c < nc; c++) {
         heading(h, sizeof h, &cols[c]);
-        printf(" %9s", h);
+        cli_printf(" %9s", h);
     }
-    printf(" %9s %7s%s\n", "total", "t/cap", any_published ? "  SYKE total   diff" : "");
+    cli_printf(" %9s %7s%s\n", "total", "t/cap", any_published ? "  SYKE total   diff" : "");
     for (size_t y = 0; y < ny; y++) {
-        printf("%4d", years[y]);
+        cli_printf("%4d", years[y]);
         for (size_t c = 0; c < nc; c++)
-            printf(" %9s", cli_group(g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1));
+            cli_printf(" %9s", cli_group(g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1));
         bool present;
         double total = year_total(v, years[y], &present);
         double pop = population_of(v, years[y]);
-        printf(" %9s", cli_group(g, sizeof g, total / 1000, 1));
+        cli_printf(" %9s", cli_group(g, sizeof g, total / 1000, 1));
         if (pop > 0)
-            printf(" %7.1f", total / pop);
+            cli_printf(" %7.1f", total / pop);
         else
-            printf(" %7s", "-");
+            cli_printf(" %7s", "-");
         bool has_pub;
         double pub = published_of(v, years[y], &has_pub);
         if (has_pub)
-            printf("  %10s %6.1f", cli_group(g, sizeof g, pub / 1000, 1), (total - pub) / 1000);
-        printf("\n");
+            cli_printf("  %10s %6.1f", cli_group(g, sizeof g, pub / 1000, 1), (total - pub) / 1000);
+        cli_printf("\n");
     }
 
     int last = years[ny - 1];
@@ -305,32 +305,35 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
         bool has;
         double t = year_total(v, refs[r], &has);
         if (has && t > 0 && refs[r] != last)
-            printf("change %d-%d: %+.1f %%\n", refs[r], last, 100.0 * (last_total / t - 1));
+            cli_printf("change %d-%d: %+.1f %%\n", refs[r], last, 100.0 * (last_total / t - 1));
     }
     if (last_total > 0) {
-        printf("shares in %d:", last);
+        cli_printf("shares in %d:", last);
         for (size_t c = 0; c < nc; c++) {
             double t = cell(v, last, &cols[c]);
             if (t > 0)
-                printf(" %s%s %.1f %%;", cols[c].sector, cols[c].ets ? " (ETS)" : "",
-                       100.0 * t / last_total);
+                cli_printf(" %s%s %.1f %%;", cols[c].sector, cols[c].ets ? " (ETS)" : "",
+                           100.0 * t / last_total);
         }
-        printf("\n");
+        cli_printf("\n");
     }
     if (any_published)
-        printf("SYKE total: the published Hinku-rule total, rounded by SYKE on its own; "
-               "diff = sum of sectors - SYKE total.\n");
+        cli_printf("SYKE total: the published Hinku-rule total, rounded by SYKE on its own; "
+                   "diff = sum of sectors - SYKE total.\n");
     free(cols);
     free(years);
 }
 
 static void print_inventory_csv(const ilm_inventory_view *v)
 {
-    printf("year,sector,ets,t\n");
+    cli_printf("year,sector,ets,t\n");
     for (size_t i = 0; i < v->n_rows; i++) {
         char num[32];
-        printf("%d,%s,%s,%s\n", v->rows[i].year, v->rows[i].sector,
-               v->rows[i].ets ? "true" : "false", ilm_format_number(num, v->rows[i].t));
+        /* Every CSV cell of text goes through the one safe cell writer. */
+        char *sector = ilm_csv_cell(v->rows[i].sector, ',');
+        cli_printf("%d,%s,%s,%s\n", v->rows[i].year, sector ? sector : "",
+                   v->rows[i].ets ? "true" : "false", ilm_format_number(num, v->rows[i].t));
+        free(sector);
     }
 }
 
@@ -426,7 +429,7 @@ int cmd_demo(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors("demo", &err, rc);
-    printf("demo: %d synthetic municipalities, %lld inventory rows, %d plans, %d measures\n",
-           st.municipalities, st.inventory_rows, st.plans, st.measures);
+    cli_printf("demo: %d synthetic municipalities, %lld inventory rows, %d plans, %d measures\n",
+               st.municipalities, st.inventory_rows, st.plans, st.measures);
     return 0;
 }

@@ -29,51 +29,51 @@ static void print_reason(const ilm_peer_reason *r)
     const char *name = ilm_peer_feature_name(r->feature);
     switch (r->feature) {
     case ILM_PF_POPULATION:
-        printf("population %s vs %s", cli_group(a, sizeof a, r->this_value, 0),
-               cli_group(b, sizeof b, r->peer_value, 0));
+        cli_printf("population %s vs %s", cli_group(a, sizeof a, r->this_value, 0),
+                   cli_group(b, sizeof b, r->peer_value, 0));
         break;
     case ILM_PF_ETS_SHARE:
-        printf("EU-ETS share %.1f %% vs %.1f %%", 100 * r->this_value, 100 * r->peer_value);
+        cli_printf("EU-ETS share %.1f %% vs %.1f %%", 100 * r->this_value, 100 * r->peer_value);
         break;
     case ILM_PF_CHANGE:
-        printf("change since %d %+.1f %% vs %+.1f %%", ILM_PEER_BASE_YEAR, 100 * r->this_value,
-               100 * r->peer_value);
+        cli_printf("change since %d %+.1f %% vs %+.1f %%", ILM_PEER_BASE_YEAR, 100 * r->this_value,
+                   100 * r->peer_value);
         break;
-    default: printf("%s %.2f vs %.2f t/person", name, r->this_value, r->peer_value); break;
+    default: cli_printf("%s %.2f vs %.2f t/person", name, r->this_value, r->peer_value); break;
     }
 }
 
 static void print_peers(const ilm_peer_result *r)
 {
     const ilm_peer_input *me = &r->inputs[r->target];
-    printf("Peers of %s (%s)%s, on its figures of %d (all emissions).\n", me->name, me->code,
-           r->synthetic ? " [synthetic data]" : "", me->year);
-    printf("%zu municipalities compared, %zu left out for missing data. The nearest by\n"
-           "similarity, not a ranking.\n",
-           r->n_inputs, r->left_out);
+    cli_printf("Peers of %s (%s)%s, on its figures of %d (all emissions).\n", me->name, me->code,
+               r->synthetic ? " [synthetic data]" : "", me->year);
+    cli_printf("%zu municipalities compared, %zu left out for missing data. The nearest by\n"
+               "similarity, not a ranking.\n",
+               r->n_inputs, r->left_out);
     if (r->n_peers == 0) {
-        printf("No other municipality can be compared.\n");
+        cli_printf("No other municipality can be compared.\n");
         return;
     }
     for (size_t i = 0; i < r->n_peers; i++) {
         const ilm_peer *p = &r->peers[i];
         const ilm_peer_input *in = &r->inputs[p->index];
-        printf("\n%zu. %s (%s), %d: distance %.3f\n", i + 1, in->name, in->code, in->year,
-               p->distance);
+        cli_printf("\n%zu. %s (%s), %d: distance %.3f\n", i + 1, in->name, in->code, in->year,
+                   p->distance);
         bool similar_started = false;
         for (size_t j = 0; j < p->n_reasons; j++) {
             const ilm_peer_reason *rs = &p->reasons[j];
             if (rs->similar) {
-                printf(similar_started ? "; " : "   similar: ");
+                cli_printf(similar_started ? "; " : "   similar: ");
                 similar_started = true;
             } else {
-                printf("%s   differs most: ", similar_started ? "\n" : "");
+                cli_printf("%s   differs most: ", similar_started ? "\n" : "");
                 similar_started = false;
             }
             print_reason(rs);
         }
         if (p->n_reasons)
-            printf("\n");
+            cli_printf("\n");
     }
 }
 

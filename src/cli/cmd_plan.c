@@ -97,7 +97,7 @@ static int plan_new(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors("plan new", &err, rc);
-    printf("%lld\n", (long long)id);
+    cli_printf("%lld\n", (long long)id);
     return 0;
 }
 
@@ -134,13 +134,13 @@ static int plan_list(int argc, char **argv)
     if (json) {
         rc = cli_print_json(ilm_plan_summaries_to_json(v, n));
     } else {
-        printf("%5s  %-26s %-8s %-5s %-6s %6s  %s\n", "id", "municipality", "scope", "base",
-               "target", "cut", "name");
+        cli_printf("%5s  %-26s %-8s %-5s %-6s %6s  %s\n", "id", "municipality", "scope", "base",
+                   "target", "cut", "name");
         for (size_t i = 0; i < n; i++)
-            printf("%5lld  %-4s %-21s %-8s %-5d %-6d %5.0f%%  %s\n", (long long)v[i].id,
-                   v[i].code, v[i].municipality_name, ilm_scope_name(v[i].scope),
-                   v[i].base_year, v[i].target_year, 100 * v[i].reduction,
-                   v[i].name ? v[i].name : "");
+            cli_printf("%5lld  %-4s %-21s %-8s %-5d %-6d %5.0f%%  %s\n", (long long)v[i].id,
+                       v[i].code, v[i].municipality_name, ilm_scope_name(v[i].scope),
+                       v[i].base_year, v[i].target_year, 100 * v[i].reduction,
+                       v[i].name ? v[i].name : "");
     }
     ilm_plan_summaries_free(v, n);
     return rc;
@@ -166,15 +166,15 @@ static int load_stored(const char *what, const char *id_text, ilm_plan **p)
 static void print_plan_text(const ilm_plan *p)
 {
     char num[32];
-    printf("plan %lld: %s\n", (long long)p->store_id, p->name ? p->name : "(no name)");
-    printf("municipality: %s (%s)\n", p->municipality_name, p->municipality_code);
-    printf("target: -%s %% from %d by %d, scope %s\n",
-           ilm_format_number(num, 100 * p->reduction), p->base_year, p->target_year,
-           ilm_scope_name(p->scope));
-    printf("inventory: %zu rows, last year %d\n", p->n_inventory, ilm_plan_last_year(p));
-    printf("measures (%zu):\n", p->n_measures);
-    printf("  %5s  %-22s %-18s %-4s %-9s %12s  %-9s %s\n", "id", "key", "sector", "ets",
-           "years", "effect", "status", "name");
+    cli_printf("plan %lld: %s\n", (long long)p->store_id, p->name ? p->name : "(no name)");
+    cli_printf("municipality: %s (%s)\n", p->municipality_name, p->municipality_code);
+    cli_printf("target: -%s %% from %d by %d, scope %s\n",
+               ilm_format_number(num, 100 * p->reduction), p->base_year, p->target_year,
+               ilm_scope_name(p->scope));
+    cli_printf("inventory: %zu rows, last year %d\n", p->n_inventory, ilm_plan_last_year(p));
+    cli_printf("measures (%zu):\n", p->n_measures);
+    cli_printf("  %5s  %-22s %-18s %-4s %-9s %12s  %-9s %s\n", "id", "key", "sector", "ets",
+               "years", "effect", "status", "name");
     for (size_t i = 0; i < p->n_measures; i++) {
         const ilm_measure *m = &p->measures[i];
         char years[24], effect[40];
@@ -190,9 +190,9 @@ static void print_plan_text(const ilm_plan *p)
             standing = why == ILM_NC_NO_INVENTORY ? " (not computed: no inventory records)" : "";
         else if (p->scope == ILM_SCOPE_NON_ETS && m->ets)
             standing = " (outside the target's scope)";
-        printf("  %5lld  %-22s %-18s %-4s %-9s %12s  %-9s %s%s%s\n", (long long)m->store_id, m->id,
-               m->sector, m->ets ? "yes" : "", years, effect, ilm_status_name(m->status),
-               m->name ? m->name : "", m->optional ? " (optional)" : "", standing);
+        cli_printf("  %5lld  %-22s %-18s %-4s %-9s %12s  %-9s %s%s%s\n", (long long)m->store_id,
+                   m->id, m->sector, m->ets ? "yes" : "", years, effect, ilm_status_name(m->status),
+                   m->name ? m->name : "", m->optional ? " (optional)" : "", standing);
     }
 }
 
@@ -241,7 +241,7 @@ static int plan_delete(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors("plan delete", &err, rc);
-    printf("deleted plan %lld\n", (long long)id);
+    cli_printf("deleted plan %lld\n", (long long)id);
     return 0;
 }
 
@@ -259,7 +259,7 @@ static int plan_import(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors(argv[2], &err, rc);
-    printf("%lld\n", (long long)id);
+    cli_printf("%lld\n", (long long)id);
     return 0;
 }
 
@@ -336,6 +336,6 @@ int cmd_measure(int argc, char **argv)
     if (rc)
         return cli_print_errors(add ? "measure add" : "measure set", &err, rc);
     if (add)
-        printf("%lld\n", (long long)measure_id);
+        cli_printf("%lld\n", (long long)measure_id);
     return 0;
 }

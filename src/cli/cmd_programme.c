@@ -111,12 +111,17 @@ static int cmd_list(ilm_store *s, bool json)
     for (size_t i = 0; i < n; i++) {
         if (json) {
             char *j = ilm_programme_to_json(v[i]);
-            printf("%s%s", i ? "," : "", j ? j : "null");
+            fputs(i ? "," : "", stdout);
+            if (j)
+                cli_write_text(stdout, j, strlen(j), CLI_ESC_JSON);
+            else
+                fputs("null", stdout);
             free(j);
         } else {
-            printf("%4lld  %d  %-40s  apply %s..%s  capacity %d-%d  %zu contact days\n",
-                   (long long)v[i]->id, v[i]->year, v[i]->name, v[i]->apply_from, v[i]->apply_until,
-                   v[i]->capacity_min, v[i]->capacity_max, ilm_programme_contact_days(v[i]));
+            cli_printf("%4lld  %d  %-40s  apply %s..%s  capacity %d-%d  %zu contact days\n",
+                       (long long)v[i]->id, v[i]->year, v[i]->name, v[i]->apply_from,
+                       v[i]->apply_until, v[i]->capacity_min, v[i]->capacity_max,
+                       ilm_programme_contact_days(v[i]));
         }
     }
     if (json)
@@ -148,7 +153,7 @@ static int cmd_save(ilm_store *s, int64_t id, const char *path)
     ilm_programme_free(p);
     if (rc)
         return cli_print_errors(path, &err, rc);
-    printf("%lld\n", (long long)saved);
+    cli_printf("%lld\n", (long long)saved);
     return 0;
 }
 
@@ -162,20 +167,20 @@ static int cmd_show(ilm_store *s, int64_t id, bool json)
     if (json) {
         rc = cli_print_json(ilm_programme_to_json(p));
     } else {
-        printf("%s (%d)\napplications %s..%s, capacity %d-%d, own funding %.0f EUR\n", p->name,
-               p->year, p->apply_from, p->apply_until, p->capacity_min, p->capacity_max,
-               p->own_funding_eur);
+        cli_printf("%s (%d)\napplications %s..%s, capacity %d-%d, own funding %.0f EUR\n", p->name,
+                   p->year, p->apply_from, p->apply_until, p->capacity_min, p->capacity_max,
+                   p->own_funding_eur);
         for (size_t i = 0; i < p->n_phases; i++)
-            printf("phase %-16s for %s\n", ilm_phase_name(p->phases[i].key),
-                   ilm_audience_name(p->phases[i].audience));
+            cli_printf("phase %-16s for %s\n", ilm_phase_name(p->phases[i].key),
+                       ilm_audience_name(p->phases[i].audience));
         for (size_t i = 0; i < p->n_periods; i++) {
             const ilm_contact_period *c = &p->periods[i];
-            printf("period %lld %s: %s..%s\n", (long long)c->id, c->name, c->starts, c->ends);
+            cli_printf("period %lld %s: %s..%s\n", (long long)c->id, c->name, c->starts, c->ends);
             for (size_t j = 0; j < c->n_days; j++)
-                printf("  day %lld %s %s (%s)\n", (long long)c->days[j].id, c->days[j].day,
-                       c->days[j].place, ilm_audience_name(c->days[j].audience));
+                cli_printf("  day %lld %s %s (%s)\n", (long long)c->days[j].id, c->days[j].day,
+                           c->days[j].place, ilm_audience_name(c->days[j].audience));
         }
-        printf("%zu contact days\n", ilm_programme_contact_days(p));
+        cli_printf("%zu contact days\n", ilm_programme_contact_days(p));
     }
     ilm_programme_free(p);
     return rc;
@@ -205,7 +210,7 @@ static int cmd_apply(ilm_store *s, int64_t id, const char *municipality, const c
     ilm_application_free(a);
     if (rc)
         return cli_print_errors(path, &err, rc);
-    printf("%lld\n", (long long)saved);
+    cli_printf("%lld\n", (long long)saved);
     return 0;
 }
 
@@ -219,25 +224,25 @@ static int cmd_applications(ilm_store *s, int64_t id, bool json, const char *lan
     if (json) {
         rc = cli_print_json(ilm_selection_to_json(&sel));
     } else {
-        printf("%-5s %-4s %-28s %-10s %-9s %6s %-7s %-20s %-10s %s\n", "appl", "code", "name",
-               "status", "eligible", "score", "size", "region", "industrial", "proposed");
+        cli_printf("%-5s %-4s %-28s %-10s %-9s %6s %-7s %-20s %-10s %s\n", "appl", "code", "name",
+                   "status", "eligible", "score", "size", "region", "industrial", "proposed");
         for (size_t i = 0; i < sel.n; i++) {
             const ilm_selection_row *r = &sel.rows[i];
-            printf("%-5lld %-4s %-28.28s %-10s %-9s %6.1f %-7s %-20.20s %-10s %s\n",
-                   (long long)r->application->id, r->application->code, r->facts.name,
-                   ilm_application_status_name(r->application->status),
-                   r->eligibility.eligible     ? "yes"
-                   : r->eligibility.overridden ? "override"
-                                               : "no",
-                   r->score, ilm_size_class_name(r->facts.size), r->facts.region_name,
-                   r->facts.industrial ? "yes" : "no", r->proposed ? "yes" : r->why);
+            cli_printf("%-5lld %-4s %-28.28s %-10s %-9s %6.1f %-7s %-20.20s %-10s %s\n",
+                       (long long)r->application->id, r->application->code, r->facts.name,
+                       ilm_application_status_name(r->application->status),
+                       r->eligibility.eligible     ? "yes"
+                       : r->eligibility.overridden ? "override"
+                                                   : "no",
+                       r->score, ilm_size_class_name(r->facts.size), r->facts.region_name,
+                       r->facts.industrial ? "yes" : "no", r->proposed ? "yes" : r->why);
             for (int k = 0; k < ILM_CRITERION_COUNT; k++)
-                printf("      %s\n", r->eligibility.items[k].evidence);
+                cli_printf("      %s\n", r->eligibility.items[k].evidence);
         }
-        printf("proposed cohort: %zu of capacity %d-%d (%s, %s)\n", sel.proposal.size,
-               sel.programme->capacity_min, sel.programme->capacity_max,
-               sel.proposal.feasible ? "within capacity" : "below the minimum",
-               sel.proposal.exact ? "exact" : "greedy");
+        cli_printf("proposed cohort: %zu of capacity %d-%d (%s, %s)\n", sel.proposal.size,
+                   sel.programme->capacity_min, sel.programme->capacity_max,
+                   sel.proposal.feasible ? "within capacity" : "below the minimum",
+                   sel.proposal.exact ? "exact" : "greedy");
     }
     ilm_selection_clear(&sel);
     return rc;
@@ -302,9 +307,13 @@ static int cmd_notifications(ilm_store *s, int64_t id, const char *lang)
         ilm_applicant_facts f;
         ilm_notification nt;
         if (!(rc = ilm_app_applicant_facts(s, v[i]->code, &f, &err)) &&
-            !(rc = ilm_programme_notification(p, v[i], &f, lang, &nt, &err)))
-            printf("== %s (%s, %s)\n%s\n\n%s\n", v[i]->code, ilm_decision_name(v[i]->decision),
-                   nt.language, nt.subject, nt.body);
+            !(rc = ilm_programme_notification(p, v[i], &f, lang, &nt, &err))) {
+            cli_printf("== %s (%s, %s)\n%s\n\n", v[i]->code, ilm_decision_name(v[i]->decision),
+                       nt.language, nt.subject);
+            /* The letter keeps its lines; only other control characters are escaped. */
+            cli_write_text(stdout, nt.body, strlen(nt.body), CLI_ESC_TEXT);
+            putchar('\n');
+        }
     }
     ilm_applications_free(v, n);
     ilm_programme_free(p);
@@ -321,8 +330,8 @@ static int cmd_dashboard(ilm_store *s, int64_t id, bool json)
     if (json) {
         rc = cli_print_json(ilm_dashboard_to_json(&d));
     } else {
-        printf("%-4s %-28s %-12s %-6s %12s %12s %6s %5s %5s %s\n", "code", "name", "target",
-               "since", "gap start", "gap now", "easy", "done", "open", "days attended");
+        cli_printf("%-4s %-28s %-12s %-6s %12s %12s %6s %5s %5s %s\n", "code", "name", "target",
+                   "since", "gap start", "gap now", "easy", "done", "open", "days attended");
         for (size_t i = 0; i < d.n; i++) {
             const ilm_dashboard_row *r = &d.rows[i];
             char gs[32] = "-", gn[32] = "-", easy[16] = "-";
@@ -332,10 +341,10 @@ static int cmd_dashboard(ilm_store *s, int64_t id, bool json)
                 snprintf(gn, sizeof gn, "%.1f", r->gap_now);
             if (r->has_easy_share)
                 snprintf(easy, sizeof easy, "%.0f%%", r->easy_share * 100);
-            printf("%-4s %-28.28s %-12s %-6s %12s %12s %6s %5zu %5zu %zu/%zu\n", r->code, r->name,
-                   r->has_target ? r->target.ref.date : "none",
-                   r->target_since_start ? "yes" : "no", gs, gn, easy, r->commitments_done,
-                   r->commitments_open, r->days_attended, d.days_held);
+            cli_printf("%-4s %-28.28s %-12s %-6s %12s %12s %6s %5zu %5zu %zu/%zu\n", r->code,
+                       r->name, r->has_target ? r->target.ref.date : "none",
+                       r->target_since_start ? "yes" : "no", gs, gn, easy, r->commitments_done,
+                       r->commitments_open, r->days_attended, d.days_held);
         }
     }
     ilm_dashboard_clear(&d);
@@ -366,7 +375,7 @@ static int cmd_programme_report(ilm_store *s, int64_t id, const char *format, co
         ok = false;
     free(body);
     if (!ok) {
-        fprintf(stderr, "ilmava: %s: cannot write the report\n", output);
+        cli_fprintf(stderr, "ilmava: %s: cannot write the report\n", output);
         return 1;
     }
     return 0;
@@ -503,10 +512,15 @@ int cmd_decision(int argc, char **argv)
     d.ref.body = (char *)option(argc, argv, "--body");
     d.ref.section = (char *)option(argc, argv, "--section");
     d.ref.dnro = (char *)option(argc, argv, "--dnro");
+    /* The API's caps, with its messages ("section: 25 characters, at most 20"). */
+    ilm_errors err = {0};
+    if (ilm_text_check(&err, "body", d.ref.body, ILM_NAME_MAX) |
+        ilm_text_check(&err, "section", d.ref.section, 20) |
+        ilm_text_check(&err, "dnro", d.ref.dnro, 60))
+        return cli_print_errors("decision", &err, ILM_EINVAL);
     ilm_store *s = NULL;
     if ((rc = cli_open_store(&s)))
         return rc;
-    ilm_errors err = {0};
     rc = ilm_store_plan_decision_set(s, &d, &err);
     ilm_store_close(s);
     return rc ? cli_print_errors("decision", &err, rc) : 0;

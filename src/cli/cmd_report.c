@@ -43,7 +43,10 @@ static int write_output(const char *path, const char *data, size_t len, bool bin
     if (!path) {
         if (binary && isatty(STDOUT_FILENO))
             return cli_user_error("a binary file is not for the terminal: give -o FILE");
-        if (fwrite(data, 1, len, stdout) != len)
+        /* A text document may reach a terminal: its control characters from
+         * data are escaped like every other output (-o FILE keeps them). */
+        if (binary ? fwrite(data, 1, len, stdout) != len
+                   : cli_write_text(stdout, data, len, CLI_ESC_TEXT) != 0)
             return cli_user_error("writing to standard output failed");
         return 0;
     }

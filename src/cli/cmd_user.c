@@ -54,9 +54,9 @@ static const char *codes_text(const ilm_user *u, char *buf, size_t size)
 static void print_user(const ilm_user *u)
 {
     char codes[ILM_MAX_USER_MUNICIPALITIES * 4 + 1];
-    printf("user %lld: %s, %s, municipalities %s%s\n", (long long)u->id, u->email,
-           ilm_role_name(u->role), codes_text(u, codes, sizeof codes),
-           u->disabled ? " (disabled)" : "");
+    cli_printf("user %lld: %s, %s, municipalities %s%s\n", (long long)u->id, u->email,
+               ilm_role_name(u->role), codes_text(u, codes, sizeof codes),
+               u->disabled ? " (disabled)" : "");
 }
 
 static const char *role_list = "organiser, editor, viewer, expert";
@@ -143,7 +143,7 @@ static int user_add(int argc, char **argv)
     }
     print_user(&u);
     if (!from_stdin)
-        printf("password: %s\n", password);
+        cli_printf("password: %s\n", password);
     memset(password, 0, sizeof password);
     ilm_user_clear(&u);
     return 0;
@@ -184,13 +184,13 @@ static int user_list(int argc, char **argv)
         json_decref(arr);
         rc = cli_print_json(text);
     } else {
-        printf("%-32s %-9s %-8s %-20s %s\n", "email", "role", "disabled", "created",
-               "municipalities");
+        cli_printf("%-32s %-9s %-8s %-20s %s\n", "email", "role", "disabled", "created",
+                   "municipalities");
         char codes[ILM_MAX_USER_MUNICIPALITIES * 4 + 1];
         for (size_t i = 0; i < n; i++)
-            printf("%-32s %-9s %-8s %-20s %s\n", v[i].email, ilm_role_name(v[i].role),
-                   v[i].disabled ? "yes" : "no", v[i].created_at,
-                   codes_text(&v[i], codes, sizeof codes));
+            cli_printf("%-32s %-9s %-8s %-20s %s\n", v[i].email, ilm_role_name(v[i].role),
+                       v[i].disabled ? "yes" : "no", v[i].created_at,
+                       codes_text(&v[i], codes, sizeof codes));
     }
     ilm_users_free(v, n);
     return rc;
@@ -228,9 +228,9 @@ static int user_passwd(int argc, char **argv)
         memset(password, 0, sizeof password);
         return cli_print_errors("user passwd", &err, rc);
     }
-    printf("password changed for %s; their sessions have ended\n", email);
+    cli_printf("password changed for %s; their sessions have ended\n", email);
     if (!from_stdin)
-        printf("password: %s\n", password);
+        cli_printf("password: %s\n", password);
     memset(password, 0, sizeof password);
     return 0;
 }
@@ -248,7 +248,7 @@ static int user_disable(int argc, char **argv)
     ilm_store_close(s);
     if (rc)
         return cli_print_errors("user disable", &err, rc);
-    printf("disabled %s; their sessions have ended\n", argv[2]);
+    cli_printf("disabled %s; their sessions have ended\n", argv[2]);
     return 0;
 }
 

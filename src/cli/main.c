@@ -91,7 +91,7 @@ int cli_user_error(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("ilmava: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    cli_vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
     return EXIT_USER;
@@ -101,11 +101,25 @@ int cli_user_error(const char *fmt, ...)
  * code for the error: 2 for bad input, 1 otherwise. */
 int cli_print_errors(const char *prefix, const ilm_errors *err, int rc)
 {
-    for (int i = 0; i < err->count; i++)
-        fprintf(stderr, "%s%s%s\n", prefix ? prefix : "", prefix ? ": " : "", err->msg[i]);
+    for (int i = 0; i < err->count; i++) {
+        /* A message that already names the command ("peers: ...", "export
+         * gpc: ...") is not prefixed again: "peers: peers: ..." says nothing. */
+        const char *m = err->msg[i];
+        size_t word = prefix ? strcspn(prefix, " ") : 0;
+        bool named = false;
+        if (prefix && strncmp(m, prefix, word) == 0) {
+            /* "peers: ..." or "export gpc: ...": the word, then one more. */
+            const char *rest = m + word;
+            if (*rest == ' ')
+                rest += 1 + strcspn(rest + 1, " :");
+            named = *rest == ':';
+        }
+        const char *p = prefix && !named ? prefix : "";
+        cli_fprintf(stderr, "%s%s%s\n", p, *p ? ": " : "", err->msg[i]);
+    }
     if (err->dropped)
-        fprintf(stderr, "%s%s(%d more errors not shown)\n", prefix ? prefix : "",
-                prefix ? ": " : "", err->dropped);
+        cli_fprintf(stderr, "%s%s(%d more errors not shown)\n", prefix ? prefix : "",
+                    prefix ? ": " : "", err->dropped);
     return rc == ILM_EINVAL || rc == ILM_EIO || rc == ILM_ELIMIT || rc == ILM_ENOTFOUND ||
                    rc == ILM_ECONFLICT
                ? EXIT_USER
@@ -240,14 +254,7 @@ static int cmd_pathway(int argc, char **argv)
         return cli_print_errors(path ? path : "pathway", &err, rc);
     }
     if (json) {
-        char *s = ilm_result_to_json(res);
-        if (!s) {
-            rc = 1;
-            fputs("ilmava: out of memory\n", stderr);
-        } else {
-            puts(s);
-            free(s);
-        }
+        rc = cli_print_json(ilm_result_to_json(res));
     } else {
         cli_print_pathway(stdout, plan, res);
     }
@@ -293,14 +300,7 @@ static int cmd_optimize(int argc, char **argv)
         return cli_print_errors(path ? path : "optimize", &err, rc);
     }
     if (json) {
-        char *s = ilm_optimum_to_json(plan, o);
-        if (!s) {
-            rc = 1;
-            fputs("ilmava: out of memory\n", stderr);
-        } else {
-            puts(s);
-            free(s);
-        }
+        rc = cli_print_json(ilm_optimum_to_json(plan, o));
     } else {
         cli_print_optimum(stdout, plan, o);
     }
@@ -365,9 +365,13 @@ int cli_print_json(char *json)
         fputs("ilmava: out of memory\n", stderr);
         return 1;
     }
-    puts(json);
+    /* The writers escape C0 in strings; DEL, C1 and stray bytes are escaped
+     * here, so that a name cannot steer the terminal through --json either. */
+    int rc = cli_write_text(stdout, json, strlen(json), CLI_ESC_JSON);
     free(json);
-    return 0;
+    if (rc == 0)
+        putchar('\n');
+    return rc ? 1 : 0;
 }
 
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out)
@@ -386,7 +390,7 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 static int finish_output(int rc)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "ilmava: cannot write the output: %s\n", strerror(errno));
+        cli_fprintf(stderr, "ilmava: cannot write the output: %s\n", strerror(errno));
         return rc ? rc : 1;
     }
     return rc;

@@ -37,7 +37,7 @@ void cli_progress_report(void *user, int64_t done, int64_t total)
     if (pct + 1 == p->last_percent)
         return;
     p->last_percent = pct + 1;
-    fprintf(stderr, "\rMonte Carlo: %3d %% of %lld draws", pct, (long long)total);
+    cli_fprintf(stderr, "\rMonte Carlo: %3d %% of %lld draws", pct, (long long)total);
     fflush(stderr);
 }
 
@@ -49,10 +49,7 @@ void cli_progress_done(cli_progress *p)
     }
 }
 
-static int class_rank(const ilm_measure_result *m)
-{
-    return (int)m->cls;
-}
+static int class_rank(const ilm_measure_result *m) { return (int)m->cls; }
 
 static int cmp_easy_to_hard(const void *a, const void *b)
 {
@@ -87,13 +84,13 @@ static void print_not_computed(FILE *out, const ilm_plan *plan, const ilm_result
         const ilm_not_computed *nc = &r->not_computed[i];
         const ilm_measure *m = &plan->measures[nc->plan_index];
         if (nc->reason == ILM_NC_CANCELLED)
-            fprintf(out, "  %-20s cancelled\n", nc->id);
+            cli_fprintf(out, "  %-20s cancelled\n", nc->id);
         else
-            fprintf(out, "  %-20s no inventory records for sector \"%s\" with ets %s%s\n", nc->id,
-                    m->sector, m->ets ? "true" : "false",
-                    plan->scope == ILM_SCOPE_HINKU && m->ets
-                        ? " (the Hinku rule does not count these ETS emissions)"
-                        : "");
+            cli_fprintf(out, "  %-20s no inventory records for sector \"%s\" with ets %s%s\n",
+                        nc->id, m->sector, m->ets ? "true" : "false",
+                        plan->scope == ILM_SCOPE_HINKU && m->ets
+                            ? " (the Hinku rule does not count these ETS emissions)"
+                            : "");
     }
 }
 
@@ -101,25 +98,27 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
 {
     char a[48], b[48], c[48], d[48], e[48];
     const ilm_mc_result *mc = r->monte_carlo;
-    fprintf(out, "%s (%s)%s%s\n", plan->municipality_name, plan->municipality_code,
-            plan->name ? ": " : "", plan->name ? plan->name : "");
-    fprintf(out, "Target: -%s %% from %d by %d, %s.\n", cli_group(a, sizeof a, plan->reduction * 100, 1),
-            r->base_year, r->target_year, scope_text(r->scope));
-    fprintf(out, "Inventory up to %d; computed to %d. Figures in t CO2e a year.\n\n",
-            r->last_year, r->horizon);
+    cli_fprintf(out, "%s (%s)%s%s\n", plan->municipality_name, plan->municipality_code,
+                plan->name ? ": " : "", plan->name ? plan->name : "");
+    cli_fprintf(out, "Target: -%s %% from %d by %d, %s.\n",
+                cli_group(a, sizeof a, plan->reduction * 100, 1), r->base_year, r->target_year,
+                scope_text(r->scope));
+    cli_fprintf(out, "Inventory up to %d; computed to %d. Figures in t CO2e a year.\n\n",
+                r->last_year, r->horizon);
 
-    fprintf(out, "%-6s %12s %12s %12s", "year", "baseline", "scenario", "target path");
+    cli_fprintf(out, "%-6s %12s %12s %12s", "year", "baseline", "scenario", "target path");
     if (mc)
-        fprintf(out, " %12s %12s", "P5", "P95");
+        cli_fprintf(out, " %12s %12s", "P5", "P95");
     fputc('\n', out);
     for (size_t i = 0; i < r->n_years; i++) {
         int y = r->years[i];
-        fprintf(out, "%-6d %12s %12s %12s", y, cli_group(a, sizeof a, r->baseline[i], 0),
-                cli_group(b, sizeof b, r->scenario[i], 0), cli_group(c, sizeof c, r->target_path[i], 0));
+        cli_fprintf(out, "%-6d %12s %12s %12s", y, cli_group(a, sizeof a, r->baseline[i], 0),
+                    cli_group(b, sizeof b, r->scenario[i], 0),
+                    cli_group(c, sizeof c, r->target_path[i], 0));
         if (mc && y > r->last_year) {
             size_t f = (size_t)(y - r->last_year - 1);
-            fprintf(out, " %12s %12s", cli_group(d, sizeof d, mc->p5[f], 0),
-                    cli_group(e, sizeof e, mc->p95[f], 0));
+            cli_fprintf(out, " %12s %12s", cli_group(d, sizeof d, mc->p5[f], 0),
+                        cli_group(e, sizeof e, mc->p95[f], 0));
         }
         if (y == r->last_year)
             fputs("   <- last inventory year", out);
@@ -128,22 +127,25 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
         fputc('\n', out);
     }
     size_t iT = (size_t)(r->target_year - r->base_year);
-    fprintf(out, "\nTarget value in %d: %s t. Scenario: %s t.\n", r->target_year,
-            cli_group(a, sizeof a, r->target_value, 0), cli_group(b, sizeof b, r->scenario[iT], 0));
+    cli_fprintf(out, "\nTarget value in %d: %s t. Scenario: %s t.\n", r->target_year,
+                cli_group(a, sizeof a, r->target_value, 0),
+                cli_group(b, sizeof b, r->scenario[iT], 0));
     if (r->meets)
-        fprintf(out, "The target is met, with %s t to spare.\n", cli_group(a, sizeof a, -r->gap, 0));
+        cli_fprintf(out, "The target is met, with %s t to spare.\n",
+                    cli_group(a, sizeof a, -r->gap, 0));
     else
-        fprintf(out, "The target is NOT met: the gap is %s t.\n", cli_group(a, sizeof a, r->gap, 0));
-    fprintf(out, "Overshoot %d-%d (scenario above the target path, summed): %s t.\n",
-            r->last_year + 1, r->target_year, cli_group(a, sizeof a, r->overshoot, 0));
+        cli_fprintf(out, "The target is NOT met: the gap is %s t.\n",
+                    cli_group(a, sizeof a, r->gap, 0));
+    cli_fprintf(out, "Overshoot %d-%d (scenario above the target path, summed): %s t.\n",
+                r->last_year + 1, r->target_year, cli_group(a, sizeof a, r->overshoot, 0));
     if (mc)
-        fprintf(out, "Probability of meeting the target: %s %% (%lld draws).\n",
-                cli_group(a, sizeof a, mc->p_meet * 100, 1), (long long)mc->draws);
+        cli_fprintf(out, "Probability of meeting the target: %s %% (%lld draws).\n",
+                    cli_group(a, sizeof a, mc->p_meet * 100, 1), (long long)mc->draws);
     if (r->easy_share_null)
         fputs("Easy measures' share of the needed cut: none needed.\n", out);
     else
-        fprintf(out, "Easy measures cover %s %% of the needed cut.\n",
-                cli_group(a, sizeof a, r->easy_share * 100, 1));
+        cli_fprintf(out, "Easy measures cover %s %% of the needed cut.\n",
+                    cli_group(a, sizeof a, r->easy_share * 100, 1));
 
     print_not_computed(out, plan, r);
     if (r->n_measures == 0) {
@@ -156,21 +158,22 @@ void cli_print_pathway(FILE *out, const ilm_plan *plan, const ilm_result *r)
     for (size_t i = 0; i < r->n_measures; i++)
         order[i] = &r->measures[i];
     qsort(order, r->n_measures, sizeof *order, cmp_easy_to_hard);
-    fprintf(out, "\nMeasures, easy to hard (effect in %d):\n", r->target_year);
-    fprintf(out, "%-9s %-20s %10s %12s %12s %14s\n", "class", "id", "EUR/t", "abatement",
-            "attributed", "EUR a year");
+    cli_fprintf(out, "\nMeasures, easy to hard (effect in %d):\n", r->target_year);
+    cli_fprintf(out, "%-9s %-20s %10s %12s %12s %14s\n", "class", "id", "EUR/t", "abatement",
+                "attributed", "EUR a year");
     for (size_t i = 0; i < r->n_measures; i++) {
         const ilm_measure_result *m = order[i];
-        fprintf(out, "%-9s %-20s %10s %12s %12s %14s%s\n", ilm_class_name(m->cls), m->id,
-                m->cost_per_t_null ? "-" : cli_group(a, sizeof a, m->cost_per_t, 0),
-                cli_group(b, sizeof b, m->abatement, 0), cli_group(c, sizeof c, m->attributed, 0),
-                cli_group(d, sizeof d, m->annual_cost, 0),
-                m->in_scope ? "" : "  (outside the target's scope: ETS, not counted)");
+        cli_fprintf(out, "%-9s %-20s %10s %12s %12s %14s%s\n", ilm_class_name(m->cls), m->id,
+                    m->cost_per_t_null ? "-" : cli_group(a, sizeof a, m->cost_per_t, 0),
+                    cli_group(b, sizeof b, m->abatement, 0),
+                    cli_group(c, sizeof c, m->attributed, 0),
+                    cli_group(d, sizeof d, m->annual_cost, 0),
+                    m->in_scope ? "" : "  (outside the target's scope: ETS, not counted)");
     }
-    fprintf(out, "\n%-9s %6s %14s\n", "class", "count", "attributed t");
+    cli_fprintf(out, "\n%-9s %6s %14s\n", "class", "count", "attributed t");
     for (int k = 0; k < 3; k++)
-        fprintf(out, "%-9s %6zu %14s\n", ilm_class_name((ilm_class)k), r->classes[k].count,
-                cli_group(a, sizeof a, r->classes[k].attributed, 0));
+        cli_fprintf(out, "%-9s %6zu %14s\n", ilm_class_name((ilm_class)k), r->classes[k].count,
+                    cli_group(a, sizeof a, r->classes[k].attributed, 0));
     free(order);
 }
 
@@ -200,28 +203,30 @@ void cli_print_optimum(FILE *out, const ilm_plan *plan, const ilm_optimum *o)
             const ilm_measure *m = &plan->measures[i];
             if (!m->optional || not_computed(o, i) || o->keep[i] != (pass == 0))
                 continue;
-            fprintf(out, " %s", m->id);
+            cli_fprintf(out, " %s", m->id);
             shown++;
         }
         fputs(shown ? "\n" : " (none)\n", out);
     }
     for (size_t i = 0; i < o->n_not_computed; i++)
-        fprintf(out, "Not computed, left out: %s (%s)\n", o->not_computed[i].id,
-                o->not_computed[i].reason == ILM_NC_CANCELLED ? "cancelled"
-                                                              : "no inventory records");
-    fprintf(out, "Total annual cost of the kept measures: %s EUR a year.\n",
-            cli_group(a, sizeof a, o->annual_cost, 0));
+        cli_fprintf(out, "Not computed, left out: %s (%s)\n", o->not_computed[i].id,
+                    o->not_computed[i].reason == ILM_NC_CANCELLED ? "cancelled"
+                                                                  : "no inventory records");
+    cli_fprintf(out, "Total annual cost of the kept measures: %s EUR a year.\n",
+                cli_group(a, sizeof a, o->annual_cost, 0));
     if (o->gap <= 0)
-        fprintf(out, "Gap in the target year: %s t (met, %s t to spare).\n",
-                cli_group(a, sizeof a, o->gap, 1), cli_group(b, sizeof b, -o->gap, 1));
+        cli_fprintf(out, "Gap in the target year: %s t (met, %s t to spare).\n",
+                    cli_group(a, sizeof a, o->gap, 1), cli_group(b, sizeof b, -o->gap, 1));
     else
-        fprintf(out, "Gap in the target year: %s t (not met).\n", cli_group(a, sizeof a, o->gap, 1));
+        cli_fprintf(out, "Gap in the target year: %s t (not met).\n",
+                    cli_group(a, sizeof a, o->gap, 1));
     if (o->exact)
-        fprintf(out, "Method: exact branch and bound over %zu optional measures (%llu nodes).\n",
-                o->n_optional, (unsigned long long)o->nodes);
+        cli_fprintf(out,
+                    "Method: exact branch and bound over %zu optional measures (%llu nodes).\n",
+                    o->n_optional, (unsigned long long)o->nodes);
     else
-        fprintf(out,
-                "Method: branch and bound stopped after %llu nodes; no choice that meets the "
-                "target costs less than %s EUR a year.\n",
-                (unsigned long long)o->nodes, cli_group(a, sizeof a, o->cost_bound, 0));
+        cli_fprintf(out,
+                    "Method: branch and bound stopped after %llu nodes; no choice that meets the "
+                    "target costs less than %s EUR a year.\n",
+                    (unsigned long long)o->nodes, cli_group(a, sizeof a, o->cost_bound, 0));
 }

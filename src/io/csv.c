@@ -382,7 +382,9 @@ static int too_long(csv *c, const char *rec, bool inside)
                        "line %lld: longer than %d bytes; a quoted field in it may not be "
                        "closed",
                        c->line, ILM_IMPORT_MAX_LINE);
-    else if (memchr(rec, '\r', ILM_IMPORT_MAX_LINE))
+    /* Only the first record can show that lines end in CR only: once a line
+     * has ended in LF, a long line is just long, whatever CR it holds. */
+    else if (c->line == 1 && memchr(rec, '\r', ILM_IMPORT_MAX_LINE))
         ilm_errors_add(c->err,
                        "line %lld: longer than %d bytes; the lines seem to end in CR only "
                        "(old Mac format): save the file with CRLF or LF line ends",

@@ -13,8 +13,7 @@
 #include "ilmava/io.h"
 #include "plan_io.h"
 
-#define MAX_TEXT 4000   /* name, notes, responsible */
-#define MAX_KEY 64      /* ids and sector keys */
+#define MAX_KEY ILM_TEXT_KEY /* ids and sector keys */
 
 /* The parser's running state: the error list and whether anything failed. */
 typedef struct reader {
@@ -183,10 +182,10 @@ static bool get_string(reader *rd, const json_t *obj, const char *path, const ch
         fail(rd, p, "must not be empty");
         return false;
     }
-    if (n > max) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "is longer than %zu bytes", max);
-        fail(rd, p, "%s", msg);
+    /* In characters, as ilm_plan_validate counts them: "notes: 5000
+     * characters, at most 4000". */
+    if (n > max && ilm_text_check(rd->err, p, s, max)) {
+        rd->bad = true;
         return false;
     }
     if (is_key) {
@@ -266,7 +265,7 @@ static void read_municipality(reader *rd, const json_t *root, ilm_plan *p)
             c[2] < '0' || c[2] > '9')
             fail(rd, "municipality.code", "\"%s\" is not a 3-digit code", c);
     }
-    get_string(rd, mu, "municipality", "name", true, MAX_TEXT, false, &p->municipality_name);
+    get_string(rd, mu, "municipality", "name", true, ILM_TEXT_NAME, false, &p->municipality_name);
 }
 
 static void read_inventory(reader *rd, const json_t *root, ilm_plan *p)
@@ -436,7 +435,7 @@ static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m
     m->status = ILM_STATUS_PLANNED;
     m->control = ILM_CONTROL_OWN;
     get_string(rd, o, path, "id", true, MAX_KEY, false, &m->id);
-    get_string(rd, o, path, "name", false, MAX_TEXT, false, &m->name);
+    get_string(rd, o, path, "name", false, ILM_TEXT_NAME, false, &m->name);
     get_string(rd, o, path, "sector", true, MAX_KEY, true, &m->sector);
     get_bool(rd, o, path, "ets", &m->ets);
     get_year(rd, o, path, "start", true, &m->start);
@@ -481,8 +480,8 @@ static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m
     }
     free(s);
     get_bool(rd, o, path, "optional", &m->optional);
-    get_string(rd, o, path, "responsible", false, MAX_TEXT, false, &m->responsible);
-    get_string(rd, o, path, "notes", false, MAX_TEXT, false, &m->notes);
+    get_string(rd, o, path, "responsible", false, ILM_TEXT_NAME, false, &m->responsible);
+    get_string(rd, o, path, "notes", false, ILM_TEXT_LONG, false, &m->notes);
 }
 
 static void read_measures(reader *rd, const json_t *root, ilm_plan *p)
@@ -546,7 +545,7 @@ int ilm_plan_from_json(const char *text, size_t len, ilm_plan **out, ilm_errors 
                  ILM_PLAN_FORMAT);
         fail(&rd, "ilmava_plan", "%s", msg);
     }
-    get_string(&rd, root, "", "name", false, MAX_TEXT, false, &p->name);
+    get_string(&rd, root, "", "name", false, ILM_TEXT_NAME, false, &p->name);
     read_municipality(&rd, root, p);
     read_inventory(&rd, root, p);
     read_population(&rd, root, p);

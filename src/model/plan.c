@@ -420,6 +420,26 @@ static bool values_finite(const ilm_plan *p, ilm_errors *err)
     return !bad;
 }
 
+/* The caps on the plan's free texts (ILM_TEXT_*). The municipality's name
+ * is the register's, not the plan's, and is not checked here. */
+static bool check_texts(const ilm_plan *p, ilm_errors *err)
+{
+    bool bad = ilm_text_check(err, "name", p->name, ILM_TEXT_NAME) != 0;
+    for (size_t i = 0; i < p->n_measures; i++) {
+        const ilm_measure *m = &p->measures[i];
+        static const char *const keys[] = {"id", "name", "responsible", "notes"};
+        const char *vals[] = {m->id, m->name, m->responsible, m->notes};
+        const size_t caps[] = {ILM_TEXT_KEY, ILM_TEXT_NAME, ILM_TEXT_NAME, ILM_TEXT_LONG};
+        for (size_t k = 0; k < 4; k++) {
+            char field[64];
+            snprintf(field, sizeof field, "measures[%zu].%s", i, keys[k]);
+            if (ilm_text_check(err, field, vals[k], caps[k]))
+                bad = true;
+        }
+    }
+    return bad;
+}
+
 int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
 {
     bool bad = false;
@@ -540,6 +560,8 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
 
     for (size_t i = 0; i < p->n_measures; i++)
         check_measure(p, i, p->target_year, err, &bad);
+    if (check_texts(p, err))
+        bad = true;
 
     return bad ? ILM_EINVAL : 0;
 }

@@ -190,9 +190,10 @@ void ilm_applications_free(ilm_application **v, size_t n)
 
 /* ---- the shape of a programme ---- */
 
+/* Lengths in characters, as every text cap counts them (ILM_TEXT_*). */
 static bool text_ok(const char *s, size_t min, size_t max)
 {
-    size_t n = s ? strlen(s) : 0;
+    size_t n = s ? ilm_text_chars(s) : 0;
     return n >= min && n <= max;
 }
 
@@ -219,13 +220,13 @@ int ilm_programme_check(const ilm_programme *p, ilm_errors *err)
         rc = ILM_EINVAL;                                                                           \
     } while (0)
     if (!text_ok(p->name, 1, ILM_NAME_MAX))
-        BAD("name: required, 1 to %d bytes", ILM_NAME_MAX);
+        BAD("name: required, 1 to %d characters", ILM_NAME_MAX);
     if (p->year < 2000 || p->year > 2100)
         BAD("year: %d is outside 2000..2100", p->year);
     if (!text_ok(p->description, 0, ILM_TEXT_MAX))
-        BAD("description: at most %d bytes", ILM_TEXT_MAX);
+        BAD("description: at most %d characters", ILM_TEXT_MAX);
     if (!text_ok(p->eligibility_text, 0, ILM_TEXT_MAX))
-        BAD("eligibility_text: at most %d bytes", ILM_TEXT_MAX);
+        BAD("eligibility_text: at most %d characters", ILM_TEXT_MAX);
     if (!ilm_date_valid(p->apply_from))
         BAD("apply_from: required, a day YYYY-MM-DD");
     if (!ilm_date_valid(p->apply_until))
@@ -263,7 +264,7 @@ int ilm_programme_check(const ilm_programme *p, ilm_errors *err)
         const ilm_contact_period *c = &p->periods[i];
         bool dates = ilm_date_valid(c->starts) && ilm_date_valid(c->ends);
         if (!text_ok(c->name, 1, ILM_NAME_MAX))
-            BAD("periods[%zu].name: required, 1 to %d bytes", i, ILM_NAME_MAX);
+            BAD("periods[%zu].name: required, 1 to %d characters", i, ILM_NAME_MAX);
         if (!ilm_date_valid(c->starts))
             BAD("periods[%zu].starts: required, a day YYYY-MM-DD", i);
         if (!ilm_date_valid(c->ends))
@@ -284,11 +285,11 @@ int ilm_programme_check(const ilm_programme *p, ilm_errors *err)
                 BAD("periods[%zu].days[%zu].day: %s is outside its period %s..%s", i, j, d->day,
                     c->starts, c->ends);
             if (!text_ok(d->place, 1, ILM_NAME_MAX))
-                BAD("periods[%zu].days[%zu].place: required, 1 to %d bytes (\"online\" for "
+                BAD("periods[%zu].days[%zu].place: required, 1 to %d characters (\"online\" for "
                     "an online day)",
                     i, j, ILM_NAME_MAX);
             if (!text_ok(d->agenda, 0, ILM_TEXT_MAX))
-                BAD("periods[%zu].days[%zu].agenda: at most %d bytes", i, j, ILM_TEXT_MAX);
+                BAD("periods[%zu].days[%zu].agenda: at most %d characters", i, j, ILM_TEXT_MAX);
             if (d->has_phase) {
                 size_t k = 0;
                 while (k < p->n_phases && p->phases[k].key != d->phase)
@@ -323,13 +324,13 @@ static int check_ref(const ilm_decision_ref *r, const char *field, ilm_errors *e
         return 0;
     int rc = 0;
     if (!text_ok(r->body, 1, ILM_NAME_MAX))
-        BAD("%s.body: 1 to %d bytes", field, ILM_NAME_MAX);
+        BAD("%s.body: 1 to %d characters", field, ILM_NAME_MAX);
     if (!ilm_date_valid(r->date))
         BAD("%s.date: required, a day YYYY-MM-DD", field);
     if (!text_ok(r->section, 0, 20))
-        BAD("%s.section: at most 20 bytes", field);
+        BAD("%s.section: at most 20 characters", field);
     if (!text_ok(r->dnro, 0, 60))
-        BAD("%s.dnro: at most 60 bytes", field);
+        BAD("%s.dnro: at most 60 characters", field);
     return rc;
 }
 
@@ -337,16 +338,16 @@ int ilm_application_check(const ilm_programme *p, const ilm_application *a, ilm_
 {
     int rc = 0;
     if (!text_ok(a->climate_work, 0, ILM_TEXT_MAX))
-        BAD("climate_work: at most %d bytes", ILM_TEXT_MAX);
+        BAD("climate_work: at most %d characters", ILM_TEXT_MAX);
     if (!text_ok(a->easy_hard_how, 0, ILM_TEXT_MAX))
-        BAD("easy_hard_how: at most %d bytes", ILM_TEXT_MAX);
+        BAD("easy_hard_how: at most %d characters", ILM_TEXT_MAX);
     if (!text_ok(a->sparring_problem, 0, ILM_SHORT_TEXT_MAX))
-        BAD("sparring_problem: at most %d bytes", ILM_SHORT_TEXT_MAX);
+        BAD("sparring_problem: at most %d characters", ILM_SHORT_TEXT_MAX);
     if (a->n_problems > ILM_APPLICATION_MAX_PROBLEMS)
         BAD("problems: at most %d", ILM_APPLICATION_MAX_PROBLEMS);
     for (size_t i = 0; i < a->n_problems && i < ILM_APPLICATION_MAX_PROBLEMS; i++)
         if (!text_ok(a->problems[i], 1, ILM_SHORT_TEXT_MAX))
-            BAD("problems[%zu]: 1 to %d bytes", i, ILM_SHORT_TEXT_MAX);
+            BAD("problems[%zu]: 1 to %d characters", i, ILM_SHORT_TEXT_MAX);
     if (a->language[0] && strcmp(a->language, "fi") && strcmp(a->language, "sv") &&
         strcmp(a->language, "en"))
         BAD("language: expected fi, sv or en");
@@ -362,9 +363,9 @@ int ilm_application_check(const ilm_programme *p, const ilm_application *a, ilm_
     for (size_t i = 0; i < a->n_participants && i < ILM_APPLICATION_MAX_PARTICIPANTS; i++) {
         const ilm_participant *x = &a->participants[i];
         if (!text_ok(x->name, 1, ILM_NAME_MAX))
-            BAD("participants[%zu].name: required, 1 to %d bytes", i, ILM_NAME_MAX);
+            BAD("participants[%zu].name: required, 1 to %d characters", i, ILM_NAME_MAX);
         if (!text_ok(x->title, 1, ILM_NAME_MAX))
-            BAD("participants[%zu].title: required, 1 to %d bytes", i, ILM_NAME_MAX);
+            BAD("participants[%zu].title: required, 1 to %d characters", i, ILM_NAME_MAX);
         if (x->level == ILM_LEVEL_NONE)
             BAD("participants[%zu].level: required: civil_service or political", i);
         for (int k = 0; k < ILM_PHASE_COUNT; k++)
@@ -373,11 +374,11 @@ int ilm_application_check(const ilm_programme *p, const ilm_application *a, ilm_
                     ilm_phase_name((ilm_phase_key)k));
     }
     if (a->override_reason && !text_ok(a->override_reason, 1, ILM_SHORT_TEXT_MAX))
-        BAD("override_reason: 1 to %d bytes", ILM_SHORT_TEXT_MAX);
+        BAD("override_reason: 1 to %d characters", ILM_SHORT_TEXT_MAX);
     if (a->override_condition && !text_ok(a->override_condition, 0, ILM_SHORT_TEXT_MAX))
-        BAD("override_condition: at most %d bytes", ILM_SHORT_TEXT_MAX);
+        BAD("override_condition: at most %d characters", ILM_SHORT_TEXT_MAX);
     if (a->decision_reason && !text_ok(a->decision_reason, 0, ILM_SHORT_TEXT_MAX))
-        BAD("reason: at most %d bytes", ILM_SHORT_TEXT_MAX);
+        BAD("reason: at most %d characters", ILM_SHORT_TEXT_MAX);
     if (a->invoiced_at[0] && !ilm_date_valid(a->invoiced_at))
         BAD("invoiced_at: a day YYYY-MM-DD");
     if (a->paid_at[0] && !ilm_date_valid(a->paid_at))
@@ -389,9 +390,9 @@ int ilm_sparring_check(const ilm_sparring_entry *e, ilm_errors *err)
 {
     int rc = 0;
     if (!text_ok(e->body, 1, ILM_TEXT_MAX))
-        BAD("body: required, 1 to %d bytes", ILM_TEXT_MAX);
+        BAD("body: required, 1 to %d characters", ILM_TEXT_MAX);
     if (!text_ok(e->owner, 0, ILM_NAME_MAX))
-        BAD("owner: at most %d bytes", ILM_NAME_MAX);
+        BAD("owner: at most %d characters", ILM_NAME_MAX);
     if (e->due[0] && !ilm_date_valid(e->due))
         BAD("due: a day YYYY-MM-DD");
     if (e->kind == ILM_SPARRING_COMMITMENT) {

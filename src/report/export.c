@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ilmava/io.h"
 #include "io/doc_internal.h"
 #include "io/xlsx.h"
 #include "report_internal.h"
@@ -324,19 +325,17 @@ typedef struct csv_state {
     bool started;
 } csv_state;
 
+/* A text cell, quoted when needed and neutralised when a spreadsheet could
+ * read it as a formula (ilm_csv_cell). */
 static void csv_field(doc_buf *b, const char *s)
 {
-    if (!strpbrk(s, ",\"\n\r")) {
-        doc_buf_puts(b, s);
+    char *text = ilm_csv_cell(s, ',');
+    if (!text) {
+        b->failed = true;
         return;
     }
-    doc_buf_puts(b, "\"");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            doc_buf_add(b, "\"", 1); /* a quote is doubled */
-        doc_buf_add(b, p, 1);
-    }
-    doc_buf_puts(b, "\"");
+    doc_buf_puts(b, text);
+    free(text);
 }
 
 static void csv_begin(sink *k, const char *name, size_t n_cols, const char *const *headers)
@@ -409,9 +408,16 @@ static int gpc_render(const report_facts *f, doc_buf *b, ilm_errors *err)
             return ILM_EINTERNAL;
         }
         char num[32];
-        doc_buf_printf(b, "%s,%d,%s,%s,%d,%s,%s,%s\r\n", f->plan->municipality_code, r->year,
-                       sector, subs, scope, r->sector, r->ets ? "true" : "false",
-                       ilm_format_number(num, r->t));
+        /* The texts are the store's keys and the sector table's references;
+         * they go through the same cell writer as every other CSV. */
+        csv_field(b, f->plan->municipality_code);
+        doc_buf_printf(b, ",%d,", r->year);
+        csv_field(b, sector);
+        doc_buf_puts(b, ",");
+        csv_field(b, subs);
+        doc_buf_printf(b, ",%d,", scope);
+        csv_field(b, r->sector);
+        doc_buf_printf(b, ",%s,%s\r\n", r->ets ? "true" : "false", ilm_format_number(num, r->t));
     }
     return 0;
 }

@@ -121,6 +121,10 @@ db programme notifications 1
 expect_rc 0
 out_has "== 902 (accepted, fi)"
 out_has "asettaa tavoitteen ohjelman aikana"
+# The letters keep their lines: the escaping of control characters from
+# data (issue 12) leaves a document's line breaks alone.
+grep -q 'x0A' "$TMP/out" && bad "a letter's line breaks are shown as escapes"
+[ "$(wc -l <"$TMP/out")" -gt 6 ] || bad "the letters are not on several lines"
 db programme notifications 1 --language sv
 expect_rc 0
 out_has "Mellanviken (demo)"

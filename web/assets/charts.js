@@ -82,9 +82,29 @@ export function makeChart(canvas, config) {
 /** Tick labels as numbers of the language. */
 export const numTicks = (digits = 0) => ({callback: (v) => num(v, digits)});
 
-function csvCell(v) {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",;\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+// A plain decimal number: a spreadsheet reads it as a number, never as a formula.
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * One CSV cell, by the rule of the server's ilm_csv_cell (src/io/csv_write.c):
+ * quoted when it holds a comma, a semicolon, the separator, a quote or a
+ * line break; a text that a spreadsheet would read as a formula (it begins
+ * with =, +, -, @, a tab or a CR and is not a plain number) gets a single
+ * quote before it and is quoted, as OWASP recommends against CSV injection.
+ * Numbers stay numbers.
+ */
+export function csvCell(v, sep = ';') {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  const risky = typeof v !== 'number' && /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s);
+  const quote = risky || /[",;\n\r]/.test(s) || s.includes(sep);
+  const body = (risky ? "'" : '') + s.replace(/"/g, '""');
+  return quote ? '"' + body + '"' : body;
+}
+
+/** The text of a chart's CSV download: a BOM, then the rows, CRLF between. */
+export function csvText(rows, sep = ';') {
+  return '\ufeff' + rows.map((r) => r.map((c) => csvCell(c, sep)).join(sep)).join('\r\n');
 }
 
 /**
@@ -104,8 +124,7 @@ export function chartBlock(o) {
       i ? h('td', {class: 'num'}, c) : h('th', {scope: 'row'}, c))))));
   const csv = () => {
     const rows = [o.table.head, ...(o.table.raw || o.table.rows)];
-    download((o.file || 'ilmava') + '.csv', '\ufeff' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n'),
-      'text/csv;charset=utf-8');
+    download((o.file || 'ilmava') + '.csv', csvText(rows), 'text/csv;charset=utf-8');
   };
   const image = () => {
     if (canvas) {
