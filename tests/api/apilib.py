@@ -109,17 +109,18 @@ def short(v, n=300):
 
 
 class Store:
-    """A temporary directory with a store made by `ilmava demo`."""
+    """A temporary directory with a new store (`ilmava --create`), filled
+    by `ilmava demo` unless demo=False (then it holds only the sectors)."""
 
     def __init__(self, demo=True):
         self.dir = tempfile.mkdtemp(prefix=f"ilmava-{ME}.")
         self.db = os.path.join(self.dir, "store.db")
         self.passwords = {}
         atexit.register(self.remove)
-        if demo:
-            r = self.cli("demo")
-            if r.returncode != 0:
-                fatal(f"ilmava demo failed: {r.stderr}")
+        # A missing store is refused without --create: make it here, once.
+        r = self.cli("--create", "demo" if demo else "sectors")
+        if r.returncode != 0:
+            fatal(f"ilmava --create {'demo' if demo else 'sectors'} failed: {r.stderr}")
 
     def cli(self, *args, input=None):
         """Runs `ilmava --db DB ARGS...`; returns the CompletedProcess."""
