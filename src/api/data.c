@@ -22,7 +22,7 @@ int h_health(void *app, http_request *req)
     if (rc) {
         if (err.count)
             fprintf(stderr, "ilmava: healthz: %s\n", err.msg[0]);
-        const char *code = "unavailable", *msg = "The store cannot be read";
+        const char *code = "unavailable", *msg = "The store cannot be read (see the server's log)";
         if (rc == ILM_EBUSY) {
             code = "store_busy";
             msg = "The store is busy with another writer";

@@ -27,6 +27,8 @@ struct ilm_store {
     bool importing; /* an ilm_store_import holds the write transaction */
     bool in_txn;    /* the caller's ilm_store_begin holds the write transaction */
     int savepoints; /* store changes open inside it */
+    bool has_file_id; /* the file's identity when opened, for the health check */
+    unsigned long long file_dev, file_ino;
     char *actor;    /* who the audit rows name; NULL: "system" */
     size_t n_stmts;
     store_cached stmts[STORE_MAX_STMTS];

@@ -491,6 +491,11 @@ static int store_open(const char *path, bool create, ilm_store **out, ilm_errors
     rc = sqlite3_exec(s->db, staging_sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         code = store_error(s, rc, err, "%s: creating the import staging tables", path);
+    if (!code && stat(path, &sb) == 0) {
+        s->has_file_id = true;
+        s->file_dev = (unsigned long long)sb.st_dev;
+        s->file_ino = (unsigned long long)sb.st_ino;
+    }
 done:
     if (code) {
         ilm_store_close(s);
@@ -519,6 +524,24 @@ int ilm_store_open_or_create(const char *path, ilm_store **out, ilm_errors *err)
 
 int ilm_store_health(ilm_store *s, ilm_errors *err)
 {
+    /* The file itself first: one removed, replaced or emptied under the
+     * server can still answer from the WAL and the page cache for a
+     * while, and must not look healthy. */
+    struct stat sb;
+    if (stat(s->path, &sb) != 0) {
+        ilm_errors_add(err, "%s: the store's file is gone (%s)", s->path, strerror(errno));
+        return ILM_ESTORE;
+    }
+    if (s->has_file_id && ((unsigned long long)sb.st_dev != s->file_dev ||
+                           (unsigned long long)sb.st_ino != s->file_ino)) {
+        ilm_errors_add(err, "%s: the store's file was replaced by another one since it was opened",
+                       s->path);
+        return ILM_ESTORE;
+    }
+    if (sb.st_size == 0) {
+        ilm_errors_add(err, "%s: the store's file is empty (0 bytes): it was truncated", s->path);
+        return ILM_ESTORE;
+    }
     int version = 0, n = 0;
     int rc = read_pragma(s, "PRAGMA user_version", &version, err);
     if (rc)

@@ -226,13 +226,15 @@ class Server:
     """`ilmava --db DB serve --listen 127.0.0.1:0`, its port parsed from
     the serving line; stderr (the access log) is kept in `log`."""
 
-    def __init__(self, store, *extra):
+    def __init__(self, store, *extra, wrap=(), db=None):
+        """`wrap`: a command the server runs under (e.g. unshare);
+        `db`: the store's path as the server sees it (default store.db)."""
         self.store = store
         self.log = []
         self.port = None
         self._ready = threading.Event()
         self.proc = subprocess.Popen(
-            [BIN, "--db", store.db, "serve", "--listen", "127.0.0.1:0", *extra],
+            [*wrap, BIN, "--db", db or store.db, "serve", "--listen", "127.0.0.1:0", *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         atexit.register(self.kill)  # registered after the store: runs before its removal
