@@ -504,8 +504,8 @@ int reply_errors(http_request *req, int rc, const ilm_errors *err)
     }
     const char *msg = err && err->count ? err->msg[0] : NULL;
     if (status >= 500) /* the details are for the log, not the client */
-        msg = rc == ILM_EBUSY    ? "The store is busy with another change; try again"
-              : rc == ILM_EFULL  ? "The disk holding the store is full; nothing was saved"
+        msg = rc == ILM_EBUSY       ? "The store is busy with another change; try again"
+              : rc == ILM_EFULL     ? "The disk holding the store is full; nothing was saved"
               : rc == ILM_EREADONLY ? "The store cannot be written now; nothing was saved"
                                     : NULL;
     char field[ILM_ERROR_LEN] = "";

@@ -206,8 +206,9 @@ static int get_amount(reader *r, int i, int pow10, amount_kind kind, double *out
         if (kind == AMOUNT_PEOPLE)
             return column_error(r, i, "\"%s\" is above the cap of %.0f inhabitants",
                                 csv_shorten(v, sizeof v, s), cap);
-        return column_error(r, i, "\"%s\" is above the cap of %.0f %s CO2e a value (100 Mt, "
-                                  "more than Finland's whole emissions)",
+        return column_error(r, i,
+                            "\"%s\" is above the cap of %.0f %s CO2e a value (100 Mt, "
+                            "more than Finland's whole emissions)",
                             csv_shorten(v, sizeof v, s), pow10 == 3 ? cap / 1e3 : cap,
                             pow10 == 3 ? "kt" : "t");
     }

@@ -51,10 +51,10 @@ int store_error(ilm_store *s, int rc, ilm_errors *err, const char *what, ...)
     int primary = rc & 0xff;
     /* A write that found no room can also come back as an I/O error whose
      * system error is ENOSPC (or EFBIG past a file-size limit). */
-    bool no_room = primary == SQLITE_FULL ||
-                   (primary == SQLITE_IOERR && s && s->db &&
-                    (sqlite3_system_errno(s->db) == ENOSPC ||
-                     sqlite3_system_errno(s->db) == EFBIG));
+    bool no_room =
+        primary == SQLITE_FULL ||
+        (primary == SQLITE_IOERR && s && s->db &&
+         (sqlite3_system_errno(s->db) == ENOSPC || sqlite3_system_errno(s->db) == EFBIG));
     const char *hint = "";
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         hint = " (another program is writing to the store; try again)";
@@ -173,8 +173,7 @@ void store_rollback(ilm_store *s)
     if (s->in_txn) {
         /* Undo only the inner change; the caller's transaction decides. */
         if (s->savepoints > 0 && !sqlite3_get_autocommit(s->db)) {
-            sqlite3_exec(s->db, "ROLLBACK TO store_write; RELEASE store_write", NULL, NULL,
-                         NULL);
+            sqlite3_exec(s->db, "ROLLBACK TO store_write; RELEASE store_write", NULL, NULL, NULL);
             s->savepoints--;
         }
         return;

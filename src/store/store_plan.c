@@ -579,10 +579,9 @@ static int audit_save(ilm_store *s, const ilm_plan *p, int64_t plan_id, const ch
 static int save_changed_nothing(ilm_store *s, int64_t plan_id, const char *old_json,
                                 const change_list *changes, bool *same, ilm_errors *err)
 {
-    static const char sql[] =
-        "SELECT json_remove(?1, '$.version', '$.updated_at')"
-        " IS json_remove((" PLAN_JSON_EXPR "), '$.version', '$.updated_at')"
-        " FROM plan p WHERE p.id = ?2";
+    static const char sql[] = "SELECT json_remove(?1, '$.version', '$.updated_at')"
+                              " IS json_remove((" PLAN_JSON_EXPR "), '$.version', '$.updated_at')"
+                              " FROM plan p WHERE p.id = ?2";
     *same = false;
     if (changes->n > 0 || !old_json)
         return 0;

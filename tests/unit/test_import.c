@@ -774,8 +774,8 @@ static void test_value_caps(void **state)
 {
     (void)state;
     calls c = {0};
-    read_ok("municipality,year,sector,ets,t\n091,2020,waste,0,100000000\n", ILM_FILE_INVENTORY,
-            &c, NULL);
+    read_ok("municipality,year,sector,ets,t\n091,2020,waste,0,100000000\n", ILM_FILE_INVENTORY, &c,
+            NULL);
     assert_int_equal(c.rows, 1);
     calls_free(&c);
     expect_error("municipality,year,sector,ets,t\n091,2020,waste,0,1\n"

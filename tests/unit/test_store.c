@@ -2047,8 +2047,7 @@ static void test_faults_mapped(void **state)
     snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", 1 << 30);
     sqlite3_exec(f->s->db, sql, NULL, NULL, NULL);
 
-    assert_int_equal(sqlite3_exec(f->s->db, "PRAGMA query_only = 1", NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(f->s->db, "PRAGMA query_only = 1", NULL, NULL, NULL), SQLITE_OK);
     ilm_errors_clear(&err);
     assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_EREADONLY);
     sqlite3_exec(f->s->db, "PRAGMA query_only = 0", NULL, NULL, NULL);
@@ -2138,7 +2137,6 @@ static void test_no_op_save(void **state)
     ilm_plan_free(q);
     ilm_plan_free(p);
 }
-
 
 int main(void)
 {
