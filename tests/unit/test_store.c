@@ -605,6 +605,8 @@ static void test_import_abort_and_bad_records_leave_nothing(void **state)
         {"701", 1800, "industry", 1, "year 1800 is outside 1900..2200"},
         {"701", 2020, "steel_mill", 1, "\"steel_mill\" is not a sector in the store"},
         {"701", 2020, "industry", -5, "t -5 is not a number >= 0"},
+        {"701", 2020, "industry", 100000001, "is above the cap of 100000000 t CO2e a row"},
+        {"701", 2020, "industry", 1e308, "t 1e+308 is above the cap"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         im = begin(f, "inventory");
@@ -626,6 +628,9 @@ static void test_import_abort_and_bad_records_leave_nothing(void **state)
     expect_message(&err, "704: no Finnish name");
     assert_int_equal(ilm_store_import_population(im, "799", 2020, 5, &err), ILM_EINVAL);
     assert_int_equal(ilm_store_import_population(im, "701", 2020, -5, &err), ILM_EINVAL);
+    assert_int_equal(ilm_store_import_population(im, "701", 2020, 1e8, &err), ILM_EINVAL);
+    expect_message(&err, "population of 701 in 2020: 100000000 is above the cap of 10000000");
+    assert_int_equal(ilm_store_import_published_total(im, "701", 2020, 1e300, &err), ILM_EINVAL);
     ilm_store_import_abort(im);
     assert_true(content_checksum(f->path) == before);
 
