@@ -70,7 +70,7 @@ wait_up() {
 }
 
 # ---- the ilmava store and server ----
-"$BIN" --db "$tmp/db" demo >/dev/null || die "ilmava demo failed"
+"$BIN" --db "$tmp/db" --create demo >/dev/null || die "ilmava demo failed"
 password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$password" |
   "$BIN" --db "$tmp/db" user add bench@x.fi --role organiser --password-stdin >/dev/null ||

@@ -143,12 +143,12 @@ sqlite_import() {  # FILE DB -> the command, a %q-quoted string
 
 # The answers first: a benchmark of a wrong answer is worthless.
 counts() { sed -n 's/^rows: //p' "$1"; }
-"$C" --db "$SEED" import syke "$tmp/v1.csv" >"$tmp/a.out"
-"$C" --db "$SEED" import syke "$tmp/v1.csv" >"$tmp/c.out"
+"$C" --db "$SEED" --create import syke "$tmp/v1.csv" >"$tmp/a.out"
+"$C" --db "$SEED" --create import syke "$tmp/v1.csv" >"$tmp/c.out"
 cp "$SEED" "$tmp/v2.db"
-"$C" --db "$tmp/v2.db" import syke "$tmp/v2.csv" >"$tmp/d.out"
+"$C" --db "$tmp/v2.db" --create import syke "$tmp/v2.csv" >"$tmp/d.out"
 rm -f "$tmp/v2.db"*
-"$C" --db "$tmp/g1.db" import syke "$tmp/g1.csv" >"$tmp/e.out"
+"$C" --db "$tmp/g1.db" --create import syke "$tmp/g1.csv" >"$tmp/e.out"
 same=$("$SQLITE" "$tmp/g1.db" "ATTACH '$SEED' AS s; SELECT count(*) FROM inventory i
   JOIN s.inventory j USING (municipality, year, sector, ets, hinku) WHERE i.t = j.t")
 same="$same of $(counts "$tmp/a.out" | awk '{ print $1 }') stored facts equal to (a)'s"
@@ -165,15 +165,15 @@ m0=$(machine_cpu); w0=$(date +%s.%N)
 # (a) ilmava, fresh store each run; (b) sqlite3 .import, fresh database each
 # run; (c) the same file again into a store that has it; (d) version 2
 # into a store that has version 1. Interleaved command by command.
-w=$(wall "$(rm_db "$DB")" "$(q "$C" --db "$DB" import syke "$tmp/v1.csv")")
+w=$(wall "$(rm_db "$DB")" "$(q "$C" --db "$DB" --create import syke "$tmp/v1.csv")")
 read -r a_med a_min a_max <<<"$w"
 w=$(wall "$(rm_db "$SDB")" "$(sqlite_import "$tmp/v1.csv" "$SDB")")
 read -r b_med b_min b_max <<<"$w"
-w=$(wall "$(seed_db)" "$(q "$C" --db "$DB" import syke "$tmp/v1.csv")")
+w=$(wall "$(seed_db)" "$(q "$C" --db "$DB" --create import syke "$tmp/v1.csv")")
 read -r c_med c_min c_max <<<"$w"
-w=$(wall "$(seed_db)" "$(q "$C" --db "$DB" import syke "$tmp/v2.csv")")
+w=$(wall "$(seed_db)" "$(q "$C" --db "$DB" --create import syke "$tmp/v2.csv")")
 read -r d_med d_min d_max <<<"$w"
-w=$(wall "$(rm_db "$DB")" "$(q "$C" --db "$DB" import syke "$tmp/g1.csv")")
+w=$(wall "$(rm_db "$DB")" "$(q "$C" --db "$DB" --create import syke "$tmp/g1.csv")")
 read -r g_med g_min g_max <<<"$w"
 
 # The inventory of one municipality on the store holding v1: in-process
@@ -198,12 +198,12 @@ rss() {  # COMMAND... -> maximum resident set size in KiB
 declare -A RI RS
 for f in q1 h1 v1 m77 m154; do
   rm -f "$DB"* "$SDB"*
-  RI[$f]=$(rss "$C" --db "$DB" import syke "$tmp/$f.csv")
+  RI[$f]=$(rss "$C" --db "$DB" --create import syke "$tmp/$f.csv")
   RS[$f]=$(rss "$SQLITE" -batch -cmd ".mode csv" -cmd ".separator ;" "$SDB" ".import $tmp/$f.csv t")
 done
 cp "$SEED" "$DB"; rm -f "$DB-wal" "$DB-shm"
-rss_c=$(rss "$C" --db "$DB" import syke "$tmp/v1.csv")
-rss_d=$(rss "$C" --db "$DB" import syke "$tmp/v2.csv")
+rss_c=$(rss "$C" --db "$DB" --create import syke "$tmp/v1.csv")
+rss_d=$(rss "$C" --db "$DB" --create import syke "$tmp/v2.csv")
 rss_flat=$(awk -v a="${RI[q1]}" -v b="${RI[h1]}" -v c="${RI[v1]}" 'BEGIN {
   lo = a; hi = a; if (b < lo) lo = b; if (b > hi) hi = b; if (c < lo) lo = c; if (c > hi) hi = c;
   printf "%.2f", hi / lo }')

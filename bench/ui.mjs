@@ -19,7 +19,7 @@ const {chromium} = createRequire(path.join(root, 'package.json'))('playwright-co
 const dir = mkdtempSync(path.join(tmpdir(), 'ilmava-uibench-'));
 const db = path.join(dir, 'b.db');
 const PW = 'bench-password-901-x';
-execFileSync(BIN, ['--db', db, 'demo']);
+execFileSync(BIN, ['--db', db, '--create', 'demo']);
 execFileSync(BIN, ['--db', db, 'user', 'add', 'b@x.fi', '--role', 'editor', '--municipality', '901', '--password-stdin'], {input: PW + '\n'});
 const server = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0'], {stdio: ['ignore', 'pipe', 'pipe']});
 const base = await new Promise((resolve, reject) => {

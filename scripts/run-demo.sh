@@ -10,7 +10,7 @@ db=$2
 listen=${3:-127.0.0.1:8080}
 if [ ! -f "$db" ]; then
   mkdir -p "$(dirname "$db")"
-  "$bin" --db "$db" demo
+  "$bin" --db "$db" --create demo
   echo
   echo "An organiser account was created. Its password is shown only now:"
   "$bin" --db "$db" user add organiser@ilmava.local --role organiser

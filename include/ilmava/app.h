@@ -64,11 +64,16 @@ int ilm_app_plan_import(ilm_store *s, const char *path, int64_t *id, ilm_errors 
 
 /* Adds a measure built from `ch` (see ilm_measure_edit) to plan
  * `plan_id`, checked with every rule of the spec on the store's inventory.
- * Stores the new measure's id in *measure_id. */
+ * Stores the new measure's id in *measure_id. The three measure edits
+ * name no plan version: each reads and saves the plan in one write
+ * transaction, so parallel edits wait for each other (up to the store's
+ * busy timeout, then ILM_EBUSY) and are never a version conflict. */
 int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change *ch,
                         int64_t *measure_id, ilm_errors *err);
 
-/* Changes measure `measure_id` as `ch` says, checked the same way. */
+/* Changes measure `measure_id` as `ch` says, checked the same way. A
+ * change that leaves the measure as it was changes nothing: not the
+ * plan's version, not the audit trail. */
 int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
                         ilm_errors *err);
 

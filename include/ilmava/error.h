@@ -24,8 +24,12 @@ enum {
     ILM_ELIMIT = -4,  /* a size cap was exceeded */
     ILM_EINTERNAL = -5,
     ILM_ENOTFOUND = -6, /* a named record (plan, measure, municipality) does not exist */
-    ILM_ESTORE = -7,    /* the store failed (disk full, locked, corrupt, too new) */
-    ILM_ECONFLICT = -8  /* a record changed since it was read, or already exists */
+    ILM_ESTORE = -7,    /* the store failed (corrupt, too new, missing, I/O error) */
+    ILM_ECONFLICT = -8, /* a record changed since it was read, or already exists */
+    /* The store cannot do it now; the same request may work later. */
+    ILM_EBUSY = -9,     /* another writer holds the store's lock (SQLITE_BUSY, _LOCKED) */
+    ILM_EFULL = -10,    /* the disk (or the store's size cap) is full (SQLITE_FULL) */
+    ILM_EREADONLY = -11 /* the store's file cannot be written (SQLITE_READONLY) */
 };
 
 /* At most this many messages are kept; later ones only raise `dropped`. */

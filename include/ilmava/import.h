@@ -28,6 +28,17 @@ extern "C" {
 #define ILM_IMPORT_MAX_LINE 8192                      /* bytes per line */
 #define ILM_IMPORT_MAX_FIELDS 64                      /* fields per line */
 
+/* The plausible range of an imported value (docs/data.md). Every emission
+ * figure (a row, a sector cell, a published total) is finite and within
+ * 0..ILM_IMPORT_MAX_T tonnes CO2e: 100 Mt, above Finland's whole national
+ * total in any year (at most about 86 Mt), so no real municipality comes
+ * near it, while a sum of any number of rows stays far from overflowing.
+ * A population is within 0..ILM_IMPORT_MAX_POPULATION (Finland has 5.6
+ * million people). A value outside is refused with its line and column,
+ * and the import stores nothing. */
+#define ILM_IMPORT_MAX_T 1e8
+#define ILM_IMPORT_MAX_POPULATION 1e7
+
 /* The kinds of file, and what each hands to the sink. Columns are found by
  * their names in the header, in any order.
  *

@@ -77,6 +77,13 @@ typedef struct ilm_peer_input {
     double change;                      /* a fraction, -0.35 for -35 %; > -1 unless all went */
 } ilm_peer_input;
 
+/* Why `in` cannot be compared (a figure out of range: population not > 0,
+ * a per-capita figure not finite or < 0, the ETS share outside 0..1, the
+ * change not finite or < -1), as a short English phrase; NULL when it can.
+ * ilm_peers_find refuses a set with such a member; callers leave it out
+ * and say so (ilm_app_peers). */
+const char *ilm_peer_input_problem(const ilm_peer_input *in);
+
 /* The raw features of one municipality: the logarithms above, the ETS share
  * and the change as they are. */
 void ilm_peer_features(const ilm_peer_input *in, double out[ILM_PF_COUNT]);
@@ -140,6 +147,13 @@ int ilm_peers_nearest_rows(const double *x, size_t n, size_t m, const double *we
 int ilm_peers_find(const ilm_peer_input *in, size_t n, size_t target, const double *weights,
                    size_t k, ilm_peer *out, size_t *n_out, ilm_errors *err);
 
+/* A municipality of the set that was left out of the comparison. */
+typedef struct ilm_peer_left_out {
+    char code[4];
+    char *name;         /* owned; may be NULL */
+    const char *reason; /* static English text: "it has no population figures" */
+} ilm_peer_left_out;
+
 /* The answer of ilm_app_peers: the municipalities compared and the peers
  * found among them. */
 typedef struct ilm_peer_result {
@@ -147,7 +161,11 @@ typedef struct ilm_peer_result {
     size_t n_inputs;        /* how many were compared, the municipality included */
     size_t target;          /* the municipality, in inputs */
     bool synthetic;         /* compared among the synthetic (demo) ones */
-    size_t left_out;        /* municipalities of its kind left out for lack of data */
+    /* Municipalities of its kind left out, by code, each with the reason:
+     * missing data, or figures it cannot use (out of range, not finite).
+     * One municipality's bad data never stops the comparison of others. */
+    size_t n_left_out;
+    ilm_peer_left_out *left_out;
     double weights[ILM_PF_COUNT];
     size_t n_peers;
     ilm_peer *peers; /* nearest first; index into inputs */

@@ -30,13 +30,38 @@ typedef struct ilm_store ilm_store;
  * written by a newer ilmava and is refused. */
 int ilm_store_schema_version(void);
 
-/* Opens (creating when absent) the store at `path`, applies the embedded
- * migrations the file does not have yet, and stores the handle in *out.
- * Refuses a store from a newer version with ILM_ESTORE and a message that
- * names both versions, and so a file that is not an ilmava store (not
- * SQLite, or another program's database). A handle is for one thread at a
- * time: open one per thread. */
+/* Opens the existing store at `path`, applies the embedded migrations the
+ * file does not have yet, and stores the handle in *out. A missing file,
+ * or one that is empty (no tables: truncated, or replaced by an empty
+ * file), is refused with ILM_ENOTFOUND and a message that names the file
+ * and says how to create one: a store that vanished must never come back
+ * silently empty. Refuses a store from a newer version with ILM_ESTORE and
+ * a message that names both versions, and so a file that is not an ilmava
+ * store (not SQLite, or another program's database). A handle is for one
+ * thread at a time: open one per thread. */
 int ilm_store_open(const char *path, ilm_store **out, ilm_errors *err);
+
+/* As ilm_store_open, but a missing or empty file becomes a new store with
+ * the current schema: the first-run setup (the CLI's --create). */
+int ilm_store_open_or_create(const char *path, ilm_store **out, ilm_errors *err);
+
+/* Readiness: the store's schema is the one this build writes, a read of
+ * real data works, the write lock can be taken (within a fraction of a
+ * second; nothing is written) and the disk has room. 0 when ready, else
+ * ILM_EBUSY (another writer holds the lock), ILM_EREADONLY, ILM_EFULL or
+ * ILM_ESTORE with a message naming the file. */
+int ilm_store_health(ilm_store *s, ilm_errors *err);
+
+/* A write transaction spanning several calls on this handle: it takes the
+ * write lock at once (BEGIN IMMEDIATE, waiting up to the busy timeout), so
+ * what the calls read cannot change before they write. Each store change
+ * inside it still succeeds or fails whole; ilm_store_commit keeps them
+ * all, ilm_store_rollback drops them all. Use it for a read-modify-write
+ * that names no version (adding a measure): it is serialised, never a
+ * conflict. */
+int ilm_store_begin(ilm_store *s, ilm_errors *err);
+int ilm_store_commit(ilm_store *s, ilm_errors *err);
+void ilm_store_rollback(ilm_store *s);
 
 /* Closes the store. NULL is allowed. Commit or abort an import first. */
 void ilm_store_close(ilm_store *s);

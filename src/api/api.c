@@ -578,18 +578,27 @@ bool query_int(http_request *req, const char *name, long long lo, long long hi, 
 int reply_errors(http_request *req, int rc, const ilm_errors *err)
 {
     int status;
+    const char *code = NULL, *retry = NULL;
     switch (rc) {
     case ILM_EINVAL: status = 422; break;
     case ILM_ENOTFOUND: status = 404; break;
     case ILM_ECONFLICT: status = 409; break;
     case ILM_ELIMIT: status = 413; break;
+    /* The store cannot do it now; the same request may work later. The
+     * code is for the UI to translate; the detail is for the log. */
+    case ILM_EBUSY: status = 503, code = "store_busy", retry = "1"; break;
+    case ILM_EFULL: status = 503, code = "disk_full", retry = "60"; break;
+    case ILM_EREADONLY: status = 503, code = "read_only", retry = "60"; break;
     default: status = 500; break;
     }
     const char *msg = err && err->count ? err->msg[0] : NULL;
-    if (status == 500) /* the details are for the log, not the client */
-        msg = NULL;
+    if (status >= 500) /* the details are for the log, not the client */
+        msg = rc == ILM_EBUSY       ? "The store is busy with another change; try again"
+              : rc == ILM_EFULL     ? "The disk holding the store is full; nothing was saved"
+              : rc == ILM_EREADONLY ? "The store cannot be written now; nothing was saved"
+                                    : NULL;
     char field[ILM_ERROR_LEN] = "";
-    if (msg) {
+    if (msg && status < 500) {
         /* "measures[3].share: 1.4 is outside 0..1" names its field. */
         const char *colon = strstr(msg, ": ");
         size_t n = colon ? (size_t)(colon - msg) : 0;
@@ -598,9 +607,11 @@ int reply_errors(http_request *req, int rc, const ilm_errors *err)
             field[n] = '\0';
         }
     }
-    if (status == 500 && err && err->count)
+    if (status >= 500 && err && err->count)
         fprintf(stderr, "ilmava: %s %s: %s\n", http_method(req), http_path(req), err->msg[0]);
-    http_reply_error(req, status, NULL, msg, field[0] ? field : NULL);
+    if (retry)
+        http_add_header(req, "Retry-After", retry);
+    http_reply_error(req, status, code, msg, field[0] ? field : NULL);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Handlers for the register and the inventories: health, sectors,
  * municipalities, an inventory and its CSV upload.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,14 +13,31 @@ int h_health(void *app, http_request *req)
 {
     (void)app;
     api_ctx *c = api_context(req);
-    ilm_sector *v = NULL;
-    size_t n = 0;
     ilm_errors err = {0};
-    /* A real read: a server whose store is gone is not healthy. */
-    int rc = ilm_store_sectors(c->store, &v, &n, &err);
-    ilm_sectors_free(v, n);
-    if (rc)
-        return http_reply_error(req, 503, "unavailable", "The store cannot be read", NULL);
+    /* Readiness, not only liveness: the schema is right, a read of real
+     * data works, and the store can be written (ilm_store_health). A
+     * server whose store is gone, locked, read-only or out of disk says
+     * so with 503 and the reason, and the log keeps the detail. */
+    int rc = ilm_store_health(c->store, &err);
+    if (rc) {
+        if (err.count)
+            fprintf(stderr, "ilmava: healthz: %s\n", err.msg[0]);
+        const char *code = "unavailable", *msg = "The store cannot be read (see the server's log)";
+        if (rc == ILM_EBUSY) {
+            code = "store_busy";
+            msg = "The store is busy with another writer";
+        } else if (rc == ILM_EFULL) {
+            code = "disk_full";
+            msg = "The disk holding the store is full";
+        } else if (rc == ILM_EREADONLY) {
+            code = "read_only";
+            msg = "The store cannot be written";
+        } else if (rc == ILM_ESTORE && err.count && strstr(err.msg[0], "schema")) {
+            msg = "The store's schema is not the one this server writes";
+        }
+        http_add_header(req, "Retry-After", rc == ILM_EBUSY ? "1" : "60");
+        return http_reply_error(req, 503, code, msg, NULL);
+    }
     return reply_value(req, 200,
                        json_pack("{s:s, s:i}", "status", "ok", "schema",
                                  ilm_store_schema_version()));

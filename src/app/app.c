@@ -326,8 +326,12 @@ static int save_checked(ilm_store *s, ilm_plan *p, ilm_errors *err)
     return rc ? rc : ilm_store_plan_save(s, p, &id, err);
 }
 
-int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change *ch,
-                        int64_t *measure_id, ilm_errors *err)
+/* Measure edits name no plan version: each reads the plan, changes it
+ * and saves it inside one write transaction (ilm_store_begin), so that
+ * parallel edits are serialised by the store and never a version
+ * conflict, and none undoes another. */
+static int measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change *ch,
+                       int64_t *measure_id, ilm_errors *err)
 {
     ilm_plan *p = NULL;
     int rc = ilm_store_plan_load(s, plan_id, &p, err);
@@ -366,9 +370,9 @@ int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change 
     return rc;
 }
 
-/* Loads the plan of measure `measure_id` and finds the measure in it. The
- * plan carries the version it was read at, so a concurrent change of the
- * plan between this read and the save is a conflict, never a lost update. */
+/* Loads the plan of measure `measure_id` and finds the measure in it.
+ * Callers hold the write transaction, so the plan cannot change between
+ * this read and the save. */
 static int load_measure(ilm_store *s, int64_t measure_id, ilm_plan **plan, size_t *index,
                         ilm_errors *err)
 {
@@ -393,7 +397,7 @@ static int load_measure(ilm_store *s, int64_t measure_id, ilm_plan **plan, size_
     return 0;
 }
 
-int ilm_app_measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err)
+static int measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err)
 {
     ilm_plan *p = NULL;
     size_t i = 0;
@@ -409,8 +413,8 @@ int ilm_app_measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err)
     return rc;
 }
 
-int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
-                        ilm_errors *err)
+static int measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
+                       ilm_errors *err)
 {
     ilm_plan *p = NULL;
     size_t i = 0;
@@ -426,4 +430,34 @@ int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_chan
     }
     ilm_plan_free(p);
     return rc;
+}
+
+/* Ends the transaction of a measure edit: commits on success. */
+static int measure_done(ilm_store *s, int rc, ilm_errors *err)
+{
+    if (rc) {
+        ilm_store_rollback(s);
+        return rc;
+    }
+    return ilm_store_commit(s, err);
+}
+
+int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change *ch,
+                        int64_t *measure_id, ilm_errors *err)
+{
+    int rc = ilm_store_begin(s, err);
+    return rc ? rc : measure_done(s, measure_add(s, plan_id, ch, measure_id, err), err);
+}
+
+int ilm_app_measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err)
+{
+    int rc = ilm_store_begin(s, err);
+    return rc ? rc : measure_done(s, measure_delete(s, measure_id, err), err);
+}
+
+int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
+                        ilm_errors *err)
+{
+    int rc = ilm_store_begin(s, err);
+    return rc ? rc : measure_done(s, measure_set(s, measure_id, ch, err), err);
 }

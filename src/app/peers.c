@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ilmava/app.h"
+#include "ilmava/import.h"
 
 /* One municipality's figures, or why there are none. */
 typedef struct gathered {
@@ -31,6 +32,14 @@ static gathered gather(const char *code, const ilm_inventory_set *set, size_t r0
     bool has_base = false;
     for (size_t i = r0; i < r1; i++) {
         const ilm_inventory_set_row *r = &set->rows[i];
+        /* A figure no import accepts (written to the store by other
+         * means) would make every sum it enters meaningless or infinite:
+         * this municipality is left out, the others are compared. */
+        if (!(r->t >= 0 && r->t <= ILM_IMPORT_MAX_T)) {
+            g.missing = "its inventory holds a figure outside the plausible range "
+                        "(0 to 100 Mt CO2e a row)";
+            return g;
+        }
         if (r->year == ILM_PEER_BASE_YEAR) {
             base += r->t;
             has_base = true;
@@ -47,6 +56,11 @@ static gathered gather(const char *code, const ilm_inventory_set *set, size_t r0
     double population = 0;
     int best = -1;
     for (size_t i = p0; i < p1; i++) {
+        if (!(set->population[i].n >= 0 && set->population[i].n <= ILM_IMPORT_MAX_POPULATION)) {
+            g.missing = "its population figures are outside the plausible range "
+                        "(0 to 10 million)";
+            return g;
+        }
         int d = abs(set->population[i].year - year);
         if (set->population[i].n > 0 && (best < 0 || d < best)) {
             best = d;
@@ -69,6 +83,8 @@ static gathered gather(const char *code, const ilm_inventory_set *set, size_t r0
         g.in.per_capita[k] = by_group[k] / population;
     g.in.ets_share = ets / total;
     g.in.change = total / base - 1;
+    /* The computation's own rules, as a second fence. */
+    g.missing = ilm_peer_input_problem(&g.in);
     return g;
 }
 
@@ -92,7 +108,8 @@ int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result
     if (rc)
         goto done;
     out->inputs = calloc(n_all ? n_all : 1, sizeof *out->inputs);
-    if (!out->inputs) {
+    out->left_out = calloc(n_all ? n_all : 1, sizeof *out->left_out);
+    if (!out->inputs || !out->left_out) {
         ilm_errors_add(err, "out of memory");
         rc = ILM_ENOMEM;
         goto done;
@@ -120,10 +137,18 @@ int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result
         gathered one = gather(code, &set, r0, r, p0, p);
         bool is_me = strcmp(code, me.code) == 0;
         if (one.missing) {
-            if (is_me)
+            if (is_me) {
                 why_not = one.missing;
-            else
-                out->left_out++;
+                continue;
+            }
+            ilm_peer_left_out *lo = &out->left_out[out->n_left_out++];
+            memcpy(lo->code, code, 4);
+            lo->reason = one.missing;
+            if (all[i].name_fi && !(lo->name = strdup(all[i].name_fi))) {
+                ilm_errors_add(err, "out of memory");
+                rc = ILM_ENOMEM;
+                goto done;
+            }
             continue;
         }
         one.in.name = strdup(all[i].name_fi);

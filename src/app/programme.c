@@ -69,7 +69,10 @@ int ilm_app_applicant_facts(ilm_store *s, const char *code, ilm_applicant_facts 
                 ets += v.rows[i].t;
         }
         out->year = year;
-        out->ets_share = total > 0 ? ets / total : 0;
+        /* Figures no import accepts (written by other means) can add up to
+         * infinity: no share then, rather than NaN in every list this
+         * applicant stands in. */
+        out->ets_share = total > 0 && isfinite(total) && isfinite(ets) ? ets / total : 0;
         out->industrial = out->ets_share >= ILM_INDUSTRIAL_ETS_SHARE;
     }
     ilm_inventory_view_clear(&v);

@@ -48,9 +48,12 @@ static void print_peers(const ilm_peer_result *r)
     const ilm_peer_input *me = &r->inputs[r->target];
     cli_printf("Peers of %s (%s)%s, on its figures of %d (all emissions).\n", me->name, me->code,
                r->synthetic ? " [synthetic data]" : "", me->year);
-    cli_printf("%zu municipalities compared, %zu left out for missing data. The nearest by\n"
-               "similarity, not a ranking.\n",
-               r->n_inputs, r->left_out);
+    cli_printf("%zu municipalities compared, %zu left out. The nearest by similarity,\n"
+               "not a ranking.\n",
+               r->n_inputs, r->n_left_out);
+    for (size_t i = 0; i < r->n_left_out; i++)
+        cli_printf("  left out: %s (%s): %s\n", r->left_out[i].name ? r->left_out[i].name : "?",
+                   r->left_out[i].code, r->left_out[i].reason);
     if (r->n_peers == 0) {
         cli_printf("No other municipality can be compared.\n");
         return;

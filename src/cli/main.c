@@ -16,7 +16,7 @@
 #include "ilmava/plan.h"
 
 static const char *const main_usage =
-    "usage: ilmava [--db FILE] COMMAND [ARGS]\n"
+    "usage: ilmava [--db FILE] [--create] COMMAND [ARGS]\n"
     "\n"
     "ilmava: a climate-leadership workbench for municipalities.\n"
     "\n"
@@ -28,7 +28,8 @@ static const char *const main_usage =
     "  optimize PLAN.json|--plan ID\n"
     "                             choose the cheapest optional measures that meet\n"
     "                             the target\n"
-    "the store (--db FILE, else $ILMAVA_DB, else ./ilmava.db):\n"
+    "the store (--db FILE, else $ILMAVA_DB, else ./ilmava.db; a missing or empty\n"
+    "store is refused unless --create is given, which makes a new one):\n"
     "  import KIND FILE           import SYKE figures, the register or an inventory\n"
     "  municipalities             list the register and the years with data\n"
     "  inventory MUNICIPALITY     a municipality's emissions by year and sector\n"
@@ -341,8 +342,8 @@ int cli_open_store(ilm_store **s)
 {
     ilm_errors err = {0};
     int rc = ilm_store_open(cli_db_path, s, &err);
-    if (rc)
-        return cli_print_errors(cli_db_path, &err, rc);
+    if (rc) /* the messages name the file */
+        return cli_print_errors("ilmava", &err, rc);
     /* Every change made from here is audited as the login that ran it. */
     const char *login = getenv("LOGNAME");
     if (!login || !*login)
@@ -401,8 +402,17 @@ int main(int argc, char **argv)
     const char *env_db = getenv("ILMAVA_DB");
     if (env_db && *env_db)
         cli_db_path = env_db;
-    /* --db FILE may come before the command or anywhere after it. */
+    /* --db FILE and --create may come before the command or anywhere
+     * after it. */
+    bool create = false;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--create") == 0) {
+            create = true;
+            memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+            argc--;
+            i--;
+            continue;
+        }
         if (strcmp(argv[i], "--db") != 0)
             continue;
         if (i + 1 >= argc || !argv[i + 1][0])
@@ -419,8 +429,21 @@ int main(int argc, char **argv)
         fputs(main_usage, stdout);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return finish_output(commands[i].run(argc - 1, argv + 1));
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        /* The first-run setup: only asked for does a missing or empty
+         * store become a new one; every command then opens it as an
+         * existing store. */
+        if (create && !cli_wants_help(argc - 1, argv + 1)) {
+            ilm_errors err = {0};
+            ilm_store *s = NULL;
+            int rc = ilm_store_open_or_create(cli_db_path, &s, &err);
+            ilm_store_close(s);
+            if (rc)
+                return cli_print_errors("ilmava", &err, rc);
+        }
+        return finish_output(commands[i].run(argc - 1, argv + 1));
+    }
     return cli_user_error("unknown command '%s' (see 'ilmava --help')", argv[1]);
 }

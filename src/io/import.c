@@ -166,9 +166,13 @@ static int get_year(reader *r, int *out)
     return 0;
 }
 
-/* A number >= 0 in column `i`, times 10^pow10. An empty cell is an error
- * unless `present` is non-NULL, where it becomes *present = false. */
-static int get_amount(reader *r, int i, int pow10, double *out, bool *present)
+/* The cap of an amount: tonnes CO2e or inhabitants (import.h). */
+typedef enum { AMOUNT_T, AMOUNT_PEOPLE } amount_kind;
+
+/* A number in 0..the kind's cap in column `i`, times 10^pow10 (SYKE's kt
+ * are 10^3 t). An empty cell is an error unless `present` is non-NULL,
+ * where it becomes *present = false. */
+static int get_amount(reader *r, int i, int pow10, amount_kind kind, double *out, bool *present)
 {
     const char *s = r->c.field[i];
     char v[48];
@@ -195,6 +199,19 @@ static int get_amount(reader *r, int i, int pow10, double *out, bool *present)
     }
     if (x < 0)
         return column_error(r, i, "\"%s\" is negative", csv_shorten(v, sizeof v, s));
+    /* One implausible figure must not make every sum it enters infinite
+     * (totals, per-capita figures, the peer finder's set). */
+    double cap = kind == AMOUNT_T ? ILM_IMPORT_MAX_T : ILM_IMPORT_MAX_POPULATION;
+    if (!(x <= cap)) {
+        if (kind == AMOUNT_PEOPLE)
+            return column_error(r, i, "\"%s\" is above the cap of %.0f inhabitants",
+                                csv_shorten(v, sizeof v, s), cap);
+        return column_error(r, i,
+                            "\"%s\" is above the cap of %.0f %s CO2e a value (100 Mt, "
+                            "more than Finland's whole emissions)",
+                            csv_shorten(v, sizeof v, s), pow10 == 3 ? cap / 1e3 : cap,
+                            pow10 == 3 ? "kt" : "t");
+    }
     if (present)
         *present = true;
     *out = x == 0 ? 0.0 : x; /* -0 becomes 0 */
@@ -335,7 +352,7 @@ static int line_long(reader *r)
     ilm_import_municipality m = {0};
     int rc;
     if ((rc = get_year(r, &row.year)) || (rc = get_code(r, COL_CODE, &row.code)) ||
-        (rc = get_amount(r, r->col[COL_KT], 3, &row.t, NULL)) ||
+        (rc = get_amount(r, r->col[COL_KT], 3, AMOUNT_T, &row.t, NULL)) ||
         (rc = get_on_ei(r, COL_HINKU, &row.hinku)) || (rc = get_on_ei(r, COL_ETS, &row.ets)) ||
         (rc = get_name(r, &m.name_fi)) || (rc = get_sector(r, &row.sector)))
         return rc;
@@ -353,7 +370,7 @@ static int line_simple(reader *r)
     int rc;
     if ((rc = get_code(r, COL_CODE, &row.code)) || (rc = get_name(r, &m.name_fi)) ||
         (rc = get_year(r, &row.year)) || (rc = get_sector(r, &row.sector)) ||
-        (rc = get_amount(r, r->col[COL_KT], 3, &row.t, NULL)))
+        (rc = get_amount(r, r->col[COL_KT], 3, AMOUNT_T, &row.t, NULL)))
         return rc;
     m.code = row.code;
     if ((rc = municipality_once(r, &m)))
@@ -376,14 +393,14 @@ static int line_wide(reader *r)
         return rc;
     for (int i = 0; i < r->c.n_fields; i++) {
         has[i] = false;
-        if (r->sector_of[i] >= 0 && (rc = get_amount(r, i, 3, &t[i], &has[i])))
+        if (r->sector_of[i] >= 0 && (rc = get_amount(r, i, 3, AMOUNT_T, &t[i], &has[i])))
             return rc;
     }
     if (r->col[COL_TOTAL_KT] >= 0 &&
-        (rc = get_amount(r, r->col[COL_TOTAL_KT], 3, &total, &has_total)))
+        (rc = get_amount(r, r->col[COL_TOTAL_KT], 3, AMOUNT_T, &total, &has_total)))
         return rc;
     if (r->col[COL_POPULATION] >= 0 &&
-        (rc = get_amount(r, r->col[COL_POPULATION], 0, &people, &has_people)))
+        (rc = get_amount(r, r->col[COL_POPULATION], 0, AMOUNT_PEOPLE, &people, &has_people)))
         return rc;
 
     m.code = row.code;
@@ -428,7 +445,7 @@ static int line_register(reader *r)
     }
     for (int i = 0; i < r->c.n_fields; i++) {
         has[i] = false;
-        if (r->year_of[i] && (rc = get_amount(r, i, 0, &people[i], &has[i])))
+        if (r->year_of[i] && (rc = get_amount(r, i, 0, AMOUNT_PEOPLE, &people[i], &has[i])))
             return rc;
     }
 
@@ -451,7 +468,7 @@ static int line_inventory(reader *r)
     int rc;
     if ((rc = get_code(r, COL_CODE, &row.code)) || (rc = get_year(r, &row.year)) ||
         (rc = get_sector(r, &row.sector)) || (rc = get_bool(r, COL_ETS, &row.ets)) ||
-        (rc = get_amount(r, r->col[COL_T], 0, &row.t, NULL)))
+        (rc = get_amount(r, r->col[COL_T], 0, AMOUNT_T, &row.t, NULL)))
         return rc;
     if (r->col[COL_HINKU] >= 0 && (rc = get_bool(r, COL_HINKU, &row.hinku)))
         return rc;

@@ -47,7 +47,18 @@ char *ilm_peers_to_json(const ilm_peer_result *r)
     jw_key(&w, "compared");
     jw_int(&w, (long long)r->n_inputs);
     jw_key(&w, "left_out");
-    jw_int(&w, (long long)r->left_out);
+    jw_array_begin(&w);
+    for (size_t i = 0; i < r->n_left_out; i++) {
+        jw_object_begin(&w);
+        jw_key(&w, "code");
+        jw_string(&w, r->left_out[i].code);
+        jw_key(&w, "name");
+        optional_name(&w, r->left_out[i].name);
+        jw_key(&w, "reason");
+        jw_string(&w, r->left_out[i].reason);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
     jw_key(&w, "weights");
     feature_object(&w, r->weights);
     jw_key(&w, "peers");

@@ -197,18 +197,23 @@ int ilm_peers_nearest_rows(const double *x, size_t n, size_t m, const double *we
     return rc;
 }
 
+const char *ilm_peer_input_problem(const ilm_peer_input *in)
+{
+    if (!(isfinite(in->population) && in->population > 0))
+        return "population must be a number > 0";
+    for (int g = 0; g < ILM_GROUP_COUNT; g++)
+        if (!(isfinite(in->per_capita[g]) && in->per_capita[g] >= 0))
+            return "emissions per capita must be numbers >= 0";
+    if (!(in->ets_share >= 0 && in->ets_share <= 1))
+        return "the ETS share must be within 0..1";
+    if (!(isfinite(in->change) && in->change >= -1))
+        return "the change since 2007 must be a number >= -1";
+    return NULL;
+}
+
 static int check_input(const ilm_peer_input *in, ilm_errors *err)
 {
-    const char *what = NULL;
-    if (!(isfinite(in->population) && in->population > 0))
-        what = "population must be a number > 0";
-    for (int g = 0; !what && g < ILM_GROUP_COUNT; g++)
-        if (!(isfinite(in->per_capita[g]) && in->per_capita[g] >= 0))
-            what = "emissions per capita must be numbers >= 0";
-    if (!what && !(in->ets_share >= 0 && in->ets_share <= 1))
-        what = "the ETS share must be within 0..1";
-    if (!what && !(isfinite(in->change) && in->change >= -1))
-        what = "the change since 2007 must be a number >= -1";
+    const char *what = ilm_peer_input_problem(in);
     if (!what)
         return 0;
     ilm_errors_add(err, "peers: municipality %s: %s", in->code, what);
@@ -358,5 +363,8 @@ void ilm_peer_result_clear(ilm_peer_result *r)
         free((char *)r->inputs[i].name);
     free(r->inputs);
     free(r->peers);
+    for (size_t i = 0; i < r->n_left_out; i++)
+        free(r->left_out[i].name);
+    free(r->left_out);
     memset(r, 0, sizeof *r);
 }

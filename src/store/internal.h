@@ -25,6 +25,10 @@ struct ilm_store {
     sqlite3 *db;
     char *path;     /* for messages */
     bool importing; /* an ilm_store_import holds the write transaction */
+    bool in_txn;    /* the caller's ilm_store_begin holds the write transaction */
+    int savepoints; /* store changes open inside it */
+    bool has_file_id; /* the file's identity when opened, for the health check */
+    unsigned long long file_dev, file_ino;
     char *actor;    /* who the audit rows name; NULL: "system" */
     size_t n_stmts;
     store_cached stmts[STORE_MAX_STMTS];
@@ -41,7 +45,8 @@ sqlite3_stmt *store_stmt(ilm_store *s, const char *sql, const char *what, ilm_er
 /* Adds "<what>: <SQLite's message>" to err (the printf-style `what`) and
  * returns the ILM_E* code for SQLite's result code `rc`: ILM_ENOMEM,
  * ILM_EINVAL for a constraint the data broke, ILM_ELIMIT for too big,
- * ILM_ESTORE otherwise. */
+ * ILM_EBUSY for a lock, ILM_EFULL for no room on the disk, ILM_EREADONLY
+ * for a file that cannot be written, ILM_ESTORE otherwise. */
 int store_error(ilm_store *s, int rc, ilm_errors *err, const char *what, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -53,7 +58,9 @@ int store_step_done(ilm_store *s, sqlite3_stmt *st, const char *what, ilm_errors
 
 /* BEGIN IMMEDIATE: takes the write lock now (waiting up to the busy
  * timeout), so that a writer never fails halfway on a lock it could not
- * upgrade. Refused while an import holds the connection's transaction. */
+ * upgrade. Refused while an import holds the connection's transaction.
+ * Inside the caller's ilm_store_begin it opens a savepoint instead, which
+ * store_commit releases and store_rollback undoes. */
 int store_begin_write(ilm_store *s, const char *what, ilm_errors *err);
 
 /* A read transaction (one consistent snapshot for several statements),

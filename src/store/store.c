@@ -16,12 +16,15 @@
  *   import's staging table and the rows it touches stay in memory.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "store/internal.h"
 #include "store/migrations.h"
@@ -46,15 +49,30 @@ int store_error(ilm_store *s, int rc, ilm_errors *err, const char *what, ...)
     vsnprintf(head, sizeof head, what, ap);
     va_end(ap);
     int primary = rc & 0xff;
+    /* A write that found no room can also come back as an I/O error whose
+     * system error is ENOSPC (or EFBIG past a file-size limit). */
+    bool no_room =
+        primary == SQLITE_FULL ||
+        (primary == SQLITE_IOERR && s && s->db &&
+         (sqlite3_system_errno(s->db) == ENOSPC || sqlite3_system_errno(s->db) == EFBIG));
     const char *hint = "";
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         hint = " (another program is writing to the store; try again)";
+    else if (no_room)
+        hint = " (the disk holding the store is full; free some space)";
+    else if (primary == SQLITE_READONLY)
+        hint = " (the store's file or its folder cannot be written)";
     ilm_errors_add(err, "%s: %s%s", head, s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc),
                    hint);
+    if (no_room)
+        return ILM_EFULL;
     switch (primary) {
     case SQLITE_NOMEM: return ILM_ENOMEM;
     case SQLITE_CONSTRAINT: return ILM_EINVAL;
     case SQLITE_TOOBIG: return ILM_ELIMIT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return ILM_EBUSY;
+    case SQLITE_READONLY: return ILM_EREADONLY;
     default: return ILM_ESTORE;
     }
 }
@@ -100,9 +118,17 @@ int store_step_done(ilm_store *s, sqlite3_stmt *st, const char *what, ilm_errors
 
 int store_begin_write(ilm_store *s, const char *what, ilm_errors *err)
 {
-    if (s->importing || !sqlite3_get_autocommit(s->db)) {
+    if (s->importing || (!s->in_txn && !sqlite3_get_autocommit(s->db))) {
         ilm_errors_add(err, "%s: an import is in progress on this store connection", what);
         return ILM_EINTERNAL;
+    }
+    /* Inside the caller's ilm_store_begin, a change is a savepoint of its
+     * transaction: all or nothing on its own, committed with the rest. */
+    if (s->in_txn) {
+        int rc = store_exec(s, "SAVEPOINT store_write", what, err);
+        if (!rc)
+            s->savepoints++;
+        return rc;
     }
     return store_exec(s, "BEGIN IMMEDIATE", what, err);
 }
@@ -126,6 +152,14 @@ void store_end_read(ilm_store *s, bool began)
 
 int store_commit(ilm_store *s, const char *what, ilm_errors *err)
 {
+    if (s->in_txn && s->savepoints > 0) {
+        int rc = store_exec(s, "RELEASE store_write", what, err);
+        if (rc)
+            store_rollback(s);
+        else
+            s->savepoints--;
+        return rc;
+    }
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         return 0;
@@ -136,8 +170,54 @@ int store_commit(ilm_store *s, const char *what, ilm_errors *err)
 
 void store_rollback(ilm_store *s)
 {
+    if (s->in_txn) {
+        /* Undo only the inner change; the caller's transaction decides. */
+        if (s->savepoints > 0 && !sqlite3_get_autocommit(s->db)) {
+            sqlite3_exec(s->db, "ROLLBACK TO store_write; RELEASE store_write", NULL, NULL, NULL);
+            s->savepoints--;
+        }
+        return;
+    }
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ilm_store_begin(ilm_store *s, ilm_errors *err)
+{
+    if (s->in_txn || s->importing || !sqlite3_get_autocommit(s->db)) {
+        ilm_errors_add(err, "a transaction is already open on this store connection");
+        return ILM_EINTERNAL;
+    }
+    int rc = store_exec(s, "BEGIN IMMEDIATE", "starting a change", err);
+    if (!rc) {
+        s->in_txn = true;
+        s->savepoints = 0;
+    }
+    return rc;
+}
+
+int ilm_store_commit(ilm_store *s, ilm_errors *err)
+{
+    if (!s->in_txn) {
+        ilm_errors_add(err, "no transaction is open on this store connection");
+        return ILM_EINTERNAL;
+    }
+    s->in_txn = false;
+    s->savepoints = 0;
+    if (sqlite3_get_autocommit(s->db)) { /* SQLite rolled it back (a full disk) */
+        ilm_errors_add(err, "committing a change: the store rolled it back");
+        return ILM_ESTORE;
+    }
+    return store_commit(s, "committing a change", err);
+}
+
+void ilm_store_rollback(ilm_store *s)
+{
+    if (!s || !s->in_txn)
+        return;
+    s->in_txn = false;
+    s->savepoints = 0;
+    store_rollback(s);
 }
 
 char *store_column_text(sqlite3_stmt *st, int col, bool *oom)
@@ -325,11 +405,38 @@ static void configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int ilm_store_open(const char *path, ilm_store **out, ilm_errors *err)
+/* Say why an existing store cannot be used without --create: it is
+ * missing, or it holds nothing. */
+static int refuse_missing(const char *path, ilm_errors *err)
+{
+    ilm_errors_add(err,
+                   "no store at %s (the file does not exist): to start a new, empty store "
+                   "there, run the command again with --create",
+                   path);
+    return ILM_ENOTFOUND;
+}
+
+static int refuse_empty(const char *path, ilm_errors *err)
+{
+    struct stat sb;
+    long long size = stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+    ilm_errors_add(err,
+                   "the store %s is empty (%lld bytes, no tables): if it held data, restore "
+                   "it from a backup; to start a new, empty store there, run the command "
+                   "again with --create",
+                   path, size);
+    return ILM_ENOTFOUND;
+}
+
+/* Opens the store; `create`: make it when the file is missing or empty. */
+static int store_open(const char *path, bool create, ilm_store **out, ilm_errors *err)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, configure_sqlite);
     *out = NULL;
+    struct stat sb;
+    if (!create && stat(path, &sb) != 0 && errno == ENOENT)
+        return refuse_missing(path, err);
     ilm_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
@@ -337,12 +444,14 @@ int ilm_store_open(const char *path, ilm_store **out, ilm_errors *err)
     }
     /* NOMUTEX: a handle is used by one thread at a time (store.h), so
      * SQLite's per-call mutexes would only slow the import's hot path. */
-    int rc = sqlite3_open_v2(
-        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
     int code = 0;
     if (rc != SQLITE_OK) {
         if (!s->db) {
             code = store_oom(err);
+        } else if (!create && stat(path, &sb) != 0 && errno == ENOENT) {
+            code = refuse_missing(path, err);
         } else {
             ilm_errors_add(err, "cannot open the store %s: %s", path, sqlite3_errmsg(s->db));
             code = ILM_ESTORE;
@@ -352,9 +461,17 @@ int ilm_store_open(const char *path, ilm_store **out, ilm_errors *err)
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 
-    int version = 0;
+    int version = 0, n_objects = 0;
     if ((code = read_pragma(s, "PRAGMA user_version", &version, err)) ||
         (code = check_identity(s, version, err)))
+        goto done;
+    /* A store that vanished (truncated, replaced by an empty file) must
+     * not silently become a new, empty one that looks healthy. */
+    if (!create && version == 0 &&
+        !(code = read_pragma(s, "SELECT count(*) FROM sqlite_schema", &n_objects, err)) &&
+        n_objects == 0)
+        code = refuse_empty(path, err);
+    if (code)
         goto done;
     /* foreign_keys is a no-op inside a transaction: set it first. */
     rc = sqlite3_exec(s->db,
@@ -373,12 +490,95 @@ int ilm_store_open(const char *path, ilm_store **out, ilm_errors *err)
     rc = sqlite3_exec(s->db, staging_sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         code = store_error(s, rc, err, "%s: creating the import staging tables", path);
+    if (!code && stat(path, &sb) == 0) {
+        s->has_file_id = true;
+        s->file_dev = (unsigned long long)sb.st_dev;
+        s->file_ino = (unsigned long long)sb.st_ino;
+    }
 done:
     if (code) {
         ilm_store_close(s);
         return code;
     }
     *out = s;
+    return 0;
+}
+
+int ilm_store_open(const char *path, ilm_store **out, ilm_errors *err)
+{
+    return store_open(path, false, out, err);
+}
+
+int ilm_store_open_or_create(const char *path, ilm_store **out, ilm_errors *err)
+{
+    return store_open(path, true, out, err);
+}
+
+/* How long the health check waits for another writer's lock: healthz
+ * must answer fast, and a lock held that long already says "busy". */
+#define STORE_HEALTH_BUSY_MS 200
+/* Below this much free space the store is reported full: a write of a
+ * few pages may already fail. */
+#define STORE_HEALTH_MIN_FREE (1024 * 1024)
+
+int ilm_store_health(ilm_store *s, ilm_errors *err)
+{
+    /* The file itself first: one removed, replaced or emptied under the
+     * server can still answer from the WAL and the page cache for a
+     * while, and must not look healthy. */
+    struct stat sb;
+    if (stat(s->path, &sb) != 0) {
+        ilm_errors_add(err, "%s: the store's file is gone (%s)", s->path, strerror(errno));
+        return ILM_ESTORE;
+    }
+    if (s->has_file_id && ((unsigned long long)sb.st_dev != s->file_dev ||
+                           (unsigned long long)sb.st_ino != s->file_ino)) {
+        ilm_errors_add(err, "%s: the store's file was replaced by another one since it was opened",
+                       s->path);
+        return ILM_ESTORE;
+    }
+    if (sb.st_size == 0) {
+        ilm_errors_add(err, "%s: the store's file is empty (0 bytes): it was truncated", s->path);
+        return ILM_ESTORE;
+    }
+    int version = 0, n = 0;
+    int rc = read_pragma(s, "PRAGMA user_version", &version, err);
+    if (rc)
+        return rc;
+    if (version != (int)ilm_n_migrations) {
+        ilm_errors_add(err, "%s: the store's schema is version %d, not %d%s", s->path, version,
+                       (int)ilm_n_migrations,
+                       version == 0 ? " (the file is empty or was replaced)" : "");
+        return ILM_ESTORE;
+    }
+    /* A read of real data: the sector table is seeded by the first
+     * migration and never empty. */
+    if ((rc = read_pragma(s, "SELECT count(*) FROM sector", &n, err)))
+        return rc;
+    if (n == 0) {
+        ilm_errors_add(err, "%s: the store has no sectors: it is not a complete store", s->path);
+        return ILM_ESTORE;
+    }
+    /* Can it write? Taking the write lock and giving it back writes
+     * nothing: it finds a read-only file or a writer holding the lock,
+     * in at most STORE_HEALTH_BUSY_MS. */
+    sqlite3_busy_timeout(s->db, STORE_HEALTH_BUSY_MS);
+    int src = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+    if (src != SQLITE_OK)
+        return store_error(s, src, err, "%s: taking the write lock", s->path);
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        ilm_errors_add(err, "%s: the store's file cannot be written", s->path);
+        return ILM_EREADONLY;
+    }
+    struct statvfs fs;
+    if (statvfs(s->path, &fs) == 0 &&
+        (unsigned long long)fs.f_bavail * fs.f_frsize < STORE_HEALTH_MIN_FREE) {
+        ilm_errors_add(err, "%s: less than 1 MiB is free on the store's disk", s->path);
+        return ILM_EFULL;
+    }
     return 0;
 }
 

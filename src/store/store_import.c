@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ilmava/import.h" /* the value caps */
 #include "store/internal.h"
 
 enum { REG_ADDED = 1, REG_UPDATED = 2 };
@@ -260,7 +261,8 @@ int ilm_store_import_municipality(ilm_store_import *im, const ilm_municipality *
 
 /* Stages a (municipality, year, value) fact: the last value given wins. */
 static int stage_year_value(ilm_store_import *im, const char *sql, const char *what,
-                            const char *code, int year, double v, bool nonnegative, ilm_errors *err)
+                            const char *code, int year, double v, bool nonnegative, double cap,
+                            ilm_errors *err)
 {
     int rc = check_known(im, code, what, err);
     if (!rc)
@@ -271,6 +273,14 @@ static int stage_year_value(ilm_store_import *im, const char *sql, const char *w
         char a[32];
         ilm_errors_add(err, "%s of %s in %d: %s is not %s", what, code, year,
                        ilm_format_number(a, v), nonnegative ? "a number >= 0" : "a number");
+        return ILM_EINVAL;
+    }
+    /* The readers' caps (import.h), kept here too for every other source
+     * (a plan document's inventory). */
+    if (fabs(v) > cap) {
+        char a[32], b[32];
+        ilm_errors_add(err, "%s of %s in %d: %s is above the cap of %s", what, code, year,
+                       ilm_format_number(a, v), ilm_format_number(b, cap));
         return ILM_EINVAL;
     }
     sqlite3_stmt *st = store_stmt(im->s, sql, what, err);
@@ -287,7 +297,8 @@ int ilm_store_import_population(ilm_store_import *im, const char *code, int year
 {
     static const char sql[] = "INSERT INTO temp.stage_population (municipality, year, n)"
                               " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET n = excluded.n";
-    return stage_year_value(im, sql, "population", code, year, n, true, err);
+    return stage_year_value(im, sql, "population", code, year, n, true, ILM_IMPORT_MAX_POPULATION,
+                            err);
 }
 
 int ilm_store_import_published_total(ilm_store_import *im, const char *code, int year, double t,
@@ -295,7 +306,8 @@ int ilm_store_import_published_total(ilm_store_import *im, const char *code, int
 {
     static const char sql[] = "INSERT INTO temp.stage_published (municipality, year, t)"
                               " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET t = excluded.t";
-    return stage_year_value(im, sql, "published total", code, year, t, false, err);
+    return stage_year_value(im, sql, "published total", code, year, t, false, ILM_IMPORT_MAX_T,
+                            err);
 }
 
 /* The sector key of the table equal to `key`, or NULL. */
@@ -354,6 +366,14 @@ int ilm_store_import_row(ilm_store_import *im, const ilm_store_row *row, ilm_err
     if (!(row->t >= 0) || !isfinite(row->t)) {
         char a[32];
         ilm_errors_add(err, "inventory row of %s in %d, sector \"%s\": t %s is not a number >= 0",
+                       row->code, row->year, sector, ilm_format_number(a, row->t));
+        return ILM_EINVAL;
+    }
+    if (row->t > ILM_IMPORT_MAX_T) {
+        char a[32];
+        ilm_errors_add(err,
+                       "inventory row of %s in %d, sector \"%s\": t %s is above the cap of "
+                       "100000000 t CO2e a row",
                        row->code, row->year, sector, ilm_format_number(a, row->t));
         return ILM_EINVAL;
     }

@@ -38,19 +38,19 @@ static uint64_t seed_from_db(int64_t v) { return (uint64_t)v; }
  * keys of its measures in order (a reorder shows here, not as a change of
  * every measure). The subqueries go through json() so that they nest as
  * JSON, not as strings. */
-static const char plan_json_sql[] =
-    "SELECT json_object('id', p.id, 'municipality', p.municipality, 'name', p.name,"
-    " 'base_year', p.base_year, 'target_year', p.target_year, 'reduction', p.reduction,"
-    " 'scope', p.scope, 'default_trend', p.default_trend, 'trend_sd', p.trend_sd,"
-    " 'horizon', p.horizon, 'discount_rate', p.discount_rate, 'draws', p.draws,"
-    " 'seed', p.seed, 'easy_max_eur_per_t', p.easy_max_eur_per_t,"
-    " 'hard_min_eur_per_t', p.hard_min_eur_per_t, 'version', p.version,"
-    " 'published', p.published, 'created_at', p.created_at, 'updated_at', p.updated_at,"
-    " 'trend', json((SELECT json_group_object(t.sector, t.rate) FROM"
-    " (SELECT sector, rate FROM plan_trend WHERE plan_id = p.id ORDER BY position) t)),"
-    " 'measures', json((SELECT json_group_array(x.key) FROM"
+#define PLAN_JSON_EXPR                                                                             \
+    "SELECT json_object('id', p.id, 'municipality', p.municipality, 'name', p.name,"               \
+    " 'base_year', p.base_year, 'target_year', p.target_year, 'reduction', p.reduction,"           \
+    " 'scope', p.scope, 'default_trend', p.default_trend, 'trend_sd', p.trend_sd,"                 \
+    " 'horizon', p.horizon, 'discount_rate', p.discount_rate, 'draws', p.draws,"                   \
+    " 'seed', p.seed, 'easy_max_eur_per_t', p.easy_max_eur_per_t,"                                 \
+    " 'hard_min_eur_per_t', p.hard_min_eur_per_t, 'version', p.version,"                           \
+    " 'published', p.published, 'created_at', p.created_at, 'updated_at', p.updated_at,"           \
+    " 'trend', json((SELECT json_group_object(t.sector, t.rate) FROM"                              \
+    " (SELECT sector, rate FROM plan_trend WHERE plan_id = p.id ORDER BY position) t)),"           \
+    " 'measures', json((SELECT json_group_array(x.key) FROM"                                       \
     " (SELECT key FROM measure WHERE plan_id = p.id ORDER BY position) x)))"
-    " FROM plan p WHERE p.id = ?1";
+static const char plan_json_sql[] = PLAN_JSON_EXPR " FROM plan p WHERE p.id = ?1";
 
 /* A measure's stored columns but its position, which the plan's JSON
  * holds. */
@@ -573,6 +573,33 @@ static int audit_save(ilm_store *s, const ilm_plan *p, int64_t plan_id, const ch
     return rc;
 }
 
+/* Whether a save of a stored plan changed nothing: no measure changed and
+ * the plan's JSON (its row, trends and the order of its measures) is the
+ * same but for the version and time the save itself raised. */
+static int save_changed_nothing(ilm_store *s, int64_t plan_id, const char *old_json,
+                                const change_list *changes, bool *same, ilm_errors *err)
+{
+    static const char sql[] = "SELECT json_remove(?1, '$.version', '$.updated_at')"
+                              " IS json_remove((" PLAN_JSON_EXPR "), '$.version', '$.updated_at')"
+                              " FROM plan p WHERE p.id = ?2";
+    *same = false;
+    if (changes->n > 0 || !old_json)
+        return 0;
+    sqlite3_stmt *st = store_stmt(s, sql, "comparing the plan", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_text(st, 1, old_json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, plan_id);
+    int rc = sqlite3_step(st);
+    int out = 0;
+    if (rc == SQLITE_ROW)
+        *same = sqlite3_column_int(st, 0) == 1;
+    else if (rc != SQLITE_DONE)
+        out = store_error(s, rc, err, "comparing plan %lld", (long long)plan_id);
+    sqlite3_reset(st);
+    return out;
+}
+
 int ilm_store_plan_save(ilm_store *s, const ilm_plan *plan, int64_t *id, ilm_errors *err)
 {
     int64_t plan_id = 0;
@@ -581,12 +608,17 @@ int ilm_store_plan_save(ilm_store *s, const ilm_plan *plan, int64_t *id, ilm_err
         return rc;
     char *old_json = NULL;
     change_list changes = {0};
+    bool same = false;
     if ((rc = check_plan(s, plan, err)) ||
         (plan->store_id && (rc = check_version(s, plan, &old_json, err))) ||
         (rc = save_plan_row(s, plan, &plan_id, err)) || (rc = save_trends(s, plan, plan_id, err)) ||
         (rc = save_measures(s, plan, plan_id, &changes, err)) ||
-        (rc = audit_save(s, plan, plan_id, old_json, &changes, err)) ||
-        (rc = store_commit(s, "committing the plan", err)))
+        (rc = save_changed_nothing(s, plan_id, old_json, &changes, &same, err)))
+        store_rollback(s);
+    else if (same) /* a save that changes nothing raises no version, writes no audit row */
+        store_rollback(s);
+    else if ((rc = audit_save(s, plan, plan_id, old_json, &changes, err)) ||
+             (rc = store_commit(s, "committing the plan", err)))
         store_rollback(s);
     free(old_json);
     free_changes(&changes);

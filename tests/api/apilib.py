@@ -109,17 +109,18 @@ def short(v, n=300):
 
 
 class Store:
-    """A temporary directory with a store made by `ilmava demo`."""
+    """A temporary directory with a new store (`ilmava --create`), filled
+    by `ilmava demo` unless demo=False (then it holds only the sectors)."""
 
     def __init__(self, demo=True):
         self.dir = tempfile.mkdtemp(prefix=f"ilmava-{ME}.")
         self.db = os.path.join(self.dir, "store.db")
         self.passwords = {}
         atexit.register(self.remove)
-        if demo:
-            r = self.cli("demo")
-            if r.returncode != 0:
-                fatal(f"ilmava demo failed: {r.stderr}")
+        # A missing store is refused without --create: make it here, once.
+        r = self.cli("--create", "demo" if demo else "sectors")
+        if r.returncode != 0:
+            fatal(f"ilmava --create {'demo' if demo else 'sectors'} failed: {r.stderr}")
 
     def cli(self, *args, input=None):
         """Runs `ilmava --db DB ARGS...`; returns the CompletedProcess."""
@@ -225,13 +226,15 @@ class Server:
     """`ilmava --db DB serve --listen 127.0.0.1:0`, its port parsed from
     the serving line; stderr (the access log) is kept in `log`."""
 
-    def __init__(self, store, *extra):
+    def __init__(self, store, *extra, wrap=(), db=None):
+        """`wrap`: a command the server runs under (e.g. unshare);
+        `db`: the store's path as the server sees it (default store.db)."""
         self.store = store
         self.log = []
         self.port = None
         self._ready = threading.Event()
         self.proc = subprocess.Popen(
-            [BIN, "--db", store.db, "serve", "--listen", "127.0.0.1:0", *extra],
+            [*wrap, BIN, "--db", db or store.db, "serve", "--listen", "127.0.0.1:0", *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         atexit.register(self.kill)  # registered after the store: runs before its removal

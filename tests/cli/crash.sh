@@ -34,7 +34,7 @@ inventory_sum() {
 }
 
 begin
-run --db "$DB" import syke "$TMP/old.csv"
+run --db "$DB" --create import syke "$TMP/old.csv"
 expect_rc 0
 old=$(inventory_sum "$DB")
 cp "$DB" "$TMP/expected.db"

@@ -42,13 +42,13 @@ out_has "peers MUNICIPALITY"
 finish "peers/help"
 
 begin
-db demo
+db --create demo
 expect_rc 0
 db peers 901
 expect_rc 0
 expect_no_stderr
 out_has "Peers of Rautaniemi (demo) (901) [synthetic data], on its figures of 2024"
-out_has "3 municipalities compared, 0 left out for missing data"
+out_has "3 municipalities compared, 0 left out."
 out_has "not a ranking"
 out_has "1. Metsäkylä (demo) (903), 2024: distance "
 out_has "2. Keskilahti (demo) (902), 2024: distance "
@@ -61,7 +61,7 @@ db peers 901 --json
 expect_rc 0
 cp "$TMP/out" "$TMP/first.json"
 out_has '"municipality":{"code":"901","name":"Rautaniemi (demo)","year":2024,'
-out_has '"compared":3,"left_out":0'
+out_has '"compared":3,"left_out":[]'
 out_has '"weights":{"population":1,"heating":1,"electricity":1,"transport":1,"agriculture":1,"other":1,"ets_share":1,"change":1}'
 out_has '"peers":[{"code":"903","name":"Metsäkylä (demo)","year":2024,"distance":'
 out_has '"reasons":[{"feature":'
@@ -106,7 +106,7 @@ finish "peers/bad arguments"
 if [ -f "$DATA/register.csv" ]; then
     begin
     DB=$TMP/register.db
-    db import municipalities "$DATA/register.csv"
+    db --create import municipalities "$DATA/register.csv"
     expect_rc 0
     db import inventory "$DATA/inventory.csv"
     expect_rc 0
@@ -117,11 +117,12 @@ if [ -f "$DATA/register.csv" ]; then
     db peers 701
     expect_rc 0
     out_has "Peers of Testilä (701), on its figures of 2019 (all emissions)."
-    out_has "1 municipalities compared, 1 left out for missing data"
+    out_has "1 municipalities compared, 1 left out."
+    out_has "  left out: Kokeenkylä (702): its inventory has no figures for 2007"
     out_has "No other municipality can be compared."
     db peers 701 --json
     expect_rc 0
-    out_has '"compared":1,"left_out":1'
+    out_has '"compared":1,"left_out":[{"code":"702","name":"Kokeenkylä","reason":"its inventory has no figures for 2007, the year the change is measured from"}]'
     out_has '"peers":[]'
     finish "peers/missing data"
 else
@@ -132,16 +133,34 @@ WIDE=${ILMAVA_SHARED:-}/data/syke/alas_hinku_pohjois_karjala_wide.csv
 if [ -n "${ILMAVA_SHARED:-}" ] && [ -f "$WIDE" ]; then
     begin
     DB=$TMP/syke.db
-    db import syke "$WIDE"
+    db --create import syke "$WIDE"
     expect_rc 0
     db peers 167 --k 3
     expect_rc 0
     out_has "Peers of Joensuu (167), on its figures of 2024 (all emissions)."
-    out_has "13 municipalities compared, 0 left out for missing data"
+    out_has "13 municipalities compared, 0 left out."
     out_has "3. "
     grep -q '^4\. ' "$TMP/out" && bad "more than 3 peers"
     grep -q '(167), 2024: distance' "$TMP/out" && bad "Joensuu is among its own peers"
     finish "peers/SYKE North Karelia"
+
+    # Kitee's figures made implausible past the importers: every other
+    # municipality is still compared, Kitee is left out with the reason.
+    begin
+    sqlite3 "$DB" "UPDATE inventory SET t = 1e308 WHERE municipality = '260' AND year = 2024"
+    for code in 167 422; do
+        db peers $code --k 3
+        expect_rc 0
+        out_has "12 municipalities compared, 1 left out."
+        out_has "  left out: Kitee (260): its inventory holds a figure outside the plausible range"
+        db peers $code --json
+        expect_rc 0
+        out_has '"compared":12,"left_out":[{"code":"260","name":"Kitee","reason":"its inventory holds a figure'
+    done
+    db peers 260
+    expect_rc 2
+    err_has "Kitee (260) cannot be compared with other municipalities: its inventory holds a figure outside the plausible range"
+    finish "peers/one municipality's bad data leaves it out, never fails the others"
 else
     skip "peers/SYKE North Karelia" "no ILMAVA_SHARED data ($WIDE)"
 fi

@@ -59,7 +59,7 @@ out_has "usage: ilmava decision PLAN_ID --body BODY --date YYYY-MM-DD"
 finish "programme/help"
 
 begin
-db demo
+db --create demo
 expect_rc 0
 db programme create "$TMP/programme.json"
 expect_rc 0

@@ -57,7 +57,7 @@ cat >"$TMP/application.json" <<'JSON'
 JSON
 
 begin
-db demo
+db --create demo
 expect_rc 0
 db programme create "$TMP/programme.json"
 expect_rc 0

@@ -46,7 +46,7 @@ count() {
 # ---- imports ----
 
 begin
-db import municipalities "$DATA/register.csv"
+db --create import municipalities "$DATA/register.csv"
 expect_rc 0
 out_has "municipalities added to the register: 2"
 db municipalities
@@ -295,7 +295,7 @@ finish "plan/import rejects a bad document"
 # ---- the demo, --db and ILMAVA_DB ----
 
 begin
-run --db "$TMP/demo.db" demo
+run --db "$TMP/demo.db" --create demo
 expect_rc 0
 out_has "3 synthetic municipalities"
 run municipalities --db "$TMP/demo.db"

@@ -60,7 +60,7 @@ is_hashed() {
     [ "$h" != "$2" ] || bad "the password of $1 is stored as it is"
 }
 
-db import municipalities "$DATA/register.csv"
+db --create import municipalities "$DATA/register.csv"
 [ "$rc" -eq 0 ] || { echo "$me: cannot import the register"; cat "$TMP/err"; exit 1; }
 
 # ---- user add ----

@@ -56,7 +56,7 @@ export function freshStore(prefix) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const db = path.join(dir, 'e2e.db');
   const ilmava = (args, input) => execFileSync(BIN, ['--db', db, ...args], {input, encoding: 'utf8'});
-  ilmava(['demo']);
+  ilmava(['--create', 'demo']);
   const addUser = (email, role, code) => ilmava(['user', 'add', email, '--role', role,
     ...(code ? ['--municipality', code] : []), '--password-stdin'], PW + '\n');
   return {dir, db, ilmava, addUser, remove: () => rmSync(dir, {recursive: true, force: true})};

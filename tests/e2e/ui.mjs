@@ -24,7 +24,8 @@ const plan901 = Number((plans901.split('\n')[1] || '').trim().split(/\s+/)[0]);
 const {server, base} = await startServer(store.db);
 // Refusals the tests provoke (401, 403, 404, 422) are logged by the
 // browser as failed loads: expected. Anything else is a problem.
-const {browser, problems, newPage, shot} = await openBrowser(chromium, OUT);
+// 503: the store fault the tests provoke (below).
+const {browser, problems, newPage, shot} = await openBrowser(chromium, OUT, {allowed: '401|403|404|422|503'});
 /** The API as the page's session sees it. */
 const apiGet = async (page, p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
 
@@ -80,6 +81,22 @@ try {
     check(after.target.reduction === 0.75 && after.version === before.version + 1,
       `stored ${JSON.stringify(after.target)} v${after.version}`);
     await shot(page, '03-target');
+  });
+
+  await step('a store fault (503 store_busy) is shown in the user\'s language, nothing saved', async () => {
+    const url = `**/api/plans/${plan901}`;
+    await page.route(url, (route) => (route.request().method() === 'PUT'
+      ? route.fulfill({status: 503, contentType: 'application/json', headers: {'Retry-After': '1'},
+        body: JSON.stringify({error: {code: 'store_busy', message: 'The store is busy with another change; try again'}})})
+      : route.continue()));
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    await page.fill('#tg-reduction', '70');
+    await page.click('[data-testid=save-target]');
+    await page.waitForFunction(() => /Tietovarasto on varattu/.test(document.querySelector('[data-testid=save-status]').textContent));
+    await page.unroute(url);
+    const after = await apiGet(page, `/api/plans/${plan901}`);
+    check(after.version === before.version, `the version moved: ${before.version} -> ${after.version}`);
+    await page.fill('#tg-reduction', '75');
   });
 
   let gapBefore, gapAfter;

@@ -26,7 +26,7 @@ static ilm_store *demo_store(void)
     unlink(path);
     ilm_store *s = NULL;
     ilm_errors err = {0};
-    assert_int_equal(ilm_store_open(path, &s, &err), 0);
+    assert_int_equal(ilm_store_open_or_create(path, &s, &err), 0);
     unlink(path); /* the open handle keeps it; WAL files go with the test */
     ilm_demo_stats st;
     assert_int_equal(ilm_app_demo(s, &st, &err), 0);

@@ -766,6 +766,62 @@ static void test_caps(void **state)
     expect_error("", (ilm_file_kind)99, ILM_EINVAL, "unknown file kind 99", 0);
 }
 
+/* Issue 12: every value is bounded (import.h): emissions to
+ * ILM_IMPORT_MAX_T t a value, populations to ILM_IMPORT_MAX_POPULATION;
+ * the cap itself is accepted, anything above refused with its line, and
+ * nothing of the line reaches the sink. */
+static void test_value_caps(void **state)
+{
+    (void)state;
+    calls c = {0};
+    read_ok("municipality,year,sector,ets,t\n091,2020,waste,0,100000000\n", ILM_FILE_INVENTORY, &c,
+            NULL);
+    assert_int_equal(c.rows, 1);
+    calls_free(&c);
+    expect_error("municipality,year,sector,ets,t\n091,2020,waste,0,1\n"
+                 "091,2021,waste,0,100000000.5\n",
+                 ILM_FILE_INVENTORY, ILM_EINVAL,
+                 "line 3, column 5 (t): \"100000000.5\" is above the cap of 100000000 t CO2e a "
+                 "value (100 Mt, more than Finland's whole emissions)",
+                 1);
+    expect_error("municipality,year,sector,ets,t\n091,2020,road_transport,0,1e308\n",
+                 ILM_FILE_INVENTORY, ILM_EINVAL,
+                 "line 2, column 5 (t): \"1e308\" is above the cap of 100000000 t CO2e a value "
+                 "(100 Mt, more than Finland's whole emissions)",
+                 0);
+    /* SYKE's kt: the cap is 100 000 kt. */
+    read_ok(LONG_HEADER "2020;090;100000;1;0;On;Ei;Heinävesi;P;E;K;Kaukolämpö;K;A\r\n",
+            ILM_FILE_SYKE, &c, NULL);
+    assert_int_equal(c.rows, 1);
+    calls_free(&c);
+    expect_error(LONG_HEADER "2020;090;100000,001;1;0;On;Ei;Heinävesi;P;E;K;Kaukolämpö;K;A\r\n",
+                 ILM_FILE_SYKE, ILM_EINVAL,
+                 "line 2, column 3 (ktCO2e): \"100000,001\" is above the cap of 100000 kt CO2e a "
+                 "value (100 Mt, more than Finland's whole emissions)",
+                 0);
+    expect_error(WIDE_HEADER "090,H,1990,2.8,2.6,2.4,3.3,1.3,1.4,5,9.4,0.1,0.5,11.6,4,0.1,1e200,"
+                             "0,8.3,5364\r\n",
+                 ILM_FILE_SYKE, ILM_EINVAL,
+                 "line 2, column 17 (yhteensa_kt): \"1e200\" is above the cap of 100000 kt CO2e a "
+                 "value (100 Mt, more than Finland's whole emissions)",
+                 0);
+    /* Populations. */
+    read_ok("kuntanumero,kunta_fi,vaesto_2019\n091,Helsinki,10000000\n", ILM_FILE_MUNICIPALITIES,
+            &c, NULL);
+    calls_free(&c);
+    expect_error("kuntanumero,kunta_fi,vaesto_2019\n091,Helsinki,10000001\n",
+                 ILM_FILE_MUNICIPALITIES, ILM_EINVAL,
+                 "line 2, column 3 (vaesto_2019): \"10000001\" is above the cap of 10000000 "
+                 "inhabitants",
+                 0);
+    expect_error(WIDE_HEADER "090,H,1990,2.8,2.6,2.4,3.3,1.3,1.4,5,9.4,0.1,0.5,11.6,4,0.1,44.5,"
+                             "0,8.3,1e308\r\n",
+                 ILM_FILE_SYKE, ILM_EINVAL,
+                 "line 2, column 20 (asukasluku): \"1e308\" is above the cap of 10000000 "
+                 "inhabitants",
+                 0);
+}
+
 static int stop_on_municipality(void *user, const ilm_import_municipality *m, ilm_errors *err)
 {
     (void)user;
@@ -1308,6 +1364,7 @@ int main(void)
         cmocka_unit_test(test_errors_structure),
         cmocka_unit_test(test_errors_encoding),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_value_caps),
         cmocka_unit_test(test_sink_stops),
         cmocka_unit_test(test_file_same_as_buffer),
         cmocka_unit_test(test_chunk_edges),

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "ilmava/app.h"
 #include "ilmava/peers.h"
@@ -449,7 +450,7 @@ static int setup(void **state)
     }
     snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
     ilm_errors err = {0};
-    if (ilm_store_open(f->path, &f->s, &err) != 0) {
+    if (ilm_store_open_or_create(f->path, &f->s, &err) != 0) {
         rmdir(f->dir);
         free(f);
         return -1;
@@ -519,7 +520,7 @@ static void test_app_demo(void **state)
     ilm_peer_result r;
     assert_int_equal(ilm_app_peers(f->s, "901", 5, &r, &err), 0);
     assert_int_equal(r.n_inputs, 3);
-    assert_int_equal(r.left_out, 0);
+    assert_int_equal(r.n_left_out, 0);
     assert_true(r.synthetic);
     assert_int_equal(r.n_peers, 2); /* fewer than k: only three to compare */
     check_sorted(&r);
@@ -580,9 +581,16 @@ static void test_app_demo(void **state)
     add_synthetic(f->s, "907", with_base, 2, 3000);   /* comparable */
     assert_int_equal(ilm_app_peers(f->s, "901", 50, &r, &err), 0);
     assert_int_equal(r.n_inputs, 4);
-    assert_int_equal(r.left_out, 3);
+    assert_int_equal(r.n_left_out, 3);
     assert_int_equal(r.n_peers, 3);
     check_sorted(&r);
+    /* Each left out by code, with its name and the reason. */
+    assert_string_equal(r.left_out[0].code, "904");
+    assert_string_equal(r.left_out[0].name, "Testilä");
+    assert_string_equal(r.left_out[0].reason, "it has no inventory data");
+    assert_string_equal(r.left_out[1].code, "905");
+    assert_string_equal(r.left_out[2].code, "906");
+    assert_string_equal(r.left_out[2].reason, "it has no population figures");
     for (size_t i = 0; i < r.n_inputs; i++) {
         assert_string_not_equal(r.inputs[i].code, "904");
         assert_string_not_equal(r.inputs[i].code, "905");
@@ -606,6 +614,63 @@ static void test_app_demo(void **state)
         assert_string_equal(err.msg[0], cannot[i].msg);
         assert_null(r.peers);
     }
+}
+
+/* Runs SQL on the store file through a second connection, as another
+ * program (or an attacker with the file) would write to it. */
+static void write_directly(const fixture *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "  sqlite3: %s\n", msg ? msg : "?");
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/* One municipality's implausible figures, written to the store past the
+ * importers (1e308 t in two sectors: their sum is infinite; an infinite
+ * population), leave it out of every comparison with the reason; the
+ * others are still compared. Asked for itself, it gets the reason. */
+static void test_app_bad_data_left_out(void **state)
+{
+    fixture *f = *state;
+    ilm_errors err = {0};
+    ilm_demo_stats ds;
+    assert_int_equal(ilm_app_demo(f->s, &ds, &err), 0);
+    const int with_base[] = {2007, 2021};
+    add_synthetic(f->s, "907", with_base, 2, 3000);
+    add_synthetic(f->s, "908", with_base, 2, 3000);
+    ilm_peer_result r;
+    assert_int_equal(ilm_app_peers(f->s, "901", 50, &r, &err), 0);
+    assert_int_equal(r.n_inputs, 5);
+    ilm_peer_result_clear(&r);
+
+    write_directly(f, "UPDATE inventory SET t = 1e308 WHERE municipality = '907'");
+    write_directly(f, "UPDATE population SET n = 9e999 WHERE municipality = '908'");
+    const char *const askers[] = {"901", "902", "903"};
+    for (size_t a = 0; a < 3; a++) {
+        ilm_errors_clear(&err);
+        assert_int_equal(ilm_app_peers(f->s, askers[a], 50, &r, &err), 0);
+        assert_int_equal(r.n_inputs, 3);
+        assert_int_equal(r.n_peers, 2);
+        assert_int_equal(r.n_left_out, 2);
+        assert_string_equal(r.left_out[0].code, "907");
+        assert_non_null(strstr(r.left_out[0].reason, "outside the plausible range"));
+        assert_string_equal(r.left_out[1].code, "908");
+        assert_non_null(strstr(r.left_out[1].reason, "population"));
+        check_sorted(&r);
+        for (size_t p = 0; p < r.n_peers; p++)
+            assert_true(isfinite(r.peers[p].distance));
+        ilm_peer_result_clear(&r);
+    }
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_app_peers(f->s, "907", 5, &r, &err), ILM_EINVAL);
+    assert_non_null(strstr(err.msg[0], "Testilä (907) cannot be compared"));
+    assert_non_null(strstr(err.msg[0], "plausible range"));
 }
 
 /* Real municipalities are never compared with made-up ones. */
@@ -669,7 +734,7 @@ static void test_app_syke(void **state)
         ilm_peer_result r, again;
         assert_int_equal(ilm_app_peers(f->s, all[i].code, 5, &r, &err), 0);
         assert_int_equal(r.n_inputs, 13);
-        assert_int_equal(r.left_out, 0);
+        assert_int_equal(r.n_left_out, 0);
         assert_int_equal(r.n_peers, 5);
         assert_string_equal(r.inputs[r.target].code, all[i].code);
         assert_int_equal(r.inputs[r.target].year, 2024);
@@ -717,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test_setup_teardown(test_app_demo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_app_kinds_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_bad_data_left_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_app_syke, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -21,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "ilmava/store.h"
+#include "store/internal.h" /* the handle's connection, to make faults */
 #include "store/migrations.h"
 
 /* ---- fixtures ---- */
@@ -71,7 +73,7 @@ static void print_errors(const ilm_errors *err)
 static void open_ok(fixture *f)
 {
     ilm_errors err = {0};
-    int rc = ilm_store_open(f->path, &f->s, &err);
+    int rc = ilm_store_open_or_create(f->path, &f->s, &err);
     if (rc)
         print_errors(&err);
     assert_int_equal(rc, 0);
@@ -603,6 +605,8 @@ static void test_import_abort_and_bad_records_leave_nothing(void **state)
         {"701", 1800, "industry", 1, "year 1800 is outside 1900..2200"},
         {"701", 2020, "steel_mill", 1, "\"steel_mill\" is not a sector in the store"},
         {"701", 2020, "industry", -5, "t -5 is not a number >= 0"},
+        {"701", 2020, "industry", 100000001, "is above the cap of 100000000 t CO2e a row"},
+        {"701", 2020, "industry", 1e308, "t 1e+308 is above the cap"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         im = begin(f, "inventory");
@@ -624,6 +628,9 @@ static void test_import_abort_and_bad_records_leave_nothing(void **state)
     expect_message(&err, "704: no Finnish name");
     assert_int_equal(ilm_store_import_population(im, "799", 2020, 5, &err), ILM_EINVAL);
     assert_int_equal(ilm_store_import_population(im, "701", 2020, -5, &err), ILM_EINVAL);
+    assert_int_equal(ilm_store_import_population(im, "701", 2020, 1e8, &err), ILM_EINVAL);
+    expect_message(&err, "population of 701 in 2020: 100000000 is above the cap of 10000000");
+    assert_int_equal(ilm_store_import_published_total(im, "701", 2020, 1e300, &err), ILM_EINVAL);
     ilm_store_import_abort(im);
     assert_true(content_checksum(f->path) == before);
 
@@ -1299,6 +1306,7 @@ static void test_plan_version_conflict(void **state)
     save_ok(f, b);
     assert_int_equal(stamp_ok(f, id).version, 3);
     b->version = 0;
+    b->reduction = 0.55;
     save_ok(f, b);
     assert_int_equal(stamp_ok(f, id).version, 4);
     ilm_plan_free(b);
@@ -1387,6 +1395,7 @@ static void test_stamp_data_version_follows_imports(void **state)
 
     /* A plan save raises the plan's version, not the data version. */
     ilm_plan *q = load_ok(f, id);
+    q->reduction = 0.65;
     save_ok(f, q);
     ilm_plan_free(q);
     ilm_plan_stamp st = stamp_ok(f, id);
@@ -1963,6 +1972,177 @@ static void test_disable_and_passwd_end_sessions(void **state)
                      ILM_ENOTFOUND);
 }
 
+/* ---- issue 12: a store that vanished, faults, serialised writes ---- */
+
+/* A missing or empty file is refused without --create and left as it
+ * was; ilm_store_open_or_create makes a store of either. */
+static void test_missing_or_empty_refused(void **state)
+{
+    fixture *f = *state;
+    ilm_errors err = {0};
+    ilm_store *s = (ilm_store *)1;
+    assert_int_equal(ilm_store_open(f->path, &s, &err), ILM_ENOTFOUND);
+    assert_null(s);
+    expect_message(&err, f->path);
+    expect_message(&err, "does not exist");
+    expect_message(&err, "--create");
+    assert_int_not_equal(access(f->path, F_OK), 0);
+
+    open_ok(f);
+    ilm_store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(truncate(f->path, 0), 0);
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_open(f->path, &s, &err), ILM_ENOTFOUND);
+    expect_message(&err, "is empty (0 bytes, no tables)");
+    expect_message(&err, "--create");
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_size, 0);
+
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_open_or_create(f->path, &s, &err), 0);
+    ilm_store_close(s);
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_open(f->path, &s, &err), 0);
+    ilm_store_close(s);
+}
+
+/* A locked store is ILM_EBUSY, a full one ILM_EFULL (PRAGMA
+ * max_page_count: SQLite's own "database or disk is full"), a read-only
+ * one ILM_EREADONLY; each with a message, and nothing half written. */
+static void test_faults_mapped(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    p->store_id = id;
+    p->version = 0;
+    ilm_errors err = {0};
+    int64_t out;
+
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(f->s->db, 50);
+    p->reduction = 0.61;
+    assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_EBUSY);
+    expect_message(&err, "another program is writing");
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_health(f->s, &err), ILM_EBUSY);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+
+    uint64_t before = content_checksum(f->path);
+    long long pages = query_int(f->path, "PRAGMA page_count");
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+    assert_int_equal(sqlite3_exec(f->s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    ilm_plan *big = full_plan(ILM_SCOPE_TOTAL);
+    free(big->name);
+    big->name = calloc(1, 200000);
+    assert_non_null(big->name);
+    memset(big->name, 'x', 199999);
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_plan_save(f->s, big, &out, &err), ILM_EFULL);
+    expect_message(&err, "full");
+    ilm_plan_free(big);
+    assert_true(content_checksum(f->path) == before);
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", 1 << 30);
+    sqlite3_exec(f->s->db, sql, NULL, NULL, NULL);
+
+    assert_int_equal(sqlite3_exec(f->s->db, "PRAGMA query_only = 1", NULL, NULL, NULL), SQLITE_OK);
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_plan_save(f->s, p, &out, &err), ILM_EREADONLY);
+    sqlite3_exec(f->s->db, "PRAGMA query_only = 0", NULL, NULL, NULL);
+    assert_true(content_checksum(f->path) == before);
+    ilm_plan_free(p);
+}
+
+/* Readiness: ok on a good store; not ok when the schema is not ours or
+ * the file was emptied under the handle. */
+static void test_health(void **state)
+{
+    fixture *f = *state;
+    open_ok(f);
+    ilm_errors err = {0};
+    assert_int_equal(ilm_store_health(f->s, &err), 0);
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(ilm_store_health(f->s, &err), ILM_ESTORE);
+    expect_message(&err, "schema is version 99");
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", ilm_store_schema_version());
+    assert_int_equal(sqlite3_exec(other, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_health(f->s, &err), 0);
+    assert_int_equal(truncate(f->path, 0), 0);
+    assert_int_equal(ilm_store_health(f->s, &err), ILM_ESTORE);
+    expect_message(&err, "empty (0 bytes)");
+}
+
+/* ilm_store_begin: the changes inside commit or roll back together; a
+ * failed change inside undoes only itself. */
+static void test_transaction(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_errors err = {0};
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    assert_int_equal(ilm_store_begin(f->s, &err), 0);
+    assert_int_equal(ilm_store_begin(f->s, &err), ILM_EINTERNAL); /* not nested */
+    int64_t a = save_ok(f, p);
+    ilm_store_rollback(f->s);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM plan"), 0);
+
+    ilm_errors_clear(&err);
+    assert_int_equal(ilm_store_begin(f->s, &err), 0);
+    a = save_ok(f, p);
+    ilm_plan *bad = full_plan(ILM_SCOPE_TOTAL);
+    bad->store_id = a + 100; /* no such plan: refused, undoes only itself */
+    int64_t out;
+    assert_int_equal(ilm_store_plan_save(f->s, bad, &out, &err), ILM_ENOTFOUND);
+    ilm_plan_free(bad);
+    int64_t b = save_ok(f, p);
+    assert_int_equal(ilm_store_commit(f->s, &err), 0);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM plan"), 2);
+    assert_true(b > a);
+    ilm_plan_free(p);
+}
+
+/* A save that changes nothing keeps the version and writes no audit row. */
+static void test_no_op_save(void **state)
+{
+    fixture *f = *state;
+    with_data(f);
+    ilm_plan *p = full_plan(ILM_SCOPE_TOTAL);
+    int64_t id = save_ok(f, p);
+    ilm_plan_free(p);
+    p = load_ok(f, id);
+    long long audits = query_int(f->path, "SELECT count(*) FROM audit");
+    uint64_t before = content_checksum(f->path);
+    save_ok(f, p);
+    p->version = 0;
+    save_ok(f, p);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit"), audits);
+    assert_true(content_checksum(f->path) == before);
+    ilm_plan *q = load_ok(f, id);
+    assert_int_equal(q->version, 1);
+    /* A change still counts once. */
+    free(q->measures[0].notes);
+    q->measures[0].notes = strdup("changed");
+    save_ok(f, q);
+    assert_int_equal(query_int(f->path, "SELECT count(*) FROM audit"), audits + 2);
+    ilm_plan_free(q);
+    q = load_ok(f, id);
+    assert_int_equal(q->version, 2);
+    ilm_plan_free(q);
+    ilm_plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1972,6 +2152,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_a_database_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_directory_path_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_or_empty_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_faults_mapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_op_save, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_seeded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_adds_up_sub_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_same_file_twice_changes_nothing, setup,

@@ -35,7 +35,7 @@ static ilm_store *fresh_store(const char *name)
     unlink(db);
     ilm_store *s = NULL;
     ilm_errors err = {0};
-    if (ilm_store_open(db, &s, &err) != 0)
+    if (ilm_store_open_or_create(db, &s, &err) != 0)
         fail_msg("cannot open %s: %s", db, err.count ? err.msg[0] : "?");
     return s;
 }

@@ -6,6 +6,10 @@ let csrfToken = null;
 
 export function setCsrf(token) { csrfToken = token || null; }
 
+/** The store's temporary faults (503 with Retry-After): each has its own
+ * message in the catalogues, err.<code> and err.<code>.title. */
+const STORE_FAULTS = ['store_busy', 'disk_full', 'read_only'];
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
@@ -14,6 +18,8 @@ export class ApiError extends Error {
     this.code = e.code || null;
     this.field = e.field || null;
     this.body = body;
+    /** 'err.store_busy' etc. for a store fault, else null. */
+    this.fault = status === 503 && STORE_FAULTS.includes(this.code) ? `err.${this.code}` : null;
   }
 }
 

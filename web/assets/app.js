@@ -170,7 +170,8 @@ async function render() {
 /** A page for a refusal or a failure, with what the user can do. */
 export function errorPage(e) {
   const status = e instanceof ApiError ? e.status : 0;
-  const key = status === 403 ? 'err.forbidden' : status === 404 ? 'err.notfound' : 'err.failed';
+  const key = e instanceof ApiError && e.fault ? e.fault
+    : status === 403 ? 'err.forbidden' : status === 404 ? 'err.notfound' : 'err.failed';
   return h('section', {class: 'panel error-page', 'data-testid': 'error-page', 'data-status': status},
     h('h1', {}, t(key + '.title')),
     h('p', {}, t(key)),

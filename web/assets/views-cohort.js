@@ -12,6 +12,7 @@ const isOrganiser = () => app.me && app.me.user && app.me.user.role === 'organis
 
 function errText(e) {
   if (!(e instanceof ApiError)) return t('err.failed');
+  if (e.fault) return t(e.fault);
   const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
   if (e.status === 422 || e.status === 409) return t('err.invalid', {msg: detail});
   if (e.status === 403) return t('err.forbidden');

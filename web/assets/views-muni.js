@@ -58,7 +58,8 @@ export async function viewLogin(ctx) {
     } catch (e) {
       btn.disabled = false;
       msg.textContent = e instanceof ApiError && e.status === 401 ? t('login.bad')
-        : e instanceof ApiError && e.status === 429 ? t('login.limited') : t('err.failed');
+        : e instanceof ApiError && e.status === 429 ? t('login.limited')
+        : e instanceof ApiError && e.fault ? t(e.fault) : t('err.failed');
       pw.focus();
     }
   }},

@@ -225,7 +225,7 @@ function showFieldError(e, err, f, status) {
   const target = key && err[key] ? key : key && key.endsWith('_range') && err.range ? 'range'
     : (key === 'share' || key === 'absolute_t') && err.value ? 'value' : null;
   const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
-  const msg = e.status === 422 ? ((key === 'share' || key === 'share_range') && /outside 0\.\.1/.test(detail)
+  const msg = e.fault ? t(e.fault) : e.status === 422 ? ((key === 'share' || key === 'share_range') && /outside 0\.\.1/.test(detail)
     ? t('err.share') : t('err.invalid', {msg: detail})) : e.status === 403 ? t('err.forbidden')
     : e.status === 404 ? t('err.notfound') : t('err.failed') + (e.message ? ` (${e.message})` : '');
   if (target) {
@@ -803,7 +803,7 @@ function quickEdit(plan, res, done) {
         const p = await put(`/api/measures/${ms.measure_id}`, body);
         await done(p);
       } catch (e) {
-        status.textContent = e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+        status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
         input.setAttribute('aria-invalid', 'true');
       }
     });
@@ -904,7 +904,7 @@ async function tabOptimize(ctx, plan, m) {
             }))) : null),
         h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)}))));
     } catch (e) {
-      out.replaceChildren(h('p', {class: 'form-error'}, t('err.failed'), ' ', e.message));
+      out.replaceChildren(h('p', {class: 'form-error'}, ...(e.fault ? [t(e.fault)] : [t('err.failed'), ' ', e.message])));
     }
     btn.disabled = false;
   });
@@ -933,7 +933,7 @@ async function tabPublish(ctx, plan, m) {
             announce(status.textContent);
             draw();
           } catch (e) {
-            status.textContent = t('err.failed') + ' ' + e.message;
+            status.textContent = e.fault ? t(e.fault) : t('err.failed') + ' ' + e.message;
             ev.target.disabled = false;
           }
         }}, plan.published ? t('publish.unpublish') : t('publish.publish')) : null);

@@ -25,6 +25,7 @@ function forbidden() { return new ApiError(403, null); }
 function errText(e) {
   if (!(e instanceof ApiError)) return t('err.failed');
   if (e.code === 'applications_closed') return t('prog.closed.msg');
+  if (e.fault) return t(e.fault);
   const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
   if (e.status === 422 || e.status === 409) return t('err.invalid', {msg: detail});
   if (e.status === 403) return t('err.forbidden');
