@@ -30,7 +30,7 @@ fi
 unset ILMAVA_DB
 DB=$TMP/store.db
 db() {
-    run --db "$DB" "$@"
+    run --db "$DB" --create "$@"
 }
 
 ESC=$(printf '\033')

@@ -33,7 +33,7 @@ fi
 unset ILMAVA_DB
 DB=$TMP/store.db
 db() {
-    run --db "$DB" "$@"
+    run --db "$DB" --create "$@"
 }
 # no_doubled_prefix NAME: fails the case when a line of stderr starts with
 # the same word twice ("peers: peers:", "export: export gpc:").
