@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 #include "store/internal.h"
 #include "store/migrations.h"
@@ -517,9 +518,30 @@ int ilm_store_open_or_create(const char *path, ilm_store **out, ilm_errors *err)
 /* How long the health check waits for another writer's lock: healthz
  * must answer fast, and a lock held that long already says "busy". */
 #define STORE_HEALTH_BUSY_MS 200
+/* When the lock is busy, how long the check watches for others' commits:
+ * a store whose writers commit is writable, only busy. */
+#define STORE_HEALTH_PROGRESS_MS 250
 /* Below this much free space the store is reported full: a write of a
  * few pages may already fail. */
 #define STORE_HEALTH_MIN_FREE (1024 * 1024)
+
+/* Whether another connection commits a change within
+ * STORE_HEALTH_PROGRESS_MS: PRAGMA data_version moves when one does. */
+static bool others_commit(ilm_store *s)
+{
+    int before = 0, now = 0;
+    ilm_errors ignored = {0};
+    if (read_pragma(s, "PRAGMA data_version", &before, &ignored))
+        return false;
+    for (int waited = 0; waited < STORE_HEALTH_PROGRESS_MS; waited += 25) {
+        nanosleep(&(struct timespec){.tv_nsec = 25 * 1000000L}, NULL);
+        if (read_pragma(s, "PRAGMA data_version", &now, &ignored))
+            return false;
+        if (now != before)
+            return true;
+    }
+    return false;
+}
 
 int ilm_store_health(ilm_store *s, ilm_errors *err)
 {
@@ -567,6 +589,8 @@ int ilm_store_health(ilm_store *s, ilm_errors *err)
     if (src == SQLITE_OK)
         src = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+    if (src == SQLITE_BUSY && others_commit(s))
+        src = SQLITE_OK;
     if (src != SQLITE_OK)
         return store_error(s, src, err, "%s: taking the write lock", s->path);
     if (sqlite3_db_readonly(s->db, "main") == 1) {

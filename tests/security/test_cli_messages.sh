@@ -82,7 +82,7 @@ err_has "line 1: longer than 8192 bytes; the lines seem to end in CR only"
 finish "messages/CR-only line ends are still recognised"
 
 begin
-"$BIN" --db "$TMP/demo.db" demo >/dev/null 2>&1 || bad "demo failed"
+"$BIN" --db "$TMP/demo.db" --create demo >/dev/null 2>&1 || bad "demo failed"
 # Data the peer finder cannot use, written past the import's checks.
 sqlite3 "$TMP/demo.db" "UPDATE inventory SET t = 1e308 WHERE municipality = '901'
     AND sector IN ('agriculture', 'district_heating')"

@@ -178,7 +178,7 @@ def disk_full(have_userns):
         acknowledged = []
         last = None
         for i in range(300):
-            body = {"id": f"fill-{i}", "name": "x" * 2000, "sector": "waste", "start": 2026,
+            body = {"id": f"fill-{i}", "name": "x" * 200, "notes": "y" * 3000, "sector": "waste", "start": 2026,
                     "full": 2030, "share": 0.0001}
             last = c.post("/api/plans/1/measures", body)
             if last.status != 201:

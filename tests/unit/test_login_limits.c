@@ -44,7 +44,7 @@ static int setup(void **state)
     }
     snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
     ilm_errors err = {0};
-    if (ilm_store_open(f->path, &f->s, &err)) {
+    if (ilm_store_open_or_create(f->path, &f->s, &err)) {
         free(f);
         return -1;
     }
