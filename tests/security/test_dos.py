@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import apilib as A  # noqa: E402
 
 FAST_MS = 100         # what "at once" means for a read
-PER_ADDRESS = 32      # the server's default per-address connection cap
+PER_ADDRESS = 64      # the server's default per-address connection cap
 HEADER_DEADLINE = 10  # seconds, the server's default
 
 
