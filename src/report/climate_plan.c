@@ -1,5 +1,6 @@
-/* The municipal climate plan in the contents the Climate Act (423/2022,
- * § 14 a) names: the emission reduction target, the measures, how
+/* The municipal climate plan in the contents the Climate Act (423/2022)
+ * listed in § 14 a, repealed from 1.1.2025 (HE 151/2024), so no text here
+ * calls the plan a statutory duty: the emission reduction target, the measures, how
  * emissions have developed, how implementation is monitored, optional
  * adaptation, and appendices on method, data and uncertainty. Charts are
  * the UI's: emissions by sector, and the pathway with its band.

@@ -26,6 +26,7 @@ typedef struct phrases {
     const char *history, *preparer, *presenter;
     const char *background, *proposal, *decision, *contact, *recipients, *appeal;
     const char *preparatory_appeal; /* a proposal to the council: no appeal */
+    const char *court_blank;        /* the appeal court when the region is unknown */
     /* the target item */
     const char *title_target;
     const char *scope_object[3]; /* what is reduced: total, non_ets, hinku */
@@ -89,6 +90,7 @@ static const phrases fi = {
     "Muutoksenhakuohje",
     "Tähän päätökseen ei saa hakea muutosta, koska päätös koskee vain asian valmistelua "
     "(kuntalaki 410/2015, 136 §).",
+    "________________ (hallinto-oikeuden nimi ja osoite)",
     "Ilmastotavoitteen asettaminen",
     {"kunnan alueen kasvihuonekaasupäästöjä", "päästökaupan ulkopuolisia päästöjä",
      "Hinku-laskennan mukaisia päästöjä"},
@@ -187,6 +189,7 @@ static const phrases sv = {
     "Anvisning för sökande av ändring",
     "Ändring i detta beslut får inte sökas, eftersom beslutet endast gäller beredning "
     "(kommunallagen 410/2015, 136 §).",
+    "________________ (förvaltningsdomstolens namn och adress)",
     "Fastställande av klimatmål",
     {"växthusgasutsläppen inom kommunen", "utsläppen utanför utsläppshandeln",
      "utsläppen enligt Hinku-beräkningen"},
@@ -284,6 +287,7 @@ static const phrases en = {
     "Appeal instructions",
     "No appeal may be made against this decision, as it only concerns the preparation of the "
     "matter (Local Government Act 410/2015, s. 136).",
+    "________________ (the administrative court's name and address)",
     "Setting the climate target",
     {"the greenhouse gas emissions of the municipality", "the emissions outside emissions trading",
      "the emissions by the Hinku rule"},
@@ -441,7 +445,8 @@ static int check_options(const ilm_decision_options *o, ilm_errors *err)
     } texts[] = {{o->body, "body"},
                  {o->preparer, "preparer"},
                  {o->presenter, "presenter"},
-                 {o->contact, "contact"}};
+                 {o->contact, "contact"},
+                 {o->court, "court"}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (texts[i].value && strlen(texts[i].value) > 200) {
             ilm_errors_add(err, "%s: longer than 200 characters", texts[i].name);
@@ -579,7 +584,58 @@ const char *report_appeal_text(const char *kind, const char *lang)
     return NULL;
 }
 
-static int appeal(ilm_doc *d, const phrases *t, const char *kind, const char *body, ilm_errors *err)
+/* The administrative court of a region from texts/courts.txt: "name,
+ * address, e-mail" in `lang` into out. False when the table has no line
+ * for the region (or the region is unknown). */
+bool report_court_for_region(const char *region_code, const char *lang, char *out, size_t n)
+{
+    const char *text = NULL;
+    for (size_t i = 0; i < report_n_texts; i++)
+        if (strcmp(report_texts[i].name, "courts") == 0)
+            text = report_texts[i].text;
+    if (!text || !region_code || strlen(region_code) != 2)
+        return false;
+    int name_field = strcmp(lang, "sv") == 0 ? 2 : strcmp(lang, "en") == 0 ? 3 : 1;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len && p[0] != '#') {
+            /* Fields 0..5 of the line, split at '|'. */
+            const char *f[6];
+            size_t fl[6], k = 0;
+            const char *q = p, *end = p + len;
+            while (k < 6) {
+                const char *bar = memchr(q, '|', (size_t)(end - q));
+                f[k] = q;
+                fl[k] = bar ? (size_t)(bar - q) : (size_t)(end - q);
+                k++;
+                if (!bar)
+                    break;
+                q = bar + 1;
+            }
+            bool match = false;
+            for (size_t c = 0; k == 6 && c + 2 <= fl[0]; c += 3)
+                match = match || strncmp(f[0] + c, region_code, 2) == 0;
+            if (match) {
+                snprintf(out, n, "%.*s, %.*s, %.*s", (int)fl[name_field], f[name_field],
+                         (int)fl[4], f[4], (int)fl[5], f[5]);
+                return true;
+            }
+        }
+        p = nl ? nl + 1 : p + len;
+    }
+    return false;
+}
+
+/* Appends `v` to the paragraph buffer. */
+static void para_append(char *para, size_t cap, size_t *len, const char *v)
+{
+    int w = snprintf(para + *len, cap - *len, "%s", v);
+    *len = w > 0 && *len + (size_t)w < cap ? *len + (size_t)w : cap - 1;
+}
+
+static int appeal(ilm_doc *d, const phrases *t, const char *kind, const char *body,
+                  const char *court, ilm_errors *err)
 {
     ilm_doc_heading(d, 2, "%s", t->appeal);
     if (!kind) {
@@ -606,10 +662,13 @@ static int appeal(ilm_doc *d, const phrases *t, const char *kind, const char *bo
         } else if (!comment && n > 0) {
             for (size_t i = 0; i < n && len + 1 < sizeof para; i++) {
                 if (strncmp(p + i, "{body}", 6) == 0) {
-                    int w = snprintf(para + len, sizeof para - len, "%s", body);
-                    len =
-                        w > 0 && len + (size_t)w < sizeof para ? len + (size_t)w : sizeof para - 1;
+                    para_append(para, sizeof para, &len, body);
                     i += 5;
+                    continue;
+                }
+                if (strncmp(p + i, "{court}", 7) == 0) {
+                    para_append(para, sizeof para, &len, given(court) ? court : t->court_blank);
+                    i += 6;
                     continue;
                 }
                 if (len && para[len - 1] != ' ' && i == 0)
@@ -906,7 +965,12 @@ int ilm_report_decision(ilm_store *s, int64_t plan_id, const ilm_decision_option
                  ilm_doc_percent(pct, f.plan->reduction, 0, t->lang), f.plan->base_year,
                  f.plan->target_year, report_kt(v, f.result->target_value, t->lang));
     closing(d, t, o, t->default_recipients);
-    rc = appeal(d, t, b.council ? "kunnallisvalitus" : NULL, b.name, err);
+    char court[400] = "";
+    if (given(o->court))
+        snprintf(court, sizeof court, "%s", o->court);
+    else
+        report_court_for_region(f.muni.region_code, t->lang, court, sizeof court);
+    rc = appeal(d, t, b.council ? "kunnallisvalitus" : NULL, b.name, court, err);
     report_facts_clear(&f);
     if (rc) {
         ilm_doc_free(d);
@@ -1021,7 +1085,7 @@ int ilm_report_application_decision(ilm_store *s, int64_t application_id,
     ilm_doc_heading(d, 2, "%s", t->proposal);
     ilm_doc_para(d, t->proposal_apply, b.name, muni, programme, eur);
     closing(d, t, o, t->default_app_recipients);
-    rc = appeal(d, t, "oikaisuvaatimus", b.name, err);
+    rc = appeal(d, t, "oikaisuvaatimus", b.name, NULL, err);
     if (rc)
         goto done;
     rc = finish(d, fmt, out, len, err);

@@ -57,6 +57,11 @@ const char *report_sector_color(const char *key);
  * build). NULL when missing. */
 const char *report_appeal_text(const char *kind, const char *lang);
 
+/* The administrative court whose district covers region `region_code`
+ * (two digits), from src/report/texts/courts.txt, as "name, address,
+ * e-mail" in `lang`. False when unknown (no region, Åland, no such line). */
+bool report_court_for_region(const char *region_code, const char *lang, char *out, size_t n);
+
 /* A measure of the result in the owner-ordered list of the documents. */
 typedef struct report_measure {
     const ilm_measure *m;        /* the plan's measure */
