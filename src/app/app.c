@@ -40,6 +40,9 @@ static int sink_municipality(void *user, const ilm_import_municipality *m, ilm_e
     rec.region_code = (char *)m->region_code;
     rec.region_fi = (char *)m->region_fi;
     rec.region_sv = (char *)m->region_sv;
+    rec.city = m->form == 2;
+    rec.city_given = m->form != 0;
+    rec.name_fi_genitive = (char *)m->name_fi_genitive;
     /* The register is the authority on names; a SYKE file only adds the
      * municipalities the register does not have yet. */
     return ilm_store_import_municipality(c->im, &rec, c->kind == ILM_FILE_MUNICIPALITIES, err);

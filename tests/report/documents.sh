@@ -113,4 +113,153 @@ expect_rc 0
 out_has "within 14 days of notification of the decision. Members of the municipality are deemed notified seven days after the minutes"
 finish "documents/board decision: rectification request in 14 days, notification 7 days after (fi, sv, en)"
 
+# City or municipality (kaupunki or kunta): the register knows; every body
+# name, possessive and extract follows, and a text never mixes the two.
+begin
+for body in "" "--body Kunnanvaltuusto" "--body KV"; do
+    # shellcheck disable=SC2086
+    db report decision "$K" $body
+    expect_rc 0
+    out_has "**Toimielin:** Kunnanvaltuusto"
+    out_has "Kunnanvaltuusto asettaa kunnan ilmastotavoitteeksi vähentää kunnan alueen kasvihuonekaasupäästöjä"
+    out_has "## Kunnanhallituksen ehdotus"
+    out_has "- Kunnanhallitus"
+    out_lacks "aupungin"
+    out_lacks "Kaupunginhallitus"
+    out_lacks "Esittelijä"
+done
+db report decision "$K" --lang sv
+out_has "Kommunfullmäktige fastställer som kommunens klimatmål att minska växthusgasutsläppen inom kommunen"
+out_has "## Kommunstyrelsens förslag"
+out_has "- Kommunstyrelsen"
+out_lacks "Stads"
+out_lacks "staden"
+db report decision "$K" --lang en
+out_has "The Municipal Council sets as the municipality's climate target"
+out_lacks "City Board"
+db report plan "$K"
+out_has "raportoi kunnanhallitukselle"
+out_lacks "aupungin"
+finish "documents/a kunta (Kontiolahti): kunnanvaltuusto, kunnanhallitus, kommunstyrelsen, no kaupungin"
+
+begin
+db report decision "$J"
+expect_rc 0
+out_has "**Toimielin:** Kaupunginvaltuusto"
+out_has "Kaupunginvaltuusto asettaa kaupungin ilmastotavoitteeksi vähentää kaupungin alueen kasvihuonekaasupäästöjä"
+out_has "## Kaupunginhallituksen ehdotus"
+out_has "- Kaupunginhallitus"
+out_lacks "kunnan alueen"
+out_lacks "Kunnan alueen"
+out_lacks "Kunnanhallitus"
+db report decision "$J" --lang sv
+out_has "Stadsfullmäktige fastställer som stadens klimatmål att minska växthusgasutsläppen inom staden"
+out_has "- Stadsstyrelsen"
+out_lacks "Kommunstyrelsen"
+db report plan "$J" --lang sv
+out_has "rapporterar årligen till stadsstyrelsen"
+out_lacks "inom kommunen"
+finish "documents/a kaupunki (Joensuu): kaupunginvaltuusto, kaupunginhallitus, stadsstyrelsen, no kunnan alueen"
+
+begin
+db report decision "$K" --body Ympäristölautakunta
+expect_rc 0
+out_has "Ympäristölautakunta esittää kunnanhallitukselle, että kunnanhallitus ehdottaa valtuustolle kunnan ilmastotavoitteeksi"
+out_lacks "esittää valtuustolle"
+out_has "koskee vain asian valmistelua"
+out_has "**Esittelijä:**"
+db report decision "$J" --body KH
+out_has "Kaupunginhallitus esittää valtuustolle, että valtuusto asettaa kaupungin ilmastotavoitteeksi"
+out_has "## Päätösehdotus"
+finish "documents/a committee proposes to the board (Kuntalaki 39 §), the board to the council"
+
+# Handling history: the board's item does not list its own meeting; the
+# council's lists the board's, in the document's language.
+begin
+"$BIN" --db "$DB" decision "$K" --kind board_proposal --body Kunnanhallitus --date 2026-11-30 \
+    --section 200 --dnro "KH 727/11.00/2026" >"$TMP/rec" 2>&1 || bad "decision failed: $(cat "$TMP/rec")"
+db report decision "$K" --body KH --date 2026-11-30
+expect_rc 0
+out_lacks "Käsittelyhistoria"
+out_lacks "30.11.2026 § 200"
+db report decision "$K" --date 2026-12-14
+out_has "## Käsittelyhistoria"
+out_has "- Kunnanhallitus 30.11.2026 § 200, Dnro KH 727/11.00/2026"
+db report decision "$K" --date 2026-12-14 --lang sv
+out_has "## Behandlingshistorik"
+out_has "- Kommunstyrelsen 30.11.2026 § 200, Dnr KH 727/11.00/2026"
+out_lacks "Kunnanhallitus"
+out_lacks "Dnro"
+finish "documents/handling history: not the item's own meeting; Swedish names in Swedish"
+
+begin
+for dnro in "TOR/727/11.00/2026" "KH 727/11.00/2026" "TORDno-2026-727" "HEL 2022-003049"; do
+    db report decision "$K" --dnro "$dnro"
+    expect_rc 0
+    out_has "**Dnro:** $dnro"
+done
+db report decision "$K" --dnro "TOR-727-11.00-2026"
+expect_rc 2
+err_has 'dnro: "TOR-727-11.00-2026" is not a diary number'
+finish "documents/Dnro: the forms registries write, with a prefix"
+
+# The register's form and genitive columns.
+begin
+db report plan "$K"
+out_has "# Ilmastosuunnitelma – Kontiolahti"
+printf 'kuntanumero,kunta_fi,kunta_sv,maakunta_koodi,maakunta_fi,maakunta_sv,muoto,kunta_fi_genetiivi\n276,Kontiolahti,Kontiolahti,12,Pohjois-Karjala,Norra Karelen,kunta,Kontiolahden\n' >"$TMP/reg.csv"
+db import municipalities "$TMP/reg.csv"
+expect_rc 0
+db report plan "$K"
+out_has "# Kontiolahden ilmastosuunnitelma"
+db report decision "$K"
+out_has "Kunnanvaltuusto asettaa kunnan"
+printf 'kuntanumero,kunta_fi,muoto\n276,Kontiolahti,town\n' >"$TMP/bad.csv"
+db import municipalities "$TMP/bad.csv"
+expect_rc 2
+err_has '"town" is not kunta or kaupunki'
+db report plan "$K"
+out_has "# Kontiolahden ilmastosuunnitelma"
+finish "documents/the register's muoto and kunta_fi_genetiivi columns; a bad form is refused"
+
+# Direction: a plan that misses its target and one that meets it say
+# opposite things, in each language.
+begin
+"$BIN" --db "$DB" plan new Kontiolahti --base 2007 --target 2030 --reduction 0.1 \
+    --name "Kontiolahti -10 %" >"$TMP/met" 2>&1 || bad "plan new failed"
+M=$(cat "$TMP/met")
+for doc in decision plan; do
+    db report $doc "$K" --lang fi
+    out_has "Tavoitteesta jäädään"
+    out_lacks "Tavoite saavutetaan"
+    db report $doc "$M" --lang fi
+    out_has "Tavoite saavutetaan"
+    out_lacks "Tavoitteesta jäädään"
+    db report $doc "$K" --lang sv
+    out_has "Utsläppen överskrider målet med"
+    out_lacks "Målet nås med"
+    out_lacks "underskrids"
+    db report $doc "$M" --lang sv
+    out_has "Målet nås med en marginal på"
+    out_lacks "överskrider"
+    db report $doc "$K" --lang en
+    out_has "The target is missed by"
+    out_lacks "The target is met"
+    db report $doc "$M" --lang en
+    out_has "The target is met with a margin of"
+    out_lacks "missed"
+done
+finish "documents/a missed and a met target say opposite things (fi, sv, en)"
+
+begin
+db report plan "$K" --lang fi
+out_has "## 6 Ilmastonmuutokseen sopeutuminen"
+out_has "Tämä suunnitelma ei käsittele ilmastonmuutokseen sopeutumista."
+out_has "--adaptation TIEDOSTO"
+db report plan "$K" --lang fi
+out_has "investoinnin annuiteetti (investointi jaettuna pitoajalle tasaerinä suunnitelman 4,0"
+out_has "diskonttokorolla) ja vuotuiset käyttökulut"
+out_lacks "lakisääteinen"
+finish "documents/the plan: adaptation not covered and how to add it; cost as an annuity"
+
 summary

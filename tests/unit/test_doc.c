@@ -189,10 +189,26 @@ static void test_checks(void **state)
     assert_int_equal(ilm_dnro_check("727/11.00/2020", "dnro", &err), 0);
     assert_int_equal(ilm_dnro_check("1/00.01.02/2026", "dnro", &err), 0);
     assert_int_equal(ilm_dnro_check("123456/11.00/2026", "dnro", &err), 0);
+    /* The forms other registries write, with a prefix (issue 14). */
+    const char *good[] = {"TOR/727/11.00/2026", "KH 727/11.00/2026", "TORDno-2026-727",
+                          "TRE:5072/10.03.01/2021", "HEL 2022-003049", "TUUDno-2020-1249",
+                          "1234567/11.00/2026"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        if (ilm_dnro_check(good[i], "dnro", &err) != 0)
+            fail_msg("\"%s\" was refused", good[i]);
     const char *bad[] = {"",
                          "727-11.00-2020",
                          "/11.00/2020",
-                         "1234567/11.00/2020",
+                         "12345678/11.00/2020",
+                         "TOR727/11.00/2026",
+                         "TOR/727-11.00-2026",
+                         "TORDno-26-727",
+                         "TORDno-2026-",
+                         "TORDno-2026-727x",
+                         "2026-727",
+                         "ABCDEFGHIJK/1/11.00/2026",
+                         "KH  727/11.00/2026",
+                         "Ä/727/11.00/2026",
                          "1/11/2020",
                          "1/11.0/2020",
                          "1/11.00/20",
