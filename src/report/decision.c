@@ -45,10 +45,12 @@ typedef struct phrases {
     const char *path_caption, *path_cols[3];
     const char *classes_intro; /* %s easy max, %s hard min */
     const char *class_names[3];
-    const char *class_line; /* %s class, %zu count, %s kt */
-    const char *easy_share; /* %s share */
-    const char *p_meet;     /* %s draws, %s p */
-    const char *p_range;    /* %d year, %s p5, %s p95 */
+    const char *class_line, *class_line_one; /* %s class, %zu count, %s kt */
+    const char *pathway_one;                 /* as pathway, for one measure */
+    const char *outside_scope;               /* %s the measures outside the target's scope */
+    const char *easy_share;                  /* %s share */
+    const char *p_meet;                      /* %s draws, %s p */
+    const char *p_range;                     /* %d year, %s p5, %s p95 */
     const char *p_none;
     const char *p_skew_met, *p_skew_missed; /* the gap and the probability disagree */
     const char *measures_caption, *measure_cols[6], *no_owner, *out_of_scope, *class_single[3];
@@ -131,6 +133,10 @@ static const phrases fi = {
     "täyden vaikutuksensa vasta tavoitevuoden jälkeen.",
     {"Helpot", "Keskivaikeat", "Vaikeat"},
     "%s: %zu toimenpidettä, vähennys tavoitevuonna %s kt CO2e.",
+    "%s: %zu toimenpide, vähennys tavoitevuonna %s kt CO2e.",
+    "Suunnitelman %zu toimenpiteellä päästöjen arvioidaan olevan tavoitevuonna %d %s kt CO2e. "
+    "Ilman toimenpidettä ne olisivat %s kt CO2e.",
+    "Luvuissa eivät ole mukana tavoitteen ulkopuoliset toimenpiteet: %s.",
     "Helpoilla toimenpiteillä katetaan %s tarvittavasta vähennyksestä.",
     "Epävarmuuslaskennan (%s simulointia) mukaan todennäköisyys saavuttaa tavoite on %s.",
     "Vuoden %d päästöt ovat 90 %%:n todennäköisyydellä välillä %s–%s kt CO2e.",
@@ -242,6 +248,10 @@ static const phrases sv = {
     "eller får full effekt först efter målåret.",
     {"Lätta", "Medelsvåra", "Svåra"},
     "%s: %zu åtgärder, minskning under målåret %s kt CO2e.",
+    "%s: %zu åtgärd, minskning under målåret %s kt CO2e.",
+    "Med planens %zu åtgärd beräknas utsläppen år %d vara %s kt CO2e. Utan åtgärden skulle de "
+    "vara %s kt CO2e.",
+    "Åtgärderna utanför målet ingår inte i siffrorna: %s.",
     "De lätta åtgärderna täcker %s av den minskning som behövs.",
     "Enligt osäkerhetsberäkningen (%s simuleringar) är sannolikheten att nå målet %s.",
     "Utsläppen år %d ligger med 90 %% sannolikhet mellan %s och %s kt CO2e.",
@@ -348,6 +358,10 @@ static const phrases en = {
     "reaches its full effect only after the target year.",
     {"Easy", "Moderate", "Hard"},
     "%s: %zu measures, a reduction of %s kt CO2e in the target year.",
+    "%s: %zu measure, a reduction of %s kt CO2e in the target year.",
+    "With the plan's %1$zu measure, emissions are estimated at %3$s kt CO2e in the target year "
+    "%2$d. Without the measure they would be %4$s kt CO2e.",
+    "The figures leave out the measures outside the target's scope: %s.",
     "The easy measures cover %s of the reduction needed.",
     "By the uncertainty analysis (%s simulations), the probability of meeting the target is %s.",
     "Emissions in %d lie between %s and %s kt CO2e with 90%% probability.",
@@ -955,8 +969,12 @@ static void pathway_part(ilm_doc *d, const phrases *t, const report_facts *f)
     if (ti == r->n_years)
         return;
     char a[48], b[48], c[48];
-    ilm_doc_para(d, t->pathway, r->n_measures, r->target_year, report_kt(a, r->scenario[ti], L),
-                 report_kt(b, r->baseline[ti], L));
+    /* Only the measures in the target's scope count toward it. */
+    size_t in_scope = 0;
+    for (size_t i = 0; i < r->n_measures; i++)
+        in_scope += r->measures[i].in_scope;
+    ilm_doc_para(d, in_scope == 1 ? t->pathway_one : t->pathway, in_scope, r->target_year,
+                 report_kt(a, r->scenario[ti], L), report_kt(b, r->baseline[ti], L));
     if (r->gap > 0)
         ilm_doc_para(d, t->gap_short, report_kt(a, r->gap, L));
     else
@@ -984,9 +1002,27 @@ static void classes_part(ilm_doc *d, const phrases *t, const report_facts *f)
     char a[48], b[48];
     ilm_doc_para(d, t->classes_intro, ilm_doc_number(a, f->plan->easy_max_eur_per_t, 0, L),
                  ilm_doc_number(b, f->plan->hard_min_eur_per_t, 0, L));
+    /* In-scope measures by class; the others named after the list. */
+    size_t count[3] = {0, 0, 0};
+    char outside[1200] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < r->n_measures; i++) {
+        const ilm_measure_result *m = &r->measures[i];
+        if (m->in_scope) {
+            count[m->cls]++;
+            continue;
+        }
+        const ilm_measure *pm = &f->plan->measures[m->plan_index];
+        int w = snprintf(outside + used, sizeof outside - used, "%s%s", used ? ", " : "",
+                         pm->name && *pm->name ? pm->name : pm->id);
+        if (w > 0)
+            used = used + (size_t)w < sizeof outside ? used + (size_t)w : sizeof outside - 1;
+    }
     for (int c = 0; c < 3; c++)
-        ilm_doc_item(d, t->class_line, t->class_names[c], r->classes[c].count,
-                     report_kt(a, r->classes[c].attributed, L));
+        ilm_doc_item(d, count[c] == 1 ? t->class_line_one : t->class_line, t->class_names[c],
+                     count[c], report_kt(a, r->classes[c].attributed, L));
+    if (used)
+        ilm_doc_para(d, t->outside_scope, outside);
     if (!r->easy_share_null)
         ilm_doc_para(d, t->easy_share, ilm_doc_percent(a, r->easy_share, 0, L));
 }

@@ -262,4 +262,26 @@ out_has "diskonttokorolla) ja vuotuiset käyttökulut"
 out_lacks "lakisääteinen"
 finish "documents/the plan: adaptation not covered and how to add it; cost as an annuity"
 
+# Counts: in-scope measures only, the others named; one measure is singular.
+begin
+"$BIN" --db "$DB" measure add "$K" id=heat-pumps name=Lämpöpumput sector=oil_heating start=2026 \
+    full=2030 share=0.5 capex=2e5 lifetime=20 status=planned >"$TMP/m" 2>&1 || bad "measure add failed: $(cat "$TMP/m")"
+db report decision "$K" --lang fi
+out_has "Suunnitelman 1 toimenpiteellä päästöjen arvioidaan"
+out_has "Ilman toimenpidettä ne olisivat"
+out_has "- Helpot: 1 toimenpide, vähennys"
+out_lacks "1 toimenpidettä"
+db report decision "$K" --lang sv
+out_has "Med planens 1 åtgärd beräknas"
+out_has "- Lätta: 1 åtgärd, minskning"
+db report decision "$K" --lang en
+out_has "With the plan's 1 measure, emissions"
+out_has "- Easy: 1 measure, a reduction"
+run --db "$TMP/demo.db" demo
+run --db "$TMP/demo.db" report decision 1
+out_has "Suunnitelman 6 toimenpiteellä"
+out_has "- Keskivaikeat: 4 toimenpidettä"
+out_has "Luvuissa eivät ole mukana tavoitteen ulkopuoliset toimenpiteet: Tehtaan sähköistys (päästökauppa)."
+finish "documents/counts of in-scope measures, the others named; 1 toimenpide, 1 åtgärd, 1 measure"
+
 summary
