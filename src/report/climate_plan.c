@@ -18,6 +18,7 @@ typedef struct plan_phrases {
     const char *h_target, *target;            /* %s object %s pct %d base %d target %s value */
     const char *scope_object[3], *scope_col[3];
     const char *cmp_hinku, *cmp_act, *cmp_eu;
+    const char *published; /* %d year, %s SYKE's total, %s the sum of sectors */
     const char *h_history, *history; /* %d first %d last %s change */
     const char *chart_sectors, *unit, *year, *table_years;
     const char *h_measures, *measures_intro, *measure_cols[7], *no_owner, *class_names[3];
@@ -55,6 +56,9 @@ static const plan_phrases fi = {
     "vuoteen "
     "2040 vuoden 1990 tasosta.",
     "EU: nettopäästöt vähintään −55 % vuoden 1990 tasosta vuoteen 2030.",
+    "SYKE julkaisee vuoden %d Hinku-laskennan mukaisiksi kokonaispäästöiksi %s kt CO2e; "
+    "sektorien summa on %s kt CO2e, koska SYKE pyöristää kokonaissumman erikseen. Tavoite on "
+    "sidottu sektorien summaan.",
     "2 Päästöjen kehitys",
     "{Kunnan|Kaupungin} alueen kokonaispäästöt muuttuivat vuodesta %d vuoteen %d %s.",
     "Päästöt sektoreittain",
@@ -146,6 +150,9 @@ static const plan_phrases sv = {
     "Klimatlagen (423/2022), hela Finland: koldioxidneutralitet 2035; −60 % till 2030 och −80 % "
     "till 2040 från 1990 års nivå.",
     "EU: nettoutsläppen minst −55 % från 1990 års nivå till 2030.",
+    "SYKE publicerar %2$s kt CO2e som de totala utsläppen enligt Hinku-beräkningen år %1$d; "
+    "summan av sektorerna är %3$s kt CO2e, eftersom SYKE avrundar totalen separat. Målet är "
+    "bundet till summan av sektorerna.",
     "2 Utsläppens utveckling",
     "De totala utsläppen inom {kommunen|staden} förändrades från %d till %d med %s.",
     "Utsläpp per sektor",
@@ -231,6 +238,9 @@ static const plan_phrases en = {
     "The Climate Act (423/2022), all of Finland: carbon neutral by 2035; −60% by 2030 and −80% "
     "by 2040 from the 1990 level.",
     "The EU: net emissions at least −55% from the 1990 level by 2030.",
+    "SYKE publishes %2$s kt CO2e as the total by the Hinku rule in %1$d; the sum of the sectors "
+    "is %3$s kt CO2e, as SYKE rounds its total on its own. The target is bound to the sum of the "
+    "sectors.",
     "2 How emissions have developed",
     "Total emissions in the {municipality|city} changed by %3$s from %1$d to %2$d.",
     "Emissions by sector",
@@ -486,6 +496,11 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     ilm_doc_heading(d, 2, "%s", t->h_target);
     ilm_doc_para(d, t->target, t->scope_object[p->scope], ilm_doc_percent(a, p->reduction, 0, L),
                  p->base_year, p->target_year, report_kt(b, r->target_value, L));
+    double published;
+    const report_year *base = report_year_find(&f, p->base_year);
+    if (base && report_published_total(&f, p->base_year, &published))
+        ilm_doc_para(d, t->published, p->base_year, report_kt(a, published, L),
+                     report_kt(b, base->hinku, L));
     ilm_doc_item(d, "%s", t->cmp_hinku);
     ilm_doc_item(d, "%s", t->cmp_act);
     ilm_doc_item(d, "%s", t->cmp_eu);

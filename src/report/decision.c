@@ -37,9 +37,11 @@ typedef struct phrases {
     const char *ets_share;    /* %s share */
     const char *target;       /* %s object, %s pct, %d base, %d target, %s value */
     const char *compare_intro;
+    const char *published; /* %d year, %s SYKE's total, %s the sum of sectors */
     const char *cmp_hinku, *cmp_hinku_implied; /* %s pct vs 2007 */
     const char *cmp_climate_act, *cmp_1990_implied;
     const char *cmp_eu;
+    const char *cmp_2007_rise, *cmp_1990_rise; /* a target above that year's level: %s pct */
     const char *pathway;             /* %zu measures, %d year, %s scenario, %s baseline */
     const char *gap_short, *gap_met; /* %s kt */
     const char *path_caption, *path_cols[3];
@@ -62,6 +64,9 @@ typedef struct phrases {
     /* the application item */
     const char *title_application; /* %s programme (with its year) */
     const char *programme_funding; /* %s eur */
+    const char *contact_intro;     /* the contact periods and days */
+    const char *audiences[3];      /* civil service, political, both: who attends */
+    const char *online;
     const char *reasons;
     const char *has_target, *no_target; /* %s ref */
     const char *tells, *tells_not;
@@ -112,6 +117,9 @@ static const phrases fi = {
     "Ehdotettu tavoite on vähentää %s %s vuoden %d tasosta vuoteen %d mennessä, eli enintään "
     "%s kt CO2e:hen.",
     "Vertailukohtia:",
+    "SYKE julkaisee vuoden %d Hinku-laskennan mukaisiksi kokonaispäästöiksi %s kt CO2e; "
+    "sektorien summa on %s kt CO2e, koska SYKE pyöristää kokonaissumman erikseen. Tavoite on "
+    "sidottu sektorien summaan.",
     "Hinku-verkoston tavoite on vähentää Hinku-laskennan mukaisia päästöjä 80 % vuoden 2007 "
     "tasosta vuoteen 2030 mennessä.",
     "Ehdotettu tavoite vastaa %s:n vähennystä vuoden 2007 tasosta.",
@@ -120,6 +128,8 @@ static const phrases fi = {
     "Ehdotettu tavoite vastaa %s:n vähennystä vuoden 1990 tasosta.",
     "EU:n tavoite on vähentää nettopäästöjä vähintään 55 % vuoden 1990 tasosta vuoteen 2030 "
     "mennessä.",
+    "Ehdotettu tavoite on %s vuoden 2007 tasoa korkeampi.",
+    "Ehdotettu tavoite on %s vuoden 1990 tasoa korkeampi.",
     "Suunnitelman %zu toimenpiteellä päästöjen arvioidaan olevan tavoitevuonna %d %s kt CO2e. "
     "Ilman toimenpiteitä ne olisivat %s kt CO2e.",
     "Tavoitteesta jäädään %s kt CO2e, joten sen saavuttaminen vaatii lisätoimia.",
@@ -170,6 +180,9 @@ static const phrases fi = {
     {"{Kunnanhallitus|Kaupunginhallitus}", "Toimialat", "Ilmastokoordinaattori"},
     "Hakeminen ilmastojohtamisen valmennusohjelmaan %s",
     "Ohjelman omarahoitusosuus on %s euroa.",
+    "Ohjelman kontaktijaksot ja -päivät sekä niihin osallistuvat:",
+    {"ylin viranhaltijajohto", "poliittinen johto", "ylin viranhaltijajohto ja poliittinen johto"},
+    "etänä",
     "{Kunnan|Kaupungin} perustelut",
     "Valtuusto on asettanut {kunnalle|kaupungille} ilmastotavoitteen (%s).",
     "{Kunnalla|Kaupungilla} ei vielä ole valtuuston asettamaa ilmastotavoitetta.",
@@ -227,6 +240,9 @@ static const phrases sv = {
     "Det föreslagna målet är att minska %s med %s från %d års nivå till år %d, det vill säga till "
     "högst %s kt CO2e.",
     "Jämförelser:",
+    "SYKE publicerar %2$s kt CO2e som de totala utsläppen enligt Hinku-beräkningen år %1$d; "
+    "summan av sektorerna är %3$s kt CO2e, eftersom SYKE avrundar totalen separat. Målet är "
+    "bundet till summan av sektorerna.",
     "Hinku-nätverkets mål är att minska utsläppen enligt Hinku-beräkningen med 80 % från 2007 års "
     "nivå till år 2030.",
     "Det föreslagna målet motsvarar en minskning med %s från 2007 års nivå.",
@@ -235,6 +251,8 @@ static const phrases sv = {
     "av utsläppen med 60 % till år 2030 och med 80 % till år 2040 från 1990 års nivå.",
     "Det föreslagna målet motsvarar en minskning med %s från 1990 års nivå.",
     "EU:s mål är att minska nettoutsläppen med minst 55 % från 1990 års nivå till år 2030.",
+    "Det föreslagna målet ligger %s över 2007 års nivå.",
+    "Det föreslagna målet ligger %s över 1990 års nivå.",
     "Med planens %zu åtgärder beräknas utsläppen år %d vara %s kt CO2e. Utan åtgärder skulle de "
     "vara %s kt CO2e.",
     "Utsläppen överskrider målet med %s kt CO2e, så det krävs ytterligare åtgärder för att nå det.",
@@ -281,6 +299,10 @@ static const phrases sv = {
     {"{Kommunstyrelsen|Stadsstyrelsen}", "Sektorerna", "Klimatkoordinatorn"},
     "Ansökan till klimatledarskapsprogrammet %s",
     "Programmets självfinansieringsandel är %s euro.",
+    "Programmets kontaktperioder och kontaktdagar och vilka som deltar i dem:",
+    {"den högsta tjänstemannaledningen", "den politiska ledningen",
+     "den högsta tjänstemannaledningen och den politiska ledningen"},
+    "på distans",
     "{Kommunens|Stadens} motivering",
     "Fullmäktige har fastställt ett klimatmål för {kommunen|staden} (%s).",
     "{Kommunen|Staden} har ännu inget klimatmål som fullmäktige har fastställt.",
@@ -338,6 +360,9 @@ static const phrases en = {
     "The proposed target is to reduce %s by %s from the %d level by %d, that is, to at most %s kt "
     "CO2e.",
     "For comparison:",
+    "SYKE publishes %2$s kt CO2e as the total by the Hinku rule in %1$d; the sum of the sectors "
+    "is %3$s kt CO2e, as SYKE rounds its total on its own. The target is bound to the sum of the "
+    "sectors.",
     "The Hinku network's target is to reduce emissions by the Hinku rule by 80% from the 2007 "
     "level by 2030.",
     "The proposed target corresponds to a reduction of %s from the 2007 level.",
@@ -345,6 +370,8 @@ static const phrases en = {
     "of emissions by 60% by 2030 and by 80% by 2040 from the 1990 level.",
     "The proposed target corresponds to a reduction of %s from the 1990 level.",
     "The EU's target is to reduce net emissions by at least 55% from the 1990 level by 2030.",
+    "The proposed target is %s above the 2007 level.",
+    "The proposed target is %s above the 1990 level.",
     "With the plan's %1$zu measures, emissions are estimated at %3$s kt CO2e in the target year "
     "%2$d. Without the measures they would be %4$s kt CO2e.",
     "The target is missed by %s kt CO2e, so reaching it needs further measures.",
@@ -394,6 +421,10 @@ static const phrases en = {
     {"{Municipal Board|City Board}", "Departments", "Climate coordinator"},
     "Applying for the climate-leadership coaching programme %s",
     "The programme's own funding is %s EUR.",
+    "The programme's contact periods and days, and who attends them:",
+    {"top civil-service management", "political leadership",
+     "top civil-service management and political leadership"},
+    "online",
     "The {municipality's|city's} reasons",
     "The council has set a climate target for the {municipality|city} (%s).",
     "The {municipality|city} has no climate target set by its council yet.",
@@ -937,19 +968,31 @@ static void target_part(ilm_doc *d, const phrases *t, const report_facts *f)
     char pct[48], v[48];
     ilm_doc_para(d, t->target, t->scope_object[p->scope], ilm_doc_percent(pct, p->reduction, 0, L),
                  p->base_year, p->target_year, report_kt(v, r->target_value, L));
+    /* SYKE's own total of the base year beside the sum of the sectors. */
+    double published;
+    const report_year *base = report_year_find(f, p->base_year);
+    if (base && report_published_total(f, p->base_year, &published)) {
+        char sum[48];
+        ilm_doc_para(d, t->published, p->base_year, report_kt(v, published, L),
+                     report_kt(sum, base->hinku, L));
+    }
     ilm_doc_para(d, "%s", t->compare_intro);
     const report_year *y2007 = report_year_find(f, 2007);
     const report_year *y1990 = report_year_find(f, 1990);
     ilm_doc_item(d, "%s", t->cmp_hinku);
-    if (y2007 && p->base_year != 2007 && report_year_scope(y2007, p->scope) > 0)
-        ilm_doc_item(
-            d, t->cmp_hinku_implied,
-            ilm_doc_percent(pct, 1 - r->target_value / report_year_scope(y2007, p->scope), 1, L));
+    /* The implied cut from 2007 and 1990: a rise when the target lies
+     * above that year's level, never a negative "reduction". */
+    if (y2007 && p->base_year != 2007 && report_year_scope(y2007, p->scope) > 0) {
+        double cut = 1 - r->target_value / report_year_scope(y2007, p->scope);
+        ilm_doc_item(d, cut < 0 ? t->cmp_2007_rise : t->cmp_hinku_implied,
+                     ilm_doc_percent(pct, fabs(cut), 1, L));
+    }
     ilm_doc_item(d, "%s", t->cmp_climate_act);
-    if (y1990 && p->base_year != 1990 && report_year_scope(y1990, p->scope) > 0)
-        ilm_doc_item(
-            d, t->cmp_1990_implied,
-            ilm_doc_percent(pct, 1 - r->target_value / report_year_scope(y1990, p->scope), 1, L));
+    if (y1990 && p->base_year != 1990 && report_year_scope(y1990, p->scope) > 0) {
+        double cut = 1 - r->target_value / report_year_scope(y1990, p->scope);
+        ilm_doc_item(d, cut < 0 ? t->cmp_1990_rise : t->cmp_1990_implied,
+                     ilm_doc_percent(pct, fabs(cut), 1, L));
+    }
     ilm_doc_item(d, "%s", t->cmp_eu);
 }
 
@@ -1266,6 +1309,31 @@ int ilm_report_application_decision(ilm_store *s, int64_t application_id,
                 q++;
         }
     }
+    /* The contact periods and days, each with who attends: the top
+     * civil-service management first, then the political leadership. */
+    if (p->n_periods) {
+        ilm_doc_para(d, "%s", t->contact_intro);
+        for (size_t i = 0; i < p->n_periods; i++) {
+            const ilm_contact_period *cp = &p->periods[i];
+            char from[40], to[40], days[1500] = "";
+            report_date(from, sizeof from, cp->starts, t->lang);
+            report_date(to, sizeof to, cp->ends, t->lang);
+            size_t used = 0;
+            for (size_t k = 0; k < cp->n_days; k++) {
+                const ilm_contact_day *cd = &cp->days[k];
+                char day[40];
+                report_date(day, sizeof day, cd->day, t->lang);
+                int w = snprintf(days + used, sizeof days - used, "%s%s %s (%s)", k ? "; " : "",
+                                 day, cd->online || !cd->place ? t->online : cd->place,
+                                 t->audiences[cd->audience <= ILM_AUDIENCE_BOTH ? cd->audience
+                                                                                 : 2]);
+                if (w > 0)
+                    used = used + (size_t)w < sizeof days ? used + (size_t)w : sizeof days - 1;
+            }
+            ilm_doc_item(d, "%s %s–%s%s%s", cp->name ? cp->name : "", from, to, used ? ": " : "",
+                         days);
+        }
+    }
     if (p->own_funding_eur > 0)
         ilm_doc_para(d, t->programme_funding, eur);
     ilm_doc_heading(d, 3, "%s", t->reasons);
@@ -1292,12 +1360,15 @@ int ilm_report_application_decision(ilm_store *s, int64_t application_id,
     if (a->n_participants) {
         ilm_doc_table(d, t->participants_caption, 3, t->participant_cols,
                       (const ilm_align[]){ILM_ALIGN_LEFT, ILM_ALIGN_LEFT, ILM_ALIGN_LEFT});
-        for (size_t i = 0; i < a->n_participants; i++) {
-            const ilm_participant *x = &a->participants[i];
-            const char *row[3] = {x->name, x->title,
-                                  x->level == ILM_LEVEL_POLITICAL ? t->levels[1] : t->levels[0]};
-            ilm_doc_row(d, row);
-        }
+        /* The top civil-service management first, then the political leadership. */
+        for (int political = 0; political < 2; political++)
+            for (size_t i = 0; i < a->n_participants; i++) {
+                const ilm_participant *x = &a->participants[i];
+                if ((x->level == ILM_LEVEL_POLITICAL) != (political == 1))
+                    continue;
+                const char *row[3] = {x->name, x->title, t->levels[political]};
+                ilm_doc_row(d, row);
+            }
     }
     ilm_doc_heading(d, 2, "%s", t->proposal);
     ilm_doc_para(d, t->proposal_apply, b.name, muni, programme, eur);

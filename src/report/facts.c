@@ -216,6 +216,16 @@ fail:
     return rc;
 }
 
+bool report_published_total(const report_facts *f, int year, double *t)
+{
+    for (size_t i = 0; i < f->total.n_published; i++)
+        if (f->total.published[i].year == year) {
+            *t = f->total.published[i].value;
+            return true;
+        }
+    return false;
+}
+
 /* s with each "{a|b}" replaced by a (city false) or b (city true);
  * malloc'ed, or NULL when out of memory. */
 static char *forms_expand(const char *s, bool city)

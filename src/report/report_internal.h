@@ -57,6 +57,10 @@ const char *report_sector_color(const char *key);
  * build). NULL when missing. */
 const char *report_appeal_text(const char *kind, const char *lang);
 
+/* SYKE's published Hinku-rule total of `year` (t), where the import gave
+ * one (the wide file); false otherwise. */
+bool report_published_total(const report_facts *f, int year, double *t);
+
 /* The administrative court whose district covers region `region_code`
  * (two digits), from src/report/texts/courts.txt, as "name, address,
  * e-mail" in `lang`. False when unknown (no region, Åland, no such line). */

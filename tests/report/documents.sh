@@ -94,7 +94,9 @@ JSON
 cat >"$TMP/application.json" <<'JSON'
 {"climate_work":"Kunnalla on päästöinventaario.","has_council_target":false,
  "tells_easy_from_hard":false,"own_funding_accepted":true,"status":"submitted",
- "participants":[{"name":"Anna Esimerkki","title":"kunnanjohtaja","level":"civil_service",
+ "participants":[{"name":"Pekka Poliitikko","title":"kunnanhallituksen puheenjohtaja","level":"political",
+                  "phases":["orientation"]},
+                 {"name":"Anna Esimerkki","title":"kunnanjohtaja","level":"civil_service",
                   "phases":["orientation"]}]}
 JSON
 begin
@@ -283,5 +285,90 @@ out_has "Suunnitelman 6 toimenpiteellä"
 out_has "- Keskivaikeat: 4 toimenpidettä"
 out_has "Luvuissa eivät ole mukana tavoitteen ulkopuoliset toimenpiteet: Tehtaan sähköistys (päästökauppa)."
 finish "documents/counts of in-scope measures, the others named; 1 toimenpide, 1 åtgärd, 1 measure"
+
+# Met with a margin but a probability under 50 %, and missed but over
+# 50 %: one sentence explains the skewed ranges, in each language.
+begin
+for spec in "met 0.40 [0.0,0.40,0.42]" "missed 0.37 [0.36,0.37,0.9]"; do
+    # shellcheck disable=SC2086
+    set -- $spec
+    "$BIN" --db "$DB" plan export "$M" | /usr/bin/python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+d['name'] = 'skew $1'
+d['target']['reduction'] = 0.5
+d['settings']['draws'] = 2000
+d['measures'] = [{'id': 'ev', 'name': 'Sähköautot', 'sector': 'road_transport', 'start': 2025,
+                  'full': 2030, 'share': $2, 'share_range': $3, 'capex': 1e6, 'lifetime': 10}]
+print(json.dumps(d))" >"$TMP/skew.json"
+    "$BIN" --db "$DB" plan import "$TMP/skew.json" >"$TMP/skew.id" 2>&1 || bad "plan import failed: $(cat "$TMP/skew.id")"
+    S=$(cat "$TMP/skew.id")
+    for doc in decision plan; do
+        if [ "$1" = met ]; then
+            db report $doc "$S" --lang fi
+            out_has "Tavoite saavutetaan toimenpiteiden todennäköisimmillä vaikutuksilla, mutta vaihteluvälit ovat vinoja"
+            db report $doc "$S" --lang sv
+            out_has "Målet nås med åtgärdernas mest sannolika effekter, men intervallen är sneda"
+            db report $doc "$S" --lang en
+            out_has "The target is met with the measures' most likely effects, but the ranges are skewed"
+        else
+            db report $doc "$S" --lang fi
+            out_has "Tavoitteesta jäädään toimenpiteiden todennäköisimmillä vaikutuksilla, mutta vaihteluvälit ovat vinoja"
+            db report $doc "$S" --lang sv
+            out_has "Målet nås inte med åtgärdernas mest sannolika effekter, men intervallen är sneda"
+            db report $doc "$S" --lang en
+            out_has "The target is missed with the measures' most likely effects, but the ranges are skewed"
+        fi
+    done
+done
+db report decision "$M" --lang en
+out_lacks "skewed"
+finish "documents/a met target under 50 % and a missed one over 50 % are explained (fi, sv, en)"
+
+# SYKE's published total beside the sum of the sectors, and which one the
+# target is bound to; a target above 1990's level is a rise, not a
+# negative reduction.
+begin
+for doc in decision plan; do
+    db report $doc "$K" --lang fi
+    out_has "SYKE julkaisee vuoden 2007 Hinku-laskennan mukaisiksi kokonaispäästöiksi 94,2 kt CO2e; sektorien summa on 94,0 kt CO2e"
+    out_has "Tavoite on sidottu sektorien summaan."
+    db report $doc "$K" --lang sv
+    out_has "SYKE publicerar 94,2 kt CO2e som de totala utsläppen enligt Hinku-beräkningen år 2007; summan av sektorerna är 94,0 kt CO2e"
+    db report $doc "$K" --lang en
+    out_has "SYKE publishes 94.2 kt CO2e as the total by the Hinku rule in 2007; the sum of the sectors is 94.0 kt CO2e"
+done
+"$BIN" --db "$DB" plan new Kontiolahti --base 2006 --target 2030 --reduction 0.05 \
+    --name "Kontiolahti -5 %" >"$TMP/rise" 2>&1 || bad "plan new failed"
+R=$(cat "$TMP/rise")
+db report decision "$R" --lang fi
+out_has "Ehdotettu tavoite on 6,1"
+out_has "vuoden 1990 tasoa korkeampi."
+out_lacks "%:n vähennystä vuoden 1990 tasosta"
+db report decision "$R" --lang en
+out_has "above the 1990 level."
+finish "documents/SYKE's total beside the sum of sectors; a target above 1990 is a rise"
+
+# The board's decision to apply states the contact periods and days, who
+# attends (top management first, then the political leadership) and the
+# own funding.
+begin
+db report application 1 --lang fi
+expect_rc 0
+out_has "Ohjelman kontaktijaksot ja -päivät sekä niihin osallistuvat:"
+out_has "- Jakso I 1.9.2099–31.10.2099: 15.9.2099 Joensuu (ylin viranhaltijajohto)"
+out_has "Ohjelman omarahoitusosuus on 2"
+out_has "Kunnanhallitus päättää, että Kontiolahti hakee mukaan"
+first=$(grep -n "| Anna Esimerkki |" "$TMP/out" | cut -d: -f1)
+second=$(grep -n "| Pekka Poliitikko |" "$TMP/out" | cut -d: -f1)
+if [ -z "$first" ] || [ -z "$second" ] || [ "$first" -ge "$second" ]; then
+    bad "the top management is not listed first (lines '$first' and '$second')"
+fi
+db report application 1 --lang sv
+out_has "- Jakso I 1.9.2099–31.10.2099: 15.9.2099 Joensuu (den högsta tjänstemannaledningen)"
+out_has "Kommunstyrelsen beslutar"
+db report application 1 --lang en
+out_has "15 September 2099 Joensuu (top civil-service management)"
+finish "documents/the application decision: contact days, who attends, own funding; top management first"
 
 summary
