@@ -371,4 +371,58 @@ db report application 1 --lang en
 out_has "15 September 2099 Joensuu (top civil-service management)"
 finish "documents/the application decision: contact days, who attends, own funding; top management first"
 
+# PDF tables: a figure never breaks across lines, and headers break only
+# between words (the column widens instead).
+if command -v pdftotext >/dev/null 2>&1; then
+    begin
+    for lang in fi sv en; do
+        for doc in plan decision; do
+            run --db "$TMP/demo.db" report $doc 1 --lang $lang -o "$TMP/doc.md"
+            run --db "$TMP/demo.db" report $doc 1 --lang $lang --format pdf -o "$TMP/doc.pdf"
+            expect_rc 0
+            pdftotext -layout "$TMP/doc.pdf" "$TMP/doc.txt" 2>/dev/null || bad "pdftotext failed"
+            if ! /usr/bin/python3 - "$TMP/doc.md" "$TMP/doc.txt" >"$TMP/check" 2>&1 <<'PY'
+import re, sys
+md = open(sys.argv[1], encoding="utf-8").read().replace("\u00a0", " ")
+txt = open(sys.argv[2], encoding="utf-8").read().replace("\u00a0", " ")
+# The tables the PDF shows as tables: a chart's data (a caption "*Name* (unit)"
+# before it) is drawn as a chart there, so it is left out.
+lines, chart = [], False
+for l in md.splitlines():
+    if re.match(r"^\*[^*]+\* \(", l):
+        chart = True
+    elif l.startswith("|"):
+        if not chart and not l.startswith("| ---"):
+            lines.append(l)
+    elif l.strip():
+        chart = False
+bad = []
+tokens = set()
+for l in lines:
+    for cell in l.strip("|").split("|"):
+        cell = cell.strip()
+        if re.fullmatch(r"[-+−]?\d[\d ]*([.,]\d+)?( ?%)?", cell):
+            tokens.add(cell)
+        elif l is lines[0] or cell.endswith(")") or " " not in cell:
+            # header words: each must appear whole in the PDF text
+            for w in re.findall(r"\w{5,}", cell):
+                if not re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", txt):
+                    bad.append("word " + w)
+for t in tokens:
+    if not re.search(r"(?<![\d,.])" + re.escape(t) + r"(?![\d,.])", txt):
+        bad.append("figure " + t)
+if bad:
+    print("; ".join(sorted(set(bad))[:12]))
+    sys.exit(1)
+PY
+            then
+                bad "$doc $lang: broken in the PDF: $(cat "$TMP/check")"
+            fi
+        done
+    done
+    finish "documents/PDF tables: figures whole, header words whole (fi, sv, en)"
+else
+    skip "documents/PDF tables: figures whole, header words whole (fi, sv, en)" "pdftotext is missing"
+fi
+
 summary
