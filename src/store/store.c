@@ -502,11 +502,12 @@ static void read_municipality(sqlite3_stmt *st, ilm_municipality *m, bool *oom)
     m->name_fi_genitive = store_column_text(st, 8, oom);
 }
 
-/* The form: the register's, else the 2021-2025 list of cities (005). */
+/* The form and the genitive: the register's, else those of 2021-2025 (005). */
 #define MUNICIPALITY_COLUMNS                                                                       \
     "code, name_fi, name_sv, region_code, region_fi, region_sv, synthetic,"                        \
     " coalesce(form = 'kaupunki', EXISTS (SELECT 1 FROM municipality_city c"                       \
-    " WHERE c.name_fi = municipality.name_fi)), name_fi_genitive"
+    " WHERE c.name_fi = municipality.name_fi)), coalesce(name_fi_genitive,"                     \
+    " (SELECT g.genitive FROM municipality_genitive g WHERE g.name_fi = municipality.name_fi))"
 
 /* The latest population and the inventory years of m. */
 static int read_details(ilm_store *s, ilm_municipality *m, ilm_errors *err)

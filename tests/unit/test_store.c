@@ -320,7 +320,7 @@ static void test_open_creates_and_migrates(void **state)
                      0);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_table_list "
                                         "WHERE schema = 'main' AND strict"),
-                     26);
+                     27);
     assert_int_equal(ilm_store_schema_version(), 5);
 }
 
