@@ -145,11 +145,42 @@ out_has "rows: 0 added, 0 replaced, 10 unchanged, 0 removed"
 finish "import/Windows-1252 file equals the UTF-8 one"
 
 begin
-db inventory 703
+db inventory 703 --lang en
 expect_rc 0
 out_has "Pääkylä (703): all emissions (total), kt CO2e"
 out_has "change 2007-2020: -20.0 %"
-out_has "industry (ETS) 70.8 %"
+out_has "Industry (ETS) 70.8 %"
+# Finnish by default, with readable sector labels, not cut keys; the
+# columns line up by display width.
+db inventory 703
+expect_rc 0
+out_has "Pääkylä (703): kaikki päästöt (total), kt CO2e"
+out_has "muutos 2007-2020: -20.0 %"
+out_has "Teollisuus (PK) 70.8 %"
+grep -q "electrici\|distri ETS" "$TMP/out" && bad "the headings are cut English keys"
+head -n 2 "$TMP/out" | tail -n 1 | grep -q "^vuosi " || bad "no Finnish heading line"
+/usr/bin/python3 - "$TMP/out" <<'PY' || bad "the inventory's columns do not line up"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+rows = [l for l in lines if l[:4].isdigit() or l.startswith("vuosi")]
+widths = {len(l.rstrip()) for l in rows}
+sys.exit(0 if len(widths) == 1 else 1)
+PY
+db inventory 703 --lang sv
+out_has "förändring 2007-2020: -20.0 %"
+db inventory 703 --lang de
+expect_rc 2
+err_has 'inventory: --lang: "de" is not one of fi, sv, en'
+db municipalities
+/usr/bin/python3 - "$TMP/out" <<'PY' || bad "the municipalities' columns do not line up by display width"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head = lines[0]
+col = head.index("population") + len("population")
+for l in lines[1:-1]:
+    if "(" in l and l[:col].rstrip()[-1:] != ")":
+        sys.exit(1)
+PY
 db inventory 703 --csv --from 2020
 out_has "year,sector,ets,t"
 out_has "2020,industry,true,32000"
