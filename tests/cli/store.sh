@@ -344,4 +344,42 @@ run --db "$TMP/text.db" municipalities
 err_has "text.db"
 finish "db/a newer schema and a non-database are refused"
 
+# plan set: a stored plan's own fields in place, with the same checks,
+# audited; nothing stored when a field or a rule fails.
+begin
+DB=$TMP/planset.db
+db demo
+expect_rc 0
+db plan set 1 trend.road_transport=-0.02 trend_sd=0.01 draws=2000 seed=7
+expect_rc 0
+db plan export 1
+out_has '"road_transport":-0.02'
+out_has '"trend_sd":0.01'
+out_has '"draws":2000'
+out_has '"seed":7'
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'plan.update'")" -ge 1 ] ||
+    bad "no plan.update audit row"
+cp "$TMP/out" "$TMP/before.json"
+db plan set 1 trend_sd=5
+expect_rc 2
+err_has "baseline.trend_sd: 5 is outside 0..1"
+db plan set 1 draws=-1
+expect_rc 2
+err_has 'draws: "-1" is not a whole number >= 0'
+db plan set 1 colour=red
+expect_rc 2
+err_has "colour: not a plan field"
+db plan set 1 trend.road_transport=fast
+expect_rc 2
+err_has 'trend.road_transport: "fast" is not a number'
+db plan export 1
+cmp -s "$TMP/out" "$TMP/before.json" || bad "a refused plan set changed the plan"
+db plan set 1 trend.road_transport=
+expect_rc 0
+db plan export 1
+grep -q '"road_transport":-0.02' "$TMP/out" && bad "trend.road_transport= did not remove the trend"
+db plan set 99 draws=1
+expect_rc 2
+finish "plan/set: fields in place, checked, audited, nothing stored on a failure"
+
 summary
