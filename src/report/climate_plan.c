@@ -9,16 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report_internal.h"
 
 typedef struct plan_phrases {
     const char *lang, *title, *municipality, *plan, *status, *draft, *approved, *computed;
     const char *title_genitive, *title_plain; /* %s the name in the genitive / as such */
-    const char *h_target, *target;            /* %s object %s pct %d base %d target %s value */
+    const char *council;           /* the council's name in the document's language and form */
+    const char *h_target, *target; /* %s object %s pct %d base %d target %s value */
     const char *scope_object[3], *scope_col[3];
     const char *cmp_hinku, *cmp_act, *cmp_eu;
-    const char *published; /* %d year, %s SYKE's total, %s the sum of sectors */
+    const char *published;           /* %d year, %s SYKE's total, %s the sum of sectors */
     const char *h_history, *history; /* %d first %d last %s change */
     const char *chart_sectors, *unit, *year, *table_years;
     const char *h_measures, *measures_intro, *measure_cols[7], *no_owner, *class_names[3];
@@ -45,6 +47,7 @@ static const plan_phrases fi = {
     "Laskettu suunnitelman versiosta %lld",
     "%s ilmastosuunnitelma",
     "Ilmastosuunnitelma – %s",
+    "{Kunnanvaltuusto|Kaupunginvaltuusto}",
     "1 Päästövähennystavoite",
     "Tavoitteena on vähentää %s %s vuoden %d tasosta vuoteen %d mennessä, eli enintään %s kt "
     "CO2e:hen.",
@@ -140,6 +143,7 @@ static const plan_phrases sv = {
     "Beräknad från planens version %lld",
     "Klimatplan för %s",
     "Klimatplan för %s",
+    "{Kommunfullmäktige|Stadsfullmäktige}",
     "1 Mål för utsläppsminskning",
     "Målet är att minska %s med %s från %d års nivå till år %d, det vill säga till högst %s kt "
     "CO2e.",
@@ -229,6 +233,7 @@ static const plan_phrases en = {
     "Computed from version %lld of the plan",
     "Climate plan of %s",
     "Climate plan of %s",
+    "{Municipal Council|City Council}",
     "1 Emission reduction target",
     "The target is to reduce %s by %s from the %d level by %d, that is, to at most %s kt CO2e.",
     {"the greenhouse gas emissions of the {municipality|city}",
@@ -480,10 +485,21 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
         if (strcmp(f.decisions[i].kind, "council_target") == 0) {
             char date[40];
             report_date(date, sizeof date, f.decisions[i].ref.date, L);
+            /* The council's standard names in any language become the
+             * document's own; another name is printed as recorded. */
+            static const char *const councils[] = {
+                "KV",           "valtuusto",        "kaupunginvaltuusto", "kunnanvaltuusto",
+                "fullmäktige",  "stadsfullmäktige", "kommunfullmäktige",  "council",
+                "city council", "municipal council"};
+            const char *body = f.decisions[i].ref.body ? f.decisions[i].ref.body : "";
+            for (size_t k = 0; k < sizeof councils / sizeof councils[0]; k++)
+                if (strcasecmp(body, councils[k]) == 0)
+                    body = t->council;
             char ref[300];
-            snprintf(ref, sizeof ref, "%s %s%s%s", f.decisions[i].ref.body, date,
-                     f.decisions[i].ref.section ? " " : "",
-                     f.decisions[i].ref.section ? f.decisions[i].ref.section : "");
+            const char *sec = f.decisions[i].ref.section;
+            bool mark = sec && *sec && strncmp(sec, "§", strlen("§")) != 0;
+            snprintf(ref, sizeof ref, "%s %s%s%s%s", body, date, sec && *sec ? " " : "",
+                     mark ? "§ " : "", sec ? sec : "");
             snprintf(status, sizeof status, t->approved, ref);
             break;
         }

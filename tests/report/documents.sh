@@ -187,6 +187,12 @@ out_lacks "30.11.2026 § 200"
 db report decision "$K" --date 2026-12-14
 out_has "## Käsittelyhistoria"
 out_has "- Kunnanhallitus 30.11.2026 § 200, Dnro KH 727/11.00/2026"
+"$BIN" --db "$DB" decision "$K" --body Kunnanvaltuusto --date 2026-12-14 --section 45 \
+    >"$TMP/rec2" 2>&1 || bad "decision failed: $(cat "$TMP/rec2")"
+db report plan "$K" --lang sv
+out_has "Fullmäktige har fastställt målet: Kommunfullmäktige 14.12.2026 § 45"
+db report plan "$K" --lang fi
+out_has "Valtuusto hyväksynyt tavoitteen: Kunnanvaltuusto 14.12.2026 § 45"
 db report decision "$K" --date 2026-12-14 --lang sv
 out_has "## Behandlingshistorik"
 out_has "- Kommunstyrelsen 30.11.2026 § 200, Dnr KH 727/11.00/2026"
