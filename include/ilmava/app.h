@@ -77,6 +77,15 @@ int ilm_app_measure_add(ilm_store *s, int64_t plan_id, const ilm_measure_change 
 int ilm_app_measure_set(ilm_store *s, int64_t measure_id, const ilm_measure_change *ch,
                         ilm_errors *err);
 
+/* Changes a stored plan's own fields, each "FIELD=VALUE": name,
+ * default_trend, trend.SECTOR (empty: removes the sector's trend),
+ * trend_sd, draws, seed, discount_rate. The plan is checked with every
+ * rule of the spec on the store's inventory and saved as a new version
+ * (audited like every save); nothing is stored when a field or a rule
+ * fails. */
+int ilm_app_plan_set(ilm_store *s, int64_t plan_id, const char *const *fields, size_t n,
+                     ilm_errors *err);
+
 /* Removes measure `measure_id` from its plan. */
 int ilm_app_measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err);
 

@@ -96,6 +96,9 @@ typedef struct ilm_import_municipality {
     const char *region_code;   /* NULL when the file has none */
     const char *region_fi;
     const char *region_sv;     /* NULL when the file has none */
+    int form;                  /* register `muoto`: 0 not given, 1 kunta (kommun),
+                                  2 kaupunki (stad) */
+    const char *name_fi_genitive; /* register `kunta_fi_genetiivi`; NULL: not given */
 } ilm_import_municipality;
 
 typedef struct ilm_import_inventory {

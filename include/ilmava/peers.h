@@ -71,6 +71,8 @@ typedef struct ilm_peer_input {
     char code[4];                       /* ties in distance are broken by code */
     const char *name;                   /* not used by the computation; may be NULL */
     int year;                           /* the year of the figures; not used by the computation */
+    int population_year;                /* the year of `population`: `year`, or the nearest
+                                           year with a population when it has none */
     double population;                  /* inhabitants, > 0 */
     double per_capita[ILM_GROUP_COUNT]; /* t CO2e a person, >= 0 */
     double ets_share;                   /* 0..1 */
@@ -147,6 +149,10 @@ int ilm_peers_nearest_rows(const double *x, size_t n, size_t m, const double *we
 int ilm_peers_find(const ilm_peer_input *in, size_t n, size_t target, const double *weights,
                    size_t k, ilm_peer *out, size_t *n_out, ilm_errors *err);
 
+/* No close peer: the nearest differs from the municipality by more than
+ * this many standard deviations of the set on some feature. */
+#define ILM_PEER_FAR_Z 2.0
+
 /* A municipality of the set that was left out of the comparison. */
 typedef struct ilm_peer_left_out {
     char code[4];
@@ -168,7 +174,11 @@ typedef struct ilm_peer_result {
     ilm_peer_left_out *left_out;
     double weights[ILM_PF_COUNT];
     size_t n_peers;
-    ilm_peer *peers; /* nearest first; index into inputs */
+    ilm_peer *peers;              /* nearest first; index into inputs */
+    bool isolated;                /* no close peer exists in the data: even the nearest differs by
+                                     more than ILM_PEER_FAR_Z standard deviations on far_feature */
+    ilm_peer_feature far_feature; /* the nearest's largest difference (when n_peers) */
+    double far_z;                 /* its size, in standard deviations of the set */
 } ilm_peer_result;
 
 /* Frees what the result owns and zeroes it. NULL is allowed. */

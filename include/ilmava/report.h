@@ -51,6 +51,10 @@ typedef struct ilm_decision_options {
     const char *preparer;          /* valmistelija, with title */
     const char *presenter;         /* esittelijä */
     const char *contact;           /* lisätiedot: "name, title, phone" */
+    const char *court;             /* the appeal court's name and address for a
+                                      council decision; NULL: the court of the
+                                      municipality's region (src/report/texts/
+                                      courts.txt), or a line to fill in */
     const char *const *recipients; /* otteet; NULL: a default list */
     size_t n_recipients;
 } ilm_decision_options;

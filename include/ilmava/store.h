@@ -87,6 +87,12 @@ typedef struct ilm_municipality {
     char *region_code;       /* may be NULL */
     char *region_fi, *region_sv; /* may be NULL */
     bool synthetic;          /* made up (demo data): say so wherever shown */
+    bool city;               /* calls itself a city (kaupunki, stad): the register's
+                                `muoto`, else the cities of 2021-2025
+                                (sql/005_municipality_forms.sql) */
+    bool city_given;         /* import: `city` was given by the file; otherwise the
+                                stored form is left as it is */
+    char *name_fi_genitive;  /* "Kontiolahden"; NULL when not known */
     /* Filled by ilm_store_municipalities and ilm_store_municipality_find: */
     int population_year;     /* latest year with a population; 0 if none */
     double population;

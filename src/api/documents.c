@@ -45,7 +45,7 @@ static bool doc_query(http_request *req, ilm_doc_format *f, const char **lang)
 }
 
 /* The decision options from the query: body, date, section, dnro,
- * preparer, presenter, contact, and recipients separated by ";". */
+ * preparer, presenter, contact, court, and recipients separated by ";". */
 static void decision_query(http_request *req, ilm_decision_options *o, const char **list,
                            size_t cap, char *recipients, size_t recipients_cap)
 {
@@ -56,6 +56,7 @@ static void decision_query(http_request *req, ilm_decision_options *o, const cha
     o->preparer = http_query(req, "preparer");
     o->presenter = http_query(req, "presenter");
     o->contact = http_query(req, "contact");
+    o->court = http_query(req, "court");
     const char *r = http_query(req, "recipients");
     o->recipients = list;
     o->n_recipients = 0;

@@ -1,6 +1,8 @@
 /* What a user does with the store: imports, plans and measures, each one
  * call that the command line and the HTTP API share.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,9 @@ static int sink_municipality(void *user, const ilm_import_municipality *m, ilm_e
     rec.region_code = (char *)m->region_code;
     rec.region_fi = (char *)m->region_fi;
     rec.region_sv = (char *)m->region_sv;
+    rec.city = m->form == 2;
+    rec.city_given = m->form != 0;
+    rec.name_fi_genitive = (char *)m->name_fi_genitive;
     /* The register is the authority on names; a SYKE file only adds the
      * municipalities the register does not have yet. */
     return ilm_store_import_municipality(c->im, &rec, c->kind == ILM_FILE_MUNICIPALITIES, err);
@@ -324,6 +329,113 @@ static int save_checked(ilm_store *s, ilm_plan *p, ilm_errors *err)
     int rc = ilm_plan_validate(p, err);
     int64_t id;
     return rc ? rc : ilm_store_plan_save(s, p, &id, err);
+}
+
+/* A number of FIELD=VALUE: all of it, finite. */
+static bool plan_number(const char *v, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double x = v && *v ? strtod(v, &end) : NAN;
+    if (!end || *end || errno || !isfinite(x))
+        return false;
+    *out = x;
+    return true;
+}
+
+/* Sets trend.SECTOR to `rate`, or removes it when `remove`. */
+static int plan_set_trend(ilm_plan *p, const char *sector, double rate, bool remove)
+{
+    for (size_t i = 0; i < p->n_trends; i++)
+        if (strcmp(p->trends[i].sector, sector) == 0) {
+            if (remove) {
+                free(p->trends[i].sector);
+                p->trends[i] = p->trends[--p->n_trends];
+            } else {
+                p->trends[i].rate = rate;
+            }
+            return 0;
+        }
+    if (remove)
+        return 0;
+    char *key = strdup(sector);
+    ilm_trend *grown = key ? realloc(p->trends, (p->n_trends + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        free(key);
+        return ILM_ENOMEM;
+    }
+    p->trends = grown;
+    p->trends[p->n_trends++] = (ilm_trend){key, rate};
+    return 0;
+}
+
+int ilm_app_plan_set(ilm_store *s, int64_t plan_id, const char *const *fields, size_t n,
+                     ilm_errors *err)
+{
+    ilm_plan *p = NULL;
+    int rc = ilm_store_plan_load(s, plan_id, &p, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *eq = strchr(fields[i], '=');
+        if (!eq || eq == fields[i]) {
+            ilm_errors_add(err, "\"%.60s\": expected FIELD=VALUE", fields[i]);
+            rc = ILM_EINVAL;
+            break;
+        }
+        char key[80];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - fields[i]), fields[i]);
+        const char *v = eq + 1;
+        double x = 0;
+        bool num = plan_number(v, &x);
+        if (strcmp(key, "name") == 0) {
+            char *name = *v ? strdup(v) : NULL;
+            if (*v && !name) {
+                rc = ILM_ENOMEM;
+                break;
+            }
+            free(p->name);
+            p->name = name;
+        } else if (strncmp(key, "trend.", 6) == 0 && key[6]) {
+            if (*v && !num) {
+                ilm_errors_add(err, "%s: \"%.40s\" is not a number", key, v);
+                rc = ILM_EINVAL;
+            } else {
+                rc = plan_set_trend(p, key + 6, x, !*v);
+            }
+        } else if (strcmp(key, "default_trend") == 0 || strcmp(key, "trend_sd") == 0 ||
+                   strcmp(key, "discount_rate") == 0 || strcmp(key, "draws") == 0 ||
+                   strcmp(key, "seed") == 0) {
+            bool whole = strcmp(key, "draws") == 0 || strcmp(key, "seed") == 0;
+            if (!num || (whole && (x != floor(x) || x < 0 || x > 9007199254740991.0))) {
+                ilm_errors_add(err, "%s: \"%.40s\" is not %s", key, v,
+                               whole ? "a whole number >= 0" : "a number");
+                rc = ILM_EINVAL;
+            } else if (strcmp(key, "default_trend") == 0) {
+                p->default_trend = x;
+            } else if (strcmp(key, "trend_sd") == 0) {
+                p->trend_sd = x;
+            } else if (strcmp(key, "discount_rate") == 0) {
+                p->discount_rate = x;
+            } else if (strcmp(key, "draws") == 0) {
+                p->draws = (int64_t)x;
+            } else {
+                p->seed = (uint64_t)x;
+            }
+        } else {
+            ilm_errors_add(err,
+                           "%s: not a plan field (name, default_trend, trend.SECTOR, trend_sd, "
+                           "draws, seed, discount_rate)",
+                           key);
+            rc = ILM_EINVAL;
+        }
+    }
+    if (rc == ILM_ENOMEM)
+        ilm_errors_add(err, "out of memory");
+    if (!rc)
+        rc = save_checked(s, p, err);
+    ilm_plan_free(p);
+    return rc;
 }
 
 /* Measure edits name no plan version: each reads the plan, changes it

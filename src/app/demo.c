@@ -137,9 +137,15 @@ static int import_towns(ilm_store *s, ilm_demo_stats *stats, ilm_errors *err)
     int rc = ilm_store_import_begin(s, "demo", "ilmava demo (synthetic)", &im, err);
     for (size_t i = 0; !rc && i < N_TOWNS; i++) {
         const demo_town *d = &towns[i];
+        /* The two towns call themselves cities; the genitive names the
+         * documents' titles ("Rautaniemen (demo) ilmastosuunnitelma"). */
+        static const char *const genitive[] = {"Rautaniemen (demo)", "Keskilahden (demo)",
+                                               "Metsäkylän (demo)"};
         ilm_municipality m = {.name_fi = (char *)d->name_fi, .name_sv = (char *)d->name_sv,
                               .region_fi = (char *)d->region_fi,
-                              .region_sv = (char *)d->region_sv, .synthetic = true};
+                              .region_sv = (char *)d->region_sv, .synthetic = true,
+                              .city = i < 2, .city_given = true,
+                              .name_fi_genitive = i < 3 ? (char *)genitive[i] : NULL};
         snprintf(m.code, sizeof m.code, "%s", d->code);
         rc = ilm_store_import_municipality(im, &m, true, err);
         for (int y = 1990; !rc && y <= 2024; y++) {

@@ -3,6 +3,7 @@
  * hands the rest to the computation (src/model/peers.c). docs/peers.md
  * documents what is gathered and why.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,7 @@ static gathered gather(const char *code, const ilm_inventory_set *set, size_t r0
         if (set->population[i].n > 0 && (best < 0 || d < best)) {
             best = d;
             population = set->population[i].n;
+            g.in.population_year = set->population[i].year;
         }
     }
     g.in.year = year;
@@ -180,6 +182,20 @@ int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result
     }
     rc = ilm_peers_find(out->inputs, out->n_inputs, target, out->weights, (size_t)k, out->peers,
                         &out->n_peers, err);
+    /* No close peer: even the nearest differs by more than ILM_PEER_FAR_Z
+     * standard deviations on some feature (its contribution is w z^2). */
+    if (!rc && out->n_peers) {
+        const ilm_peer *nearest = &out->peers[0];
+        for (int f = 0; f < ILM_PF_COUNT; f++) {
+            double w = out->weights[f];
+            double z = w > 0 ? sqrt(nearest->contribution[f] / w) : 0;
+            if (z > out->far_z) {
+                out->far_z = z;
+                out->far_feature = (ilm_peer_feature)f;
+            }
+        }
+        out->isolated = out->far_z > ILM_PEER_FAR_Z;
+    }
 done:
     if (rc)
         ilm_peer_result_clear(out);

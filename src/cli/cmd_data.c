@@ -36,14 +36,15 @@ static const char *const municipalities_usage =
 
 static const char *const inventory_usage =
     "usage: ilmava inventory MUNICIPALITY [--scope total|non_ets|hinku]\n"
-    "                        [--from YEAR] [--to YEAR] [--json|--csv]\n"
+    "                        [--from YEAR] [--to YEAR] [--json|--csv] [--lang fi|sv|en]\n"
     "\n"
     "Shows a municipality's emissions (kt CO2e) by year and sector, with\n"
     "totals, per-capita figures, the change since 2007 and 1990, and each\n"
     "sector's share. MUNICIPALITY is a code or a name.\n"
     "\n"
     "  --scope   total (default), non_ets (without EU-ETS), hinku (the rows\n"
-    "            SYKE counts in the Hinku rule)\n";
+    "            SYKE counts in the Hinku rule)\n"
+    "  --lang    the table's language: fi (default), sv or en\n";
 
 static const char *const sectors_usage =
     "usage: ilmava sectors\n"
@@ -97,6 +98,27 @@ int cmd_import(int argc, char **argv)
 }
 
 /* "1990, 2005-2024" */
+/* The display width of UTF-8 text: its code points (the names here are
+ * Latin letters, one column each). */
+static int display_width(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Prints s padded with spaces to `width` display columns: on the right
+ * (left-aligned) or, when `right`, on the left. */
+static void print_padded(const char *s, int width, bool right)
+{
+    int pad = width - display_width(s);
+    if (right)
+        cli_printf("%*s%s", pad > 0 ? pad : 0, "", s ? s : "");
+    else
+        cli_printf("%s%*s", s ? s : "", pad > 0 ? pad : 0, "");
+}
+
 static void print_years(FILE *out, const int *y, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -137,7 +159,7 @@ int cmd_municipalities(int argc, char **argv)
     if (json) {
         rc = cli_print_json(ilm_municipalities_to_json(v, n));
     } else {
-        cli_printf("%-4s  %-28s %-22s %10s  %s\n", "code", "name", "region", "population",
+        cli_printf("%-4s  %-28s %-22s %16s  %s\n", "code", "name", "region", "population",
                    "years with data");
         for (size_t i = 0; i < n; i++) {
             const ilm_municipality *m = &v[i];
@@ -147,8 +169,14 @@ int cmd_municipalities(int argc, char **argv)
                 snprintf(pop, sizeof pop, "%s (%d)", cli_group(g, sizeof g, m->population, 0),
                          m->population_year);
             }
-            cli_printf("%-4s  %-28s %-22s %16s  ", m->code, m->name_fi,
-                       m->region_fi ? m->region_fi : "", pop);
+            /* Padded by display width, so that Alajärvi lines up with Aura. */
+            cli_printf("%-4s  ", m->code);
+            print_padded(m->name_fi, 28, false);
+            cli_printf(" ");
+            print_padded(m->region_fi ? m->region_fi : "", 22, false);
+            cli_printf(" ");
+            print_padded(pop, 16, true);
+            cli_printf("  ");
             print_years(stdout, m->years, m->n_years);
             cli_printf("%s\n", m->synthetic ? "  [synthetic]" : "");
         }
@@ -178,8 +206,11 @@ int cmd_sectors(int argc, char **argv)
     if (rc)
         return cli_print_errors(NULL, &err, rc);
     cli_printf("%-18s %-22s %s\n", "key", "SYKE", "English");
-    for (size_t i = 0; i < n; i++)
-        cli_printf("%-18s %-22s %s\n", v[i].key, v[i].syke_name, v[i].name_en);
+    for (size_t i = 0; i < n; i++) {
+        cli_printf("%-18s ", v[i].key);
+        print_padded(v[i].syke_name, 22, false);
+        cli_printf(" %s\n", v[i].name_en);
+    }
     ilm_sectors_free(v, n);
     return 0;
 }
@@ -232,21 +263,95 @@ static double published_of(const ilm_inventory_view *v, int year, bool *present)
     return 0;
 }
 
-/* A short column heading: the key cut to 9 characters, " ETS" marked. */
-static void heading(char *buf, size_t n, const column *c)
+/* The inventory table's words in fi, sv and en (--lang). */
+typedef struct inventory_texts {
+    const char *scope_names[3], *synthetic, *no_rows, *year, *total, *per_capita, *syke, *diff;
+    const char *ets;    /* marks an EU-ETS column, on the heading's second line */
+    const char *change; /* %d from %d to %+.1f change */
+    const char *shares; /* %d year */
+    const char *note;
+    const char *labels[13]; /* short sector labels, in sector_keys order */
+} inventory_texts;
+
+static const char *const sector_keys[13] = {
+    "electricity",    "electric_heating", "district_heating", "oil_heating",
+    "other_heating",  "industry",         "machinery",        "road_transport",
+    "rail_transport", "water_transport",  "agriculture",      "waste",
+    "f_gases"};
+
+static const inventory_texts inventory_fi = {
+    {"kaikki päästöt (total)", "päästökaupan ulkopuoliset (non_ets)", "Hinku-laskenta (hinku)"},
+    " [synteettinen aineisto]",
+    "ei inventaarioriviä",
+    "vuosi",
+    "yhteensä",
+    "t/as.",
+    "SYKE yht.",
+    "ero",
+    "(PK)",
+    "muutos %d-%d: %+.1f %%\n",
+    "osuudet %d:",
+    "SYKE yht.: SYKEn julkaisema Hinku-laskennan kokonaissumma, jonka SYKE pyöristää erikseen; "
+    "ero = sektorien summa - SYKE yht.\n",
+    {"Sähkö", "Sähkölämm.", "Kaukolämpö", "Öljylämm.", "Muu lämm.", "Teollisuus", "Työkoneet",
+     "Tieliik.", "Raideliik.", "Vesiliik.", "Maatalous", "Jätteet", "F-kaasut"},
+};
+
+static const inventory_texts inventory_sv = {
+    {"alla utsläpp (total)", "utanför utsläppshandeln (non_ets)", "Hinku-beräkning (hinku)"},
+    " [syntetiska data]",
+    "inga inventeringsrader",
+    "år",
+    "totalt",
+    "t/inv.",
+    "SYKE tot.",
+    "diff",
+    "(ETS)",
+    "förändring %d-%d: %+.1f %%\n",
+    "andelar %d:",
+    "SYKE tot.: SYKE:s publicerade summa enligt Hinku-beräkningen, avrundad av SYKE för sig; "
+    "diff = summan av sektorerna - SYKE tot.\n",
+    {"Elförbr.", "Elvärme", "Fjärrvärme", "Oljevärme", "Övr. värme", "Industri", "Maskiner",
+     "Vägtrafik", "Spårtrafik", "Sjötrafik", "Jordbruk", "Avfall", "F-gaser"},
+};
+
+static const inventory_texts inventory_en = {
+    {"all emissions (total)", "without EU-ETS (non_ets)", "Hinku rule (hinku)"},
+    " [synthetic data]",
+    "no inventory rows",
+    "year",
+    "total",
+    "t/cap",
+    "SYKE total",
+    "diff",
+    "(ETS)",
+    "change %d-%d: %+.1f %%\n",
+    "shares in %d:",
+    "SYKE total: the published Hinku-rule total, rounded by SYKE on its own; "
+    "diff = sum of sectors - SYKE total.\n",
+    {"Elec. use", "El. heat", "Dist. heat", "Oil heat", "Oth. heat", "Industry", "Machinery",
+     "Road", "Rail", "Water", "Agricult.", "Waste", "F-gases"},
+};
+
+/* A sector's short label in the table's language; the key itself when
+ * the sector is not one of SYKE's thirteen. */
+static const char *sector_label(const inventory_texts *t, const char *key)
 {
-    snprintf(buf, n, "%.*s%s", c->ets ? 6 : 9, c->sector, c->ets ? " ETS" : "");
+    for (size_t i = 0; i < 13; i++)
+        if (strcmp(key, sector_keys[i]) == 0)
+            return t->labels[i];
+    return key;
 }
 
-static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_view *v)
+#define INV_COL 10 /* display columns of a sector column */
+
+static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_view *v,
+                                 const inventory_texts *t)
 {
-    static const char *const scope_names[] = {"all emissions (total)",
-                                              "without EU-ETS (non_ets)",
-                                              "Hinku rule (hinku)"};
-    cli_printf("%s (%s)%s: %s, kt CO2e\n", m->name_fi, m->code,
-               m->synthetic ? " [synthetic data]" : "", scope_names[v->scope]);
+    cli_printf("%s (%s)%s: %s, kt CO2e\n", m->name_fi, m->code, m->synthetic ? t->synthetic : "",
+               t->scope_names[v->scope]);
     if (v->n_rows == 0) {
-        cli_printf("no inventory rows\n");
+        cli_printf("%s\n", t->no_rows);
         return;
     }
     /* Streams in the view's order (sector order, then ets). */
@@ -271,17 +376,41 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
             years[ny++] = v->rows[i].year;
 
     bool any_published = v->n_published > 0;
-    char h[32], g[32];
-    cli_printf("%4s", "year");
+    bool any_ets = false;
+    for (size_t c = 0; c < nc; c++)
+        any_ets = any_ets || cols[c].ets;
+    char g[32];
+    /* Headings right-aligned by display width; an EU-ETS column carries
+     * its mark on a second line. */
+    print_padded(t->year, 5, false);
     for (size_t c = 0; c < nc; c++) {
-        heading(h, sizeof h, &cols[c]);
-        cli_printf(" %9s", h);
+        cli_printf(" ");
+        print_padded(sector_label(t, cols[c].sector), INV_COL, true);
     }
-    cli_printf(" %9s %7s%s\n", "total", "t/cap", any_published ? "  SYKE total   diff" : "");
+    cli_printf(" ");
+    print_padded(t->total, 9, true);
+    cli_printf(" ");
+    print_padded(t->per_capita, 7, true);
+    if (any_published) {
+        cli_printf("  ");
+        print_padded(t->syke, 10, true);
+        cli_printf(" ");
+        print_padded(t->diff, 6, true);
+    }
+    cli_printf("\n");
+    if (any_ets) {
+        print_padded("", 5, false);
+        for (size_t c = 0; c < nc; c++) {
+            cli_printf(" ");
+            print_padded(cols[c].ets ? t->ets : "", INV_COL, true);
+        }
+        cli_printf("\n");
+    }
     for (size_t y = 0; y < ny; y++) {
-        cli_printf("%4d", years[y]);
+        cli_printf("%-5d", years[y]);
         for (size_t c = 0; c < nc; c++)
-            cli_printf(" %9s", cli_group(g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1));
+            cli_printf(" %*s", INV_COL,
+                       cli_group(g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1));
         bool present;
         double total = year_total(v, years[y], &present);
         double pop = population_of(v, years[y]);
@@ -303,23 +432,23 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
     const int refs[] = {2007, 1990};
     for (size_t r = 0; r < 2; r++) {
         bool has;
-        double t = year_total(v, refs[r], &has);
-        if (has && t > 0 && refs[r] != last)
-            cli_printf("change %d-%d: %+.1f %%\n", refs[r], last, 100.0 * (last_total / t - 1));
+        double tr = year_total(v, refs[r], &has);
+        if (has && tr > 0 && refs[r] != last)
+            cli_printf(t->change, refs[r], last, 100.0 * (last_total / tr - 1));
     }
     if (last_total > 0) {
-        cli_printf("shares in %d:", last);
+        cli_printf(t->shares, last);
         for (size_t c = 0; c < nc; c++) {
-            double t = cell(v, last, &cols[c]);
-            if (t > 0)
-                cli_printf(" %s%s %.1f %%;", cols[c].sector, cols[c].ets ? " (ETS)" : "",
-                           100.0 * t / last_total);
+            double tc = cell(v, last, &cols[c]);
+            if (tc > 0)
+                cli_printf(" %s%s%s %.1f %%;", sector_label(t, cols[c].sector),
+                           cols[c].ets ? " " : "", cols[c].ets ? t->ets : "",
+                           100.0 * tc / last_total);
         }
         cli_printf("\n");
     }
     if (any_published)
-        cli_printf("SYKE total: the published Hinku-rule total, rounded by SYKE on its own; "
-                   "diff = sum of sectors - SYKE total.\n");
+        cli_printf("%s", t->note);
     free(cols);
     free(years);
 }
@@ -347,12 +476,23 @@ int cmd_inventory(int argc, char **argv)
     ilm_scope scope = ILM_SCOPE_TOTAL;
     long long from = 0, to = 0;
     bool json = false, csv = false;
+    const inventory_texts *texts = &inventory_fi;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--json") == 0) {
             json = true;
         } else if (strcmp(a, "--csv") == 0) {
             csv = true;
+        } else if (strcmp(a, "--lang") == 0) {
+            if (i + 1 >= argc)
+                return cli_user_error("inventory: --lang needs a value");
+            const char *l = argv[++i];
+            texts = strcmp(l, "fi") == 0   ? &inventory_fi
+                    : strcmp(l, "sv") == 0 ? &inventory_sv
+                    : strcmp(l, "en") == 0 ? &inventory_en
+                                           : NULL;
+            if (!texts)
+                return cli_user_error("inventory: --lang: \"%s\" is not one of fi, sv, en", l);
         } else if (strcmp(a, "--scope") == 0 || strcmp(a, "--from") == 0 ||
                    strcmp(a, "--to") == 0) {
             if (i + 1 >= argc)
@@ -405,7 +545,7 @@ int cmd_inventory(int argc, char **argv)
     else if (csv)
         print_inventory_csv(&v);
     else
-        print_inventory_text(&m, &v);
+        print_inventory_text(&m, &v, texts);
     ilm_inventory_view_clear(&v);
     ilm_municipality_clear(&m);
     return rc;

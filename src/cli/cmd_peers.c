@@ -43,11 +43,28 @@ static void print_reason(const ilm_peer_reason *r)
     }
 }
 
+/* A feature as a reader names it: "EU-ETS share", "heating per person". */
+static const char *feature_label(ilm_peer_feature f, char *buf, size_t n)
+{
+    if (f == ILM_PF_ETS_SHARE)
+        return "EU-ETS share";
+    if (f == ILM_PF_CHANGE)
+        snprintf(buf, n, "the change since %d", ILM_PEER_BASE_YEAR);
+    else if (f == ILM_PF_POPULATION)
+        snprintf(buf, n, "population");
+    else
+        snprintf(buf, n, "%s per person", ilm_peer_feature_name(f));
+    return buf;
+}
+
 static void print_peers(const ilm_peer_result *r)
 {
     const ilm_peer_input *me = &r->inputs[r->target];
     cli_printf("Peers of %s (%s)%s, on its figures of %d (all emissions).\n", me->name, me->code,
                r->synthetic ? " [synthetic data]" : "", me->year);
+    if (me->population_year && me->population_year != me->year)
+        cli_printf("Per-person figures use the population of %d, the nearest year with one.\n",
+                   me->population_year);
     cli_printf("%zu municipalities compared, %zu left out. The nearest by similarity,\n"
                "not a ranking.\n",
                r->n_inputs, r->n_left_out);
@@ -57,6 +74,12 @@ static void print_peers(const ilm_peer_result *r)
     if (r->n_peers == 0) {
         cli_printf("No other municipality can be compared.\n");
         return;
+    }
+    if (r->isolated) {
+        char label[64];
+        cli_printf("No close peer exists in the data: even the nearest differs by %.1f standard\n"
+                   "deviations in %s (more than %.0f), so read the peers below with care.\n",
+                   r->far_z, feature_label(r->far_feature, label, sizeof label), ILM_PEER_FAR_Z);
     }
     for (size_t i = 0; i < r->n_peers; i++) {
         const ilm_peer *p = &r->peers[i];

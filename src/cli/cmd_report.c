@@ -33,6 +33,8 @@ static const char *const report_usage =
     "  --presenter TEXT       who presents it\n"
     "  --contact TEXT         further information: name, title, phone\n"
     "  --recipient TEXT       a recipient of the extract (repeat for more)\n"
+    "  --court TEXT           decision: the appeal court's name and address (default:\n"
+    "                         the administrative court of the municipality's region)\n"
     "  --adaptation FILE      plan: the adaptation section's text\n"
     "  -o FILE                write to FILE (default: standard output; PDF needs -o\n"
     "                         when the output is a terminal)\n";
@@ -115,6 +117,7 @@ int cmd_report(int argc, char **argv)
                             : strcmp(a, "--preparer") == 0   ? &o.preparer
                             : strcmp(a, "--presenter") == 0  ? &o.presenter
                             : strcmp(a, "--contact") == 0    ? &o.contact
+                            : strcmp(a, "--court") == 0      ? &o.court
                             : strcmp(a, "-o") == 0           ? &out_path
                             : strcmp(a, "--adaptation") == 0 ? &adaptation_path
                             : strcmp(a, "--recipient") == 0 && o.n_recipients < 31
@@ -130,7 +133,7 @@ int cmd_report(int argc, char **argv)
     }
     o.recipients = recipients;
     if (is_plan && (o.body || o.meeting_date || o.section || o.dnro || o.preparer || o.presenter ||
-                    o.contact || o.n_recipients))
+                    o.contact || o.court || o.n_recipients))
         return cli_user_error("report plan: takes only --lang, --format, --adaptation and -o");
     if (!is_plan && adaptation_path)
         return cli_user_error("report %s: --adaptation is for the plan", kind);

@@ -225,6 +225,9 @@ static void table_header(pdf *p, const doc_block *k, const double *w)
     double h = 0;
     for (size_t c = 0; c < k->n_cols; c++) {
         cells[c] = layout(p, k->headers[c], TABLE_FONT, true, w[c] - 2 * CELL_PAD);
+        /* Headers break between words only: the column is as wide as the
+         * header's longest word (column_widths). */
+        pango_layout_set_wrap(cells[c], PANGO_WRAP_WORD);
         if (k->align[c] == ILM_ALIGN_RIGHT)
             pango_layout_set_alignment(cells[c], PANGO_ALIGN_RIGHT);
         h = fmax(h, layout_height(cells[c]));
@@ -269,7 +272,10 @@ static double longest_word(pdf *p, const char *s)
 
 /* Column widths: each column its natural width when the table fits, the
  * spare room to the text columns. When it does not fit, headers wrap at
- * words, figures keep their width and text columns share the rest. */
+ * words, figures keep their width (never narrower than the widest figure
+ * or the header's longest word, so that no figure and no header word
+ * breaks) and text columns share the rest, each at least as wide as its
+ * header's longest word. */
 static void column_widths(pdf *p, const doc_block *k, double *w)
 {
     double need[DOC_MAX_COLS] = {0}, cells[DOC_MAX_COLS] = {0}, sum = 0, text = 0;
@@ -314,12 +320,24 @@ static void column_widths(pdf *p, const doc_block *k, double *w)
                                                                        : ""));
         w[c] = fmax(fmin(word, 160) + 2 * CELL_PAD + 1, text > 0 ? room * need[c] / text : 48);
     }
+    /* Too wide: only text columns give, down to their header's longest
+     * word; a table that still does not fit runs into the margin rather
+     * than break a figure. */
+    double least[DOC_MAX_COLS], slack = 0;
     sum = 0;
-    for (size_t c = 0; c < k->n_cols; c++)
+    for (size_t c = 0; c < k->n_cols; c++) {
         sum += w[c];
-    if (sum > TEXT_W)
+        least[c] = w[c];
+        if (k->align[c] == ILM_ALIGN_LEFT) {
+            least[c] = fmin(w[c], longest_word(p, k->headers[c]) + 2 * CELL_PAD + 1);
+            slack += w[c] - least[c];
+        }
+    }
+    if (sum > TEXT_W && slack > 0) {
+        double give = fmin(sum - TEXT_W, slack);
         for (size_t c = 0; c < k->n_cols; c++)
-            w[c] *= TEXT_W / sum;
+            w[c] -= give * (w[c] - least[c]) / slack;
+    }
 }
 
 static void table(pdf *p, const doc_block *k)
@@ -342,8 +360,11 @@ static void table(pdf *p, const doc_block *k)
         for (size_t c = 0; c < k->n_cols; c++) {
             const char *s = k->cells[r * k->n_cols + c];
             cells[c] = layout(p, s ? s : "", TABLE_FONT, false, w[c] - 2 * CELL_PAD);
-            if (k->align[c] == ILM_ALIGN_RIGHT)
+            if (k->align[c] == ILM_ALIGN_RIGHT) {
+                /* A figure never breaks: its column is as wide as its widest cell. */
+                pango_layout_set_wrap(cells[c], PANGO_WRAP_WORD);
                 pango_layout_set_alignment(cells[c], PANGO_ALIGN_RIGHT);
+            }
             h = fmax(h, layout_height(cells[c]));
         }
         h += 2 * CELL_PAD;

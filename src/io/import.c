@@ -24,8 +24,10 @@ typedef enum {
     COL_REGION_CODE,
     COL_REGION_FI,
     COL_REGION_SV,
-    COL_KT, /* SYKE: kt CO2e of one row */
-    COL_T,  /* inventory: t CO2e */
+    COL_FORM,     /* register: kunta or kaupunki (kommun, stad) */
+    COL_GENITIVE, /* register: the Finnish name in the genitive */
+    COL_KT,       /* SYKE: kt CO2e of one row */
+    COL_T,        /* inventory: t CO2e */
     COL_HINKU,
     COL_ETS,
     COL_SECTOR,     /* SYKE's taso_3 or sektori, or an inventory's sector key */
@@ -64,9 +66,14 @@ static const column simple_columns[] = {
 };
 
 static const column register_columns[] = {
-    {"kuntanumero", COL_CODE, true},       {"kunta_fi", COL_NAME_FI, true},
-    {"kunta_sv", COL_NAME_SV, false},      {"maakunta_koodi", COL_REGION_CODE, false},
-    {"maakunta_fi", COL_REGION_FI, false}, {"maakunta_sv", COL_REGION_SV, false},
+    {"kuntanumero", COL_CODE, true},
+    {"kunta_fi", COL_NAME_FI, true},
+    {"kunta_sv", COL_NAME_SV, false},
+    {"maakunta_koodi", COL_REGION_CODE, false},
+    {"maakunta_fi", COL_REGION_FI, false},
+    {"maakunta_sv", COL_REGION_SV, false},
+    {"muoto", COL_FORM, false},
+    {"kunta_fi_genetiivi", COL_GENITIVE, false},
     {"huom", COL_UNUSED, false},
 };
 
@@ -437,6 +444,24 @@ static int line_register(reader *r)
     m.region_code = text(r, COL_REGION_CODE);
     m.region_fi = text(r, COL_REGION_FI);
     m.region_sv = text(r, COL_REGION_SV);
+    m.name_fi_genitive = text(r, COL_GENITIVE);
+    const char *form = text(r, COL_FORM);
+    if (form) {
+        m.form = strcmp(form, "kunta") == 0 || strcmp(form, "kommun") == 0    ? 1
+                 : strcmp(form, "kaupunki") == 0 || strcmp(form, "stad") == 0 ? 2
+                                                                              : -1;
+        if (m.form < 0) {
+            char v[48];
+            return column_error(r, r->col[COL_FORM],
+                                "\"%s\" is not kunta or kaupunki (kommun or stad)",
+                                csv_shorten(v, sizeof v, form));
+        }
+    }
+    if (m.name_fi_genitive && strlen(m.name_fi_genitive) > 100) {
+        char v[48];
+        return column_error(r, r->col[COL_GENITIVE], "\"%s\" is longer than 100 bytes",
+                            csv_shorten(v, sizeof v, m.name_fi_genitive));
+    }
     if (m.region_code && (strlen(m.region_code) != 2 || strspn(m.region_code, "0123456789") != 2)) {
         char v[48];
         return column_error(r, r->col[COL_REGION_CODE],

@@ -40,6 +40,8 @@ char *ilm_peers_to_json(const ilm_peer_result *r)
         jw_int(&w, me->year);
         jw_key(&w, "population");
         jw_number(&w, me->population);
+        jw_key(&w, "population_year");
+        jw_int(&w, me->population_year);
     }
     jw_key(&w, "synthetic");
     jw_bool(&w, r->synthetic);
@@ -61,6 +63,20 @@ char *ilm_peers_to_json(const ilm_peer_result *r)
     jw_array_end(&w);
     jw_key(&w, "weights");
     feature_object(&w, r->weights);
+    /* No close peer in the data, and on which feature the nearest differs. */
+    jw_key(&w, "isolated");
+    jw_bool(&w, r->isolated);
+    jw_key(&w, "nearest_differs_most");
+    if (r->n_peers) {
+        jw_object_begin(&w);
+        jw_key(&w, "feature");
+        jw_string(&w, ilm_peer_feature_name(r->far_feature));
+        jw_key(&w, "z");
+        jw_number(&w, r->far_z);
+        jw_object_end(&w);
+    } else {
+        jw_null(&w);
+    }
     jw_key(&w, "peers");
     jw_array_begin(&w);
     for (size_t i = 0; i < r->n_peers; i++) {

@@ -672,10 +672,14 @@ static void format_eur(char *out, size_t n, double v)
     out[o] = '\0';
 }
 
+/* The notification is a letter from the programme's organiser to the
+ * municipality, in the form a registry (kirjaamo) files: the addressee, the
+ * matter, then the decision. No greeting to a place, and the organiser, not
+ * the programme, handled the application. */
 typedef struct texts {
     const char *subject[3]; /* accepted, waitlisted, rejected: "%1$s" programme, "%2$s" name */
-    const char *greeting;   /* "%s" name */
-    const char *handled;    /* "%s" programme, "%d" year */
+    const char *greeting;   /* the addressee: "%s" name */
+    const char *handled;    /* the matter and who handled it: "%s" programme with its year */
     const char *outcome[3]; /* "%s" name */
     const char *funding;    /* "%s" amount */
     const char *reason, *condition, *closing;
@@ -683,8 +687,9 @@ typedef struct texts {
 
 static const texts fi = {
     {"%s: %s on valittu ohjelmaan", "%s: %s on varasijalla", "%s: %s ei tullut valituksi"},
-    "Hyvä %s,",
-    "ilmastojohtamisen valmennusohjelma %s (%d) on käsitellyt hakemuksenne.",
+    "Vastaanottaja: %s, kirjaamo",
+    "Asia: Hakemus ilmastojohtamisen valmennusohjelmaan %1$s\n\n"
+    "Valmennusohjelman %1$s järjestäjä on käsitellyt hakemuksenne.",
     {"%s on valittu ohjelmaan.",
      "Hakemuksenne on varasijalla. Ilmoitamme, jos ohjelmaan vapautuu paikka.",
      "Valitettavasti %s ei tällä kertaa tullut valituksi ohjelmaan."},
@@ -695,8 +700,9 @@ static const texts fi = {
 
 static const texts sv = {{"%s: %s har valts till programmet", "%s: %s står på reservplats",
                           "%s: %s har inte valts till programmet"},
-                         "Bästa %s,",
-                         "klimatledarskapsprogrammet %s (%d) har behandlat er ansökan.",
+                         "Mottagare: %s, registratorskontoret",
+                         "Ärende: Ansökan till klimatledarskapsprogrammet %1$s\n\n"
+                         "Arrangören av programmet %1$s har behandlat er ansökan.",
                          {"%s har valts till programmet.",
                           "Er ansökan står på reservplats. Vi meddelar er om en plats blir ledig.",
                           "Tyvärr har %s inte valts till programmet den här gången."},
@@ -707,8 +713,9 @@ static const texts sv = {{"%s: %s har valts till programmet", "%s: %s står på 
 
 static const texts en = {
     {"%s: %s has been accepted", "%s: %s is on the waiting list", "%s: %s has not been accepted"},
-    "Dear %s,",
-    "the climate-leadership coaching programme %s (%d) has handled your application.",
+    "To: %s, registry office",
+    "Re: Application to the climate-leadership coaching programme %1$s\n\n"
+    "The organiser of the programme %1$s has handled your application.",
     {"%s has been accepted to the programme.",
      "Your application is on the waiting list. We will let you know if a place becomes free.",
      "Unfortunately %s has not been accepted to the programme this time."},
@@ -748,7 +755,11 @@ int ilm_programme_notification(const ilm_programme *p, const ilm_application *a,
     } while (0)
     ADD(t->greeting, name);
     ADD("\n\n");
-    ADD(t->handled, p->name, p->year);
+    /* "ILMAVA 2026", or "Valmennus (2026)" when the name lacks its year. */
+    char programme[300], year[16];
+    snprintf(year, sizeof year, "%d", p->year);
+    snprintf(programme, sizeof programme, strstr(p->name, year) ? "%s" : "%s (%s)", p->name, year);
+    ADD(t->handled, programme);
     ADD(" ");
     if (d == 1)
         ADD("%s", t->outcome[d]);

@@ -1,5 +1,6 @@
-/* The municipal climate plan in the contents the Climate Act (423/2022,
- * § 14 a) names: the emission reduction target, the measures, how
+/* The municipal climate plan in the contents the Climate Act (423/2022)
+ * listed in § 14 a, repealed from 1.1.2025 (HE 151/2024), so no text here
+ * calls the plan a statutory duty: the emission reduction target, the measures, how
  * emissions have developed, how implementation is monitored, optional
  * adaptation, and appendices on method, data and uncertainty. Charts are
  * the UI's: emissions by sector, and the pathway with its band.
@@ -8,14 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report_internal.h"
 
 typedef struct plan_phrases {
     const char *lang, *title, *municipality, *plan, *status, *draft, *approved, *computed;
+    const char *title_genitive, *title_plain; /* %s the name in the genitive / as such */
+    const char *council;           /* the council's name in the document's language and form */
     const char *h_target, *target; /* %s object %s pct %d base %d target %s value */
     const char *scope_object[3], *scope_col[3];
     const char *cmp_hinku, *cmp_act, *cmp_eu;
+    const char *published;           /* %d year, %s SYKE's total, %s the sum of sectors */
     const char *h_history, *history; /* %d first %d last %s change */
     const char *chart_sectors, *unit, *year, *table_years;
     const char *h_measures, *measures_intro, *measure_cols[7], *no_owner, *class_names[3];
@@ -23,8 +28,9 @@ typedef struct plan_phrases {
     const char *pathway; /* %d year %s scenario %s baseline */
     const char *gap_short, *gap_met, *p_meet, *p_none;
     const char *h_monitoring, *indicators_intro, *indicators[4], *yearly;
-    const char *h_adaptation;
-    const char *h_method, *method; /* %d last %d horizon %s easy %s hard %s discount */
+    const char *h_adaptation, *adaptation_missing;
+    const char *p_skew_met, *p_skew_missed; /* the gap and the probability disagree */
+    const char *h_method, *method;          /* %d last %d horizon %s easy %s hard %s discount */
     const char *h_data, *source_syke, *source_own, *source_demo, *calc;
     const char *h_uncertainty, *uncertainty; /* %s draws %lld seed */
     const char *unc_cols[4];
@@ -39,10 +45,13 @@ static const plan_phrases fi = {
     "Luonnos",
     "Valtuusto hyväksynyt tavoitteen: %s",
     "Laskettu suunnitelman versiosta %lld",
+    "%s ilmastosuunnitelma",
+    "Ilmastosuunnitelma – %s",
+    "{Kunnanvaltuusto|Kaupunginvaltuusto}",
     "1 Päästövähennystavoite",
     "Tavoitteena on vähentää %s %s vuoden %d tasosta vuoteen %d mennessä, eli enintään %s kt "
     "CO2e:hen.",
-    {"kunnan alueen kasvihuonekaasupäästöjä", "päästökaupan ulkopuolisia päästöjä",
+    {"{kunnan|kaupungin} alueen kasvihuonekaasupäästöjä", "päästökaupan ulkopuolisia päästöjä",
      "Hinku-laskennan mukaisia päästöjä"},
     {"Kokonaispäästöt", "Päästökaupan ulkopuoliset", "Hinku-laskenta"},
     "Hinku-verkoston tavoite: Hinku-laskennan mukaiset päästöt −80 % vuodesta 2007 vuoteen 2030.",
@@ -50,15 +59,19 @@ static const plan_phrases fi = {
     "vuoteen "
     "2040 vuoden 1990 tasosta.",
     "EU: nettopäästöt vähintään −55 % vuoden 1990 tasosta vuoteen 2030.",
+    "SYKE julkaisee vuoden %d Hinku-laskennan mukaisiksi kokonaispäästöiksi %s kt CO2e; "
+    "sektorien summa on %s kt CO2e, koska SYKE pyöristää kokonaissumman erikseen. Tavoite on "
+    "sidottu sektorien summaan.",
     "2 Päästöjen kehitys",
-    "Kunnan alueen kokonaispäästöt muuttuivat vuodesta %d vuoteen %d %s.",
+    "{Kunnan|Kaupungin} alueen kokonaispäästöt muuttuivat vuodesta %d vuoteen %d %s.",
     "Päästöt sektoreittain",
     "kt CO2e",
     "Vuosi",
     "Päästöt vuosittain (kt CO2e)",
     "3 Toimenpiteet",
     "Toimenpiteet vastuutahoittain. Vähennys on toimenpiteen osuus tavoitevuoden toteutuvasta "
-    "vähennyksestä; kustannus on vuotuinen (investointi jaettuna pitoajalle ja käyttökulut).",
+    "vähennyksestä. Kustannus on vuotuinen: investoinnin annuiteetti (investointi jaettuna "
+    "pitoajalle tasaerinä suunnitelman %s:n diskonttokorolla) ja vuotuiset käyttökulut.",
     {"Vastuutaho", "Toimenpide", "Aikataulu", "Kustannus (€/v)", "Vähennys (kt CO2e)", "€/t",
      "Luokka"},
     "(ei nimetty)",
@@ -77,17 +90,27 @@ static const plan_phrases fi = {
     "Tavoitteen saavuttamisen todennäköisyyttä ei ole laskettu (ei simulointikierroksia).",
     "5 Toteutumisen seuranta",
     "Suunnitelman toteutumista seurataan näillä mittareilla:",
-    {"kunnan alueen päästöt vuosittain kolmella tavalla laskettuina (kokonaispäästöt, päästökaupan "
+    {"{kunnan|kaupungin} alueen päästöt vuosittain kolmella tavalla laskettuina (kokonaispäästöt, "
+     "päästökaupan "
      "ulkopuoliset, Hinku-laskenta) SYKEn vuosittain julkaisemista luvuista",
      "ero tavoitepolkuun kunakin vuonna",
      "kunkin toimenpiteen eteneminen suhteessa sen aikatauluun ja odotettuun vähennykseen",
      "helppojen ja vaikeiden toimenpiteiden toteutunut vähennys"},
     "Kun SYKE julkaisee uudet kuntakohtaiset päästöluvut, ilmastokoordinaattori päivittää "
-    "aineiston ilmavaan ja raportoi kunnanhallitukselle vuosittain tavoitteen, päästöpolun ja "
+    "aineiston ilmavaan ja raportoi {kunnanhallitukselle|kaupunginhallitukselle} vuosittain "
+    "tavoitteen, päästöpolun ja "
     "toimenpiteiden tilanteen. Valtuusto käsittelee suunnitelman vähintään kerran "
     "valtuustokaudessa, "
-    "ja sen tilanne kerrotaan kunnan strategiassa ja toimintakertomuksessa.",
+    "ja sen tilanne kerrotaan {kunnan|kaupungin} strategiassa ja toimintakertomuksessa.",
     "6 Ilmastonmuutokseen sopeutuminen",
+    "Tämä suunnitelma ei käsittele ilmastonmuutokseen sopeutumista. Sopeutumisosio lisätään "
+    "antamalla sen teksti tiedostona: ilmava report plan %lld --adaptation TIEDOSTO.",
+    "Tavoite saavutetaan toimenpiteiden todennäköisimmillä vaikutuksilla, mutta vaihteluvälit ovat "
+    "vinoja: yli puolessa simuloinneista päästöt jäävät tavoitetta suuremmiksi, joten "
+    "todennäköisyys on alle 50 %.",
+    "Tavoitteesta jäädään toimenpiteiden todennäköisimmillä vaikutuksilla, mutta vaihteluvälit "
+    "ovat vinoja: yli puolessa simuloinneista päästöt alittavat tavoitteen, joten todennäköisyys "
+    "on yli 50 %.",
     "Liite A: Menetelmä",
     "Päästöpolku on laskettu ilmavan suunnitelmamallilla. Viimeisen inventaariovuoden (%d) "
     "päästöt jatkuvat sektoreittain suunnitelman kasvuoletuksilla vuoteen %d. Kukin toimenpide "
@@ -99,13 +122,13 @@ static const plan_phrases fi = {
     "Liite B: Aineistot",
     "Suomen ympäristökeskus (SYKE), Kuntien ja alueiden kasvihuonekaasupäästöt, CC BY 4.0: %s, "
     "tuotu %s, vuodet %d–%d.",
-    "Kunnan oma päästöinventaario: %s, tuotu %s, vuodet %d–%d.",
+    "{Kunnan|Kaupungin} oma päästöinventaario: %s, tuotu %s, vuodet %d–%d.",
     "Luvut ovat keksittyä esimerkkiaineistoa (ilmava demo), eivät SYKEn tilastoja.",
     "Laskelmat: ilmava, suunnitelma %lld, versio %lld.",
     "Liite C: Epävarmuus",
     "Epävarmuus on arvioitu %s simuloinnilla (siemenluku %lld): kunkin toimenpiteen vaikutus ja "
     "sektorien kasvu arvotaan niiden vaihteluväleiltä. Taulukko näyttää päästöjen 5 %%:n, 50 %%:n "
-    "ja 95 %%:n persentiilit.",
+    "ja 95 %%:n persentiilit ensimmäisenä simulointivuonna, joka viides vuosi ja tavoitevuonna.",
     {"Vuosi", "P5 (kt CO2e)", "P50 (kt CO2e)", "P95 (kt CO2e)"},
 };
 
@@ -118,25 +141,33 @@ static const plan_phrases sv = {
     "Utkast",
     "Fullmäktige har fastställt målet: %s",
     "Beräknad från planens version %lld",
+    "Klimatplan för %s",
+    "Klimatplan för %s",
+    "{Kommunfullmäktige|Stadsfullmäktige}",
     "1 Mål för utsläppsminskning",
     "Målet är att minska %s med %s från %d års nivå till år %d, det vill säga till högst %s kt "
     "CO2e.",
-    {"växthusgasutsläppen inom kommunen", "utsläppen utanför utsläppshandeln",
+    {"växthusgasutsläppen inom {kommunen|staden}", "utsläppen utanför utsläppshandeln",
      "utsläppen enligt Hinku-beräkningen"},
     {"Totala utsläpp", "Utanför utsläppshandeln", "Hinku-beräkning"},
     "Hinku-nätverkets mål: utsläppen enligt Hinku-beräkningen −80 % från 2007 till 2030.",
     "Klimatlagen (423/2022), hela Finland: koldioxidneutralitet 2035; −60 % till 2030 och −80 % "
     "till 2040 från 1990 års nivå.",
     "EU: nettoutsläppen minst −55 % från 1990 års nivå till 2030.",
+    "SYKE publicerar %2$s kt CO2e som de totala utsläppen enligt Hinku-beräkningen år %1$d; "
+    "summan av sektorerna är %3$s kt CO2e, eftersom SYKE avrundar totalen separat. Målet är "
+    "bundet till summan av sektorerna.",
     "2 Utsläppens utveckling",
-    "De totala utsläppen inom kommunen förändrades från %d till %d med %s.",
+    "De totala utsläppen inom {kommunen|staden} förändrades från %d till %d med %s.",
     "Utsläpp per sektor",
     "kt CO2e",
     "År",
     "Utsläpp per år (kt CO2e)",
     "3 Åtgärder",
     "Åtgärder per ansvarig. Minskningen är åtgärdens andel av den faktiska minskningen under "
-    "målåret; kostnaden är årlig (investeringen fördelad över livslängden och driftskostnader).",
+    "målåret. Kostnaden är årlig: investeringens annuitet (investeringen fördelad över "
+    "livslängden i lika stora poster till planens diskonteringsränta %s) och de årliga "
+    "driftskostnaderna.",
     {"Ansvarig", "Åtgärd", "Tidsplan", "Kostnad (€/år)", "Minskning (kt CO2e)", "€/t", "Klass"},
     "(inte utsedd)",
     {"lätt", "medelsvår", "svår"},
@@ -147,22 +178,30 @@ static const plan_phrases sv = {
     "Målbana",
     "Med åtgärder, 90 % intervall",
     "Med åtgärderna beräknas utsläppen år %d vara %s kt CO2e; utan dem %s kt CO2e.",
-    "Målet underskrids med %s kt CO2e: det krävs ytterligare åtgärder.",
+    "Utsläppen överskrider målet med %s kt CO2e: det krävs ytterligare åtgärder.",
     "Målet nås med en marginal på %s kt CO2e.",
     "Enligt osäkerhetsberäkningen är sannolikheten att nå målet %s.",
     "Sannolikheten att nå målet har inte beräknats (inga simuleringar).",
     "5 Uppföljning av genomförandet",
     "Genomförandet följs upp med dessa indikatorer:",
-    {"utsläppen inom kommunen per år, beräknade på tre sätt (totala, utanför utsläppshandeln, "
+    {"utsläppen inom {kommunen|staden} per år, beräknade på tre sätt (totala, utanför "
+     "utsläppshandeln, "
      "Hinku-beräkning) enligt SYKE:s årliga siffror",
      "avvikelsen från målbanan varje år",
      "varje åtgärds framsteg i förhållande till tidsplanen och den förväntade minskningen",
      "den faktiska minskningen av lätta och svåra åtgärder"},
     "När SYKE publicerar nya kommunvisa utsläppssiffror uppdaterar klimatkoordinatorn materialet i "
-    "ilmava och rapporterar årligen till kommunstyrelsen om målet, utsläppsbanan och åtgärderna. "
+    "ilmava och rapporterar årligen till {kommunstyrelsen|stadsstyrelsen} om målet, utsläppsbanan "
+    "och åtgärderna. "
     "Fullmäktige behandlar planen minst en gång per fullmäktigeperiod, och dess läge redovisas i "
-    "kommunens strategi och verksamhetsberättelse.",
+    "{kommunens|stadens} strategi och verksamhetsberättelse.",
     "6 Anpassning till klimatförändringen",
+    "Denna plan behandlar inte anpassningen till klimatförändringen. Ett avsnitt om anpassning "
+    "läggs till genom att ge dess text som en fil: ilmava report plan %lld --adaptation FIL.",
+    "Målet nås med åtgärdernas mest sannolika effekter, men intervallen är sneda: i mer än "
+    "hälften av simuleringarna blir utsläppen större än målet, så sannolikheten är under 50 %.",
+    "Målet nås inte med åtgärdernas mest sannolika effekter, men intervallen är sneda: i mer än "
+    "hälften av simuleringarna blir utsläppen mindre än målet, så sannolikheten är över 50 %.",
     "Bilaga A: Metod",
     "Utsläppsbanan har beräknats med ilmavas planmodell. Utsläppen det senaste inventeringsåret "
     "(%d) fortsätter per sektor enligt planens tillväxtantaganden till år %d. Varje åtgärd minskar "
@@ -173,13 +212,13 @@ static const plan_phrases sv = {
     "Bilaga B: Material",
     "Finlands miljöcentral (SYKE), Kommunernas och regionernas växthusgasutsläpp, CC BY 4.0: %s, "
     "importerat %s, åren %d–%d.",
-    "Kommunens egen utsläppsinventering: %s, importerad %s, åren %d–%d.",
+    "{Kommunens|Stadens} egen utsläppsinventering: %s, importerad %s, åren %d–%d.",
     "Siffrorna är påhittat exempelmaterial (ilmava demo), inte SYKE:s statistik.",
     "Beräkningar: ilmava, plan %lld, version %lld.",
     "Bilaga C: Osäkerhet",
     "Osäkerheten har uppskattats med %s simuleringar (frö %lld): varje åtgärds effekt och "
     "sektorernas tillväxt dras från sina intervall. Tabellen visar utsläppens 5-, 50- och "
-    "95-percentiler.",
+    "95-percentiler det första simuleringsåret, vart femte år och målåret.",
     {"År", "P5 (kt CO2e)", "P50 (kt CO2e)", "P95 (kt CO2e)"},
 };
 
@@ -192,24 +231,31 @@ static const plan_phrases en = {
     "Draft",
     "Target set by the council: %s",
     "Computed from version %lld of the plan",
+    "Climate plan of %s",
+    "Climate plan of %s",
+    "{Municipal Council|City Council}",
     "1 Emission reduction target",
     "The target is to reduce %s by %s from the %d level by %d, that is, to at most %s kt CO2e.",
-    {"the greenhouse gas emissions of the municipality", "the emissions outside emissions trading",
-     "the emissions by the Hinku rule"},
+    {"the greenhouse gas emissions of the {municipality|city}",
+     "the emissions outside emissions trading", "the emissions by the Hinku rule"},
     {"Total emissions", "Outside emissions trading", "Hinku rule"},
     "The Hinku network's target: emissions by the Hinku rule −80% from 2007 to 2030.",
     "The Climate Act (423/2022), all of Finland: carbon neutral by 2035; −60% by 2030 and −80% "
     "by 2040 from the 1990 level.",
     "The EU: net emissions at least −55% from the 1990 level by 2030.",
+    "SYKE publishes %2$s kt CO2e as the total by the Hinku rule in %1$d; the sum of the sectors "
+    "is %3$s kt CO2e, as SYKE rounds its total on its own. The target is bound to the sum of the "
+    "sectors.",
     "2 How emissions have developed",
-    "Total emissions in the municipality changed by %3$s from %1$d to %2$d.",
+    "Total emissions in the {municipality|city} changed by %3$s from %1$d to %2$d.",
     "Emissions by sector",
     "kt CO2e",
     "Year",
     "Emissions by year (kt CO2e)",
     "3 Measures",
     "Measures by owner. The reduction is the measure's share of the actual reduction in the "
-    "target year; the cost is yearly (investment spread over its lifetime, plus running costs).",
+    "target year. The cost is yearly: the investment's annuity (the investment spread over its "
+    "lifetime in equal payments at the plan's discount rate of %s) plus the yearly running costs.",
     {"Owner", "Measure", "Schedule", "Cost (EUR/a)", "Reduction (kt CO2e)", "EUR/t", "Class"},
     "(not named)",
     {"easy", "moderate", "hard"},
@@ -227,16 +273,26 @@ static const plan_phrases en = {
     "The probability of meeting the target has not been computed (no simulations).",
     "5 Monitoring implementation",
     "Implementation is monitored with these indicators:",
-    {"the municipality's emissions each year in three counts (total, outside emissions trading, "
+    {"the {municipality's|city's} emissions each year in three counts (total, outside emissions "
+     "trading, "
      "Hinku rule) from SYKE's yearly figures",
      "the distance from the target path each year",
      "each measure's progress against its schedule and expected reduction",
      "the actual reduction of the easy and the hard measures"},
     "When SYKE publishes new municipal emission figures, the climate coordinator updates the data "
-    "in ilmava and reports yearly to the municipal board on the target, the pathway and the "
+    "in ilmava and reports yearly to the {Municipal Board|City Board} on the target, the pathway "
+    "and the "
     "measures. The council reviews the plan at least once a council term, and its state is shown "
-    "in the municipality's strategy and annual report.",
+    "in the {municipality's|city's} strategy and annual report.",
     "6 Adapting to climate change",
+    "This plan does not cover adapting to climate change. An adaptation section is added by "
+    "giving its text as a file: ilmava report plan %lld --adaptation FILE.",
+    "The target is met with the measures' most likely effects, but the ranges are skewed: in more "
+    "than half of the simulations emissions end above the target, so the probability is below "
+    "50%.",
+    "The target is missed with the measures' most likely effects, but the ranges are skewed: in "
+    "more than half of the simulations emissions end below the target, so the probability is "
+    "above 50%.",
     "Appendix A: Method",
     "The pathway is computed with ilmava's plan model. Emissions of the last inventory year (%d) "
     "continue by sector with the plan's growth assumptions up to %d. Each measure reduces its "
@@ -247,13 +303,13 @@ static const plan_phrases en = {
     "Appendix B: Data",
     "Finnish Environment Institute (SYKE), Greenhouse gas emissions of municipalities and regions, "
     "CC BY 4.0: %s, imported %s, years %d–%d.",
-    "The municipality's own emission inventory: %s, imported %s, years %d–%d.",
+    "The {municipality's|city's} own emission inventory: %s, imported %s, years %d–%d.",
     "The figures are made-up example data (ilmava demo), not SYKE statistics.",
     "Calculations: ilmava, plan %lld, version %lld.",
     "Appendix C: Uncertainty",
     "Uncertainty is estimated with %s simulations (seed %lld): each measure's effect and the "
     "sectors' growth are drawn from their ranges. The table shows the 5th, 50th and 95th "
-    "percentiles of emissions.",
+    "percentiles of emissions in the first simulated year, every fifth year and the target year.",
     {"Year", "P5 (kt CO2e)", "P50 (kt CO2e)", "P95 (kt CO2e)"},
 };
 
@@ -390,25 +446,42 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
         ilm_errors_add(err, "adaptation: longer than 200 000 characters");
         return ILM_EINVAL;
     }
-    const plan_phrases *t = phrases_for(o->lang);
-    const char *L = t->lang;
     report_facts f;
     int rc = report_facts_load(s, plan_id, &f, err);
     if (rc)
         return rc;
-    const ilm_plan *p = f.plan;
-    const ilm_result *r = f.result;
-    const char *muni = strcmp(L, "sv") == 0 && f.muni.name_sv ? f.muni.name_sv : f.muni.name_fi;
-    char title[300], a[48], b[48], c[48];
-    snprintf(title, sizeof title, "%s: %s", muni, t->title);
-    ilm_doc *d = ilm_doc_new(L, title);
-    if (!d) {
+    /* The phrases in the municipality's form (kunta or kaupunki). */
+    plan_phrases form;
+    char **owned = NULL;
+    _Static_assert(sizeof(plan_phrases) % sizeof(const char *) == 0,
+                   "a phrase table holds only strings");
+    if (report_forms_apply((const char *const *)(const void *)phrases_for(o->lang),
+                           (const char **)(void *)&form,
+                           sizeof(plan_phrases) / sizeof(const char *), f.muni.city, &owned)) {
         report_facts_clear(&f);
         ilm_errors_add(err, "report: out of memory");
         return ILM_ENOMEM;
     }
+    const plan_phrases *t = &form;
+    const char *L = t->lang;
+    const ilm_plan *p = f.plan;
+    const ilm_result *r = f.result;
+    const char *muni = strcmp(L, "sv") == 0 && f.muni.name_sv ? f.muni.name_sv : f.muni.name_fi;
+    char title[300], a[48], b[48], c[48];
+    /* "Kontiolahden ilmastosuunnitelma" when the register knows the
+     * genitive, else a form that needs none. */
+    bool genitive = strcmp(L, "fi") == 0 && f.muni.name_fi_genitive;
+    snprintf(title, sizeof title, genitive ? t->title_genitive : t->title_plain,
+             genitive ? f.muni.name_fi_genitive : muni);
+    ilm_doc *d = ilm_doc_new(L, title);
+    if (!d) {
+        report_facts_clear(&f);
+        report_forms_free(owned);
+        ilm_errors_add(err, "report: out of memory");
+        return ILM_ENOMEM;
+    }
 
-    ilm_doc_heading(d, 1, "%s %s", t->title, muni);
+    ilm_doc_heading(d, 1, "%s", title);
     ilm_doc_field(d, t->municipality, muni);
     ilm_doc_field(d, t->plan, p->name ? p->name : "");
     char status[400] = "";
@@ -416,10 +489,21 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
         if (strcmp(f.decisions[i].kind, "council_target") == 0) {
             char date[40];
             report_date(date, sizeof date, f.decisions[i].ref.date, L);
+            /* The council's standard names in any language become the
+             * document's own; another name is printed as recorded. */
+            static const char *const councils[] = {
+                "KV",           "valtuusto",        "kaupunginvaltuusto", "kunnanvaltuusto",
+                "fullmäktige",  "stadsfullmäktige", "kommunfullmäktige",  "council",
+                "city council", "municipal council"};
+            const char *body = f.decisions[i].ref.body ? f.decisions[i].ref.body : "";
+            for (size_t k = 0; k < sizeof councils / sizeof councils[0]; k++)
+                if (strcasecmp(body, councils[k]) == 0)
+                    body = t->council;
             char ref[300];
-            snprintf(ref, sizeof ref, "%s %s%s%s", f.decisions[i].ref.body, date,
-                     f.decisions[i].ref.section ? " " : "",
-                     f.decisions[i].ref.section ? f.decisions[i].ref.section : "");
+            const char *sec = f.decisions[i].ref.section;
+            bool mark = sec && *sec && strncmp(sec, "§", strlen("§")) != 0;
+            snprintf(ref, sizeof ref, "%s %s%s%s%s", body, date, sec && *sec ? " " : "",
+                     mark ? "§ " : "", sec ? sec : "");
             snprintf(status, sizeof status, t->approved, ref);
             break;
         }
@@ -432,6 +516,11 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     ilm_doc_heading(d, 2, "%s", t->h_target);
     ilm_doc_para(d, t->target, t->scope_object[p->scope], ilm_doc_percent(a, p->reduction, 0, L),
                  p->base_year, p->target_year, report_kt(b, r->target_value, L));
+    double published;
+    const report_year *base = report_year_find(&f, p->base_year);
+    if (base && report_published_total(&f, p->base_year, &published))
+        ilm_doc_para(d, t->published, p->base_year, report_kt(a, published, L),
+                     report_kt(b, base->hinku, L));
     ilm_doc_item(d, "%s", t->cmp_hinku);
     ilm_doc_item(d, "%s", t->cmp_act);
     ilm_doc_item(d, "%s", t->cmp_eu);
@@ -458,7 +547,7 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
 
     /* 3 measures */
     ilm_doc_heading(d, 2, "%s", t->h_measures);
-    ilm_doc_para(d, "%s", t->measures_intro);
+    ilm_doc_para(d, t->measures_intro, ilm_doc_percent(a, p->discount_rate, 1, L));
     measures_table(d, t, &f);
 
     /* 4 pathway */
@@ -470,9 +559,14 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
         ilm_doc_para(d, t->pathway, r->target_year, report_kt(a, r->scenario[ti], L),
                      report_kt(b, r->baseline[ti], L));
     ilm_doc_para(d, r->gap > 0 ? t->gap_short : t->gap_met, report_kt(a, fabs(r->gap), L));
-    if (r->monte_carlo)
+    if (r->monte_carlo) {
         ilm_doc_para(d, t->p_meet, ilm_doc_percent(a, r->monte_carlo->p_meet, 0, L));
-    else
+        /* Met with a margin but under 50 %, or missed but over 50 %. */
+        if (r->gap <= 0 && r->monte_carlo->p_meet < 0.5)
+            ilm_doc_para(d, "%s", t->p_skew_met);
+        else if (r->gap > 0 && r->monte_carlo->p_meet > 0.5)
+            ilm_doc_para(d, "%s", t->p_skew_missed);
+    } else
         ilm_doc_para(d, "%s", t->p_none);
     pathway_chart(d, t, &f);
 
@@ -484,10 +578,11 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     ilm_doc_para(d, "%s", t->yearly);
 
     /* 6 adaptation, when given */
-    if (o->adaptation && *o->adaptation) {
-        ilm_doc_heading(d, 2, "%s", t->h_adaptation);
+    ilm_doc_heading(d, 2, "%s", t->h_adaptation);
+    if (o->adaptation && *o->adaptation)
         paragraphs(d, o->adaptation);
-    }
+    else
+        ilm_doc_para(d, t->adaptation_missing, (long long)p->store_id);
 
     /* appendices */
     ilm_doc_page_break(d);
@@ -530,5 +625,6 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     report_facts_clear(&f);
     rc = ilm_doc_render(d, fmt, out, len, err);
     ilm_doc_free(d);
+    report_forms_free(owned);
     return rc;
 }

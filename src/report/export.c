@@ -111,6 +111,13 @@ static cell num(double v)
     return isfinite(v) ? (cell){CELL_NUMBER, NULL, v} : (cell){CELL_EMPTY, NULL, 0};
 }
 static cell text(const char *s) { return (cell){CELL_TEXT, s ? s : "", 0}; }
+/* A share 0..1: a number everywhere, shown as a percentage in the XLSX. */
+static cell share(double v)
+{
+    cell c = num(v);
+    c.text = c.kind == CELL_NUMBER ? "%" : NULL;
+    return c;
+}
 static cell boolean(bool b) { return (cell){CELL_BOOL, NULL, b}; }
 
 typedef enum table_id {
@@ -153,13 +160,13 @@ static void write_table(sink *k, table_id id, const report_facts *f, const expor
         const ilm_mc_result *mc = r->monte_carlo;
         cell values[10] = {num(p->base_year),
                            num(p->target_year),
-                           num(p->reduction),
+                           share(p->reduction),
                            text(t->scope_names[p->scope]),
                            num(r->target_value),
                            num(r->gap),
                            boolean(r->meets),
                            num(r->overshoot),
-                           mc ? num(mc->p_meet) : (cell){CELL_EMPTY, NULL, 0},
+                           mc ? share(mc->p_meet) : (cell){CELL_EMPTY, NULL, 0},
                            num(mc ? (double)mc->draws : 0)};
         for (size_t i = 0; i < 10; i++) {
             cell c[2] = {text(t->target_rows[i]), values[i]};
@@ -234,31 +241,69 @@ static void write_table(sink *k, table_id id, const report_facts *f, const expor
 
 /* ---- XLSX ---- */
 
+#define XLSX_MAX_COLS 16
+
 typedef struct xlsx_state {
     lxw_workbook *wb;
     lxw_worksheet *ws;
-    lxw_format *header, *number, *year;
+    lxw_format *header, *number, *year, *percent;
     lxw_row_t row;
+    size_t n_cols;
+    double width[XLSX_MAX_COLS]; /* the widest content of each column, in characters */
 } xlsx_state;
+
+/* Characters (not bytes) of UTF-8 text. */
+static double text_width(const char *s)
+{
+    double n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The longest word of a header, which wraps between words. */
+static double longest_word_width(const char *s)
+{
+    double best = 0, n = 0;
+    for (; s && *s; s++) {
+        if (*s == ' ') {
+            best = n > best ? n : best;
+            n = 0;
+        } else {
+            n += ((unsigned char)*s & 0xC0) != 0x80;
+        }
+    }
+    return n > best ? n : best;
+}
+
+/* Sizes the sheet's columns to their content: the widest cell, and the
+ * header's longest word (headers wrap), within 8..60 characters. */
+static void xlsx_fit(xlsx_state *x)
+{
+    if (!x->ws)
+        return;
+    for (size_t c = 0; c < x->n_cols; c++) {
+        double w = x->width[c] + 2;
+        worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c, w < 8 ? 8 : w > 60 ? 60 : w, NULL);
+    }
+}
 
 static void xlsx_begin(sink *k, const char *name, size_t n_cols, const char *const *headers)
 {
     xlsx_state *x = k->state;
+    xlsx_fit(x); /* the previous sheet */
     x->ws = workbook_add_worksheet(x->wb, name);
-    if (!x->ws) {
+    if (!x->ws || n_cols > XLSX_MAX_COLS) {
         k->failed = true;
+        x->ws = NULL;
         return;
     }
     k->n_cols = n_cols;
+    x->n_cols = n_cols;
     x->row = 0;
     for (size_t c = 0; c < n_cols; c++) {
         worksheet_write_string(x->ws, 0, (lxw_col_t)c, headers[c], x->header);
-        double width = (double)strlen(headers[c]) + 2;
-        worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c,
-                             width < 10   ? 10
-                             : width > 40 ? 40
-                                          : width,
-                             NULL);
+        x->width[c] = longest_word_width(headers[c]);
     }
     worksheet_freeze_panes(x->ws, 1, 0);
 }
@@ -274,17 +319,27 @@ static void xlsx_row(sink *k, const cell *cells)
         switch (cells[c].kind) {
         case CELL_TEXT:
             e = worksheet_write_string(x->ws, x->row, (lxw_col_t)c, cells[c].text, NULL);
+            x->width[c] = fmax(x->width[c], text_width(cells[c].text));
             break;
-        case CELL_NUMBER:
-            /* Years and counts read better without decimals; the value is exact either way. */
-            e = worksheet_write_number(x->ws, x->row, (lxw_col_t)c, cells[c].number,
-                                       cells[c].number == floor(cells[c].number) &&
-                                               fabs(cells[c].number) < 1e5
-                                           ? x->year
-                                           : x->number);
+        case CELL_NUMBER: {
+            /* Shares as percentages; years and counts read better without
+             * decimals; the value is exact either way. */
+            double v = cells[c].number;
+            bool pct = cells[c].text && strcmp(cells[c].text, "%") == 0;
+            bool whole = v == floor(v) && fabs(v) < 1e5;
+            e = worksheet_write_number(x->ws, x->row, (lxw_col_t)c, v,
+                                       pct     ? x->percent
+                                       : whole ? x->year
+                                               : x->number);
+            /* Digits with group separators and up to three decimals. */
+            double digits = fabs(v) >= 1 ? floor(log10(fabs(v))) + 1 : 1;
+            x->width[c] =
+                fmax(x->width[c], pct ? 7 : digits + floor((digits - 1) / 3) + (whole ? 1 : 5));
             break;
+        }
         case CELL_BOOL:
             e = worksheet_write_boolean(x->ws, x->row, (lxw_col_t)c, cells[c].number != 0, NULL);
+            x->width[c] = fmax(x->width[c], 6);
             break;
         case CELL_EMPTY: break;
         }
@@ -308,6 +363,8 @@ static int xlsx_render(const report_facts *f, const char *lang, char **out, size
     format_set_num_format(x.number, "#,##0.0##");
     x.year = workbook_add_format(x.wb);
     format_set_num_format(x.year, "0");
+    x.percent = workbook_add_format(x.wb);
+    format_set_num_format(x.percent, "0.0%");
     workbook_set_properties(x.wb, &(lxw_doc_properties){.title = f->plan->name,
                                                         .company = "ilmava",
                                                         .comments = "ilmava export"});
@@ -315,6 +372,7 @@ static int xlsx_render(const report_facts *f, const char *lang, char **out, size
     const export_texts *t = texts_for(lang);
     for (int id = T_INVENTORY; id <= T_MONTECARLO; id++)
         write_table(&k, (table_id)id, f, t, lang);
+    xlsx_fit(&x);
     return xlsx_finish(&file, k.failed, out, len, err);
 }
 

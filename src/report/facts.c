@@ -302,3 +302,70 @@ void report_out_of_scope_para(ilm_doc *d, const report_facts *f, const char *lan
                      buf);
     free(buf);
 }
+
+bool report_published_total(const report_facts *f, int year, double *t)
+{
+    for (size_t i = 0; i < f->total.n_published; i++)
+        if (f->total.published[i].year == year) {
+            *t = f->total.published[i].value;
+            return true;
+        }
+    return false;
+}
+
+/* s with each "{a|b}" replaced by a (city false) or b (city true);
+ * malloc'ed, or NULL when out of memory. */
+static char *forms_expand(const char *s, bool city)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const char *p = s; *p;) {
+        const char *bar = *p == '{' ? strchr(p, '|') : NULL;
+        const char *end = bar ? strchr(bar, '}') : NULL;
+        if (!end || memchr(p + 1, '}', (size_t)(bar - p - 1))) {
+            out[o++] = *p++;
+            continue;
+        }
+        const char *from = city ? bar + 1 : p + 1;
+        size_t len = city ? (size_t)(end - bar - 1) : (size_t)(bar - p - 1);
+        memcpy(out + o, from, len);
+        o += len;
+        p = end + 1;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int report_forms_apply(const char *const *src, const char **dst, size_t n, bool city, char ***owned)
+{
+    *owned = calloc(n + 1, sizeof **owned);
+    if (!*owned)
+        return ILM_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = src[i];
+        if (!src[i] || !strchr(src[i], '{'))
+            continue;
+        char *x = forms_expand(src[i], city);
+        if (!x) {
+            report_forms_free(*owned);
+            *owned = NULL;
+            return ILM_ENOMEM;
+        }
+        (*owned)[k++] = x;
+        dst[i] = x;
+    }
+    return 0;
+}
+
+void report_forms_free(char **owned)
+{
+    if (!owned)
+        return;
+    for (char **p = owned; *p; p++)
+        free(*p);
+    free(owned);
+}

@@ -57,6 +57,25 @@ const char *report_sector_color(const char *key);
  * build). NULL when missing. */
 const char *report_appeal_text(const char *kind, const char *lang);
 
+/* SYKE's published Hinku-rule total of `year` (t), where the import gave
+ * one (the wide file); false otherwise. */
+bool report_published_total(const report_facts *f, int year, double *t);
+
+/* The administrative court whose district covers region `region_code`
+ * (two digits), from src/report/texts/courts.txt, as "name, address,
+ * e-mail" in `lang`. False when unknown (no region, Åland, no such line). */
+bool report_court_for_region(const char *region_code, const char *lang, char *out, size_t n);
+
+/* The municipality's form in a phrase table: copies the `n` strings of
+ * `src` to `dst`, choosing in each "{a|b}" the municipality's word a
+ * ("{kunnan|kaupungin}") or, when `city`, the city's b. The expanded strings
+ * are malloc'ed and listed in *owned (NULL-terminated); free them with
+ * report_forms_free after the last use of `dst`. A table of phrases is a
+ * struct of `const char *` only, so it is passed as an array of them. */
+int report_forms_apply(const char *const *src, const char **dst, size_t n, bool city,
+                       char ***owned);
+void report_forms_free(char **owned);
+
 /* A measure of the result in the owner-ordered list of the documents. */
 typedef struct report_measure {
     const ilm_measure *m;        /* the plan's measure */

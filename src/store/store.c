@@ -697,6 +697,7 @@ void ilm_municipality_clear(ilm_municipality *m)
     free(m->region_code);
     free(m->region_fi);
     free(m->region_sv);
+    free(m->name_fi_genitive);
     free(m->years);
     memset(m, 0, sizeof *m);
 }
@@ -710,7 +711,7 @@ void ilm_municipalities_free(ilm_municipality *v, size_t n)
     free(v);
 }
 
-/* Columns 0-6 of a municipality row into m. */
+/* Columns 0-8 of a municipality row into m. */
 static void read_municipality(sqlite3_stmt *st, ilm_municipality *m, bool *oom)
 {
     const unsigned char *code = sqlite3_column_text(st, 0);
@@ -721,9 +722,16 @@ static void read_municipality(sqlite3_stmt *st, ilm_municipality *m, bool *oom)
     m->region_fi = store_column_text(st, 4, oom);
     m->region_sv = store_column_text(st, 5, oom);
     m->synthetic = sqlite3_column_int(st, 6) != 0;
+    m->city = sqlite3_column_int(st, 7) != 0;
+    m->name_fi_genitive = store_column_text(st, 8, oom);
 }
 
-#define MUNICIPALITY_COLUMNS "code, name_fi, name_sv, region_code, region_fi, region_sv, synthetic"
+/* The form and the genitive: the register's, else those of 2021-2025 (005). */
+#define MUNICIPALITY_COLUMNS                                                                       \
+    "code, name_fi, name_sv, region_code, region_fi, region_sv, synthetic,"                        \
+    " coalesce(form = 'kaupunki', EXISTS (SELECT 1 FROM municipality_city c"                       \
+    " WHERE c.name_fi = municipality.name_fi)), coalesce(name_fi_genitive,"                     \
+    " (SELECT g.genitive FROM municipality_genitive g WHERE g.name_fi = municipality.name_fi))"
 
 /* The latest population and the inventory years of m. */
 static int read_details(ilm_store *s, ilm_municipality *m, ilm_errors *err)

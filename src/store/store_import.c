@@ -198,14 +198,17 @@ int ilm_store_import_municipality(ilm_store_import *im, const ilm_municipality *
 {
     static const char insert_sql[] =
         "INSERT INTO municipality (code, name_fi, name_sv, region_code, region_fi, region_sv,"
-        " synthetic) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+        " synthetic, form, name_fi_genitive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     /* Only a real change writes: a register imported twice must leave the
      * store as it was. */
     static const char update_sql[] =
         "UPDATE municipality SET name_fi = ?2, name_sv = ?3, region_code = ?4, region_fi = ?5,"
-        " region_sv = ?6, synthetic = ?7"
+        " region_sv = ?6, synthetic = ?7, form = coalesce(?8, form),"
+        " name_fi_genitive = coalesce(?9, name_fi_genitive)"
         " WHERE code = ?1 AND (name_fi IS NOT ?2 OR name_sv IS NOT ?3 OR region_code IS NOT ?4"
-        " OR region_fi IS NOT ?5 OR region_sv IS NOT ?6 OR synthetic IS NOT ?7)";
+        " OR region_fi IS NOT ?5 OR region_sv IS NOT ?6 OR synthetic IS NOT ?7"
+        " OR form IS NOT coalesce(?8, form)"
+        " OR name_fi_genitive IS NOT coalesce(?9, name_fi_genitive))";
     ilm_store *s = im->s;
     if (!store_is_code(m->code)) {
         ilm_errors_add(err, "municipality: \"%s\" is not a municipality code (three digits)",
@@ -220,6 +223,10 @@ int ilm_store_import_municipality(ilm_store_import *im, const ilm_municipality *
         (strlen(m->region_code) != 2 || strspn(m->region_code, "0123456789") != 2)) {
         ilm_errors_add(err, "municipality %s: region code \"%s\" is not two digits", m->code,
                        m->region_code);
+        return ILM_EINVAL;
+    }
+    if (m->name_fi_genitive && strlen(m->name_fi_genitive) > 100) {
+        ilm_errors_add(err, "municipality %s: genitive name longer than 100 characters", m->code);
         return ILM_EINVAL;
     }
     bool exists = false;
@@ -242,6 +249,8 @@ int ilm_store_import_municipality(ilm_store_import *im, const ilm_municipality *
     bind_text(st, 5, m->region_fi);
     bind_text(st, 6, m->region_sv);
     sqlite3_bind_int(st, 7, m->synthetic ? 1 : 0);
+    bind_text(st, 8, m->city_given ? (m->city ? "kaupunki" : "kunta") : NULL);
+    bind_text(st, 9, m->name_fi_genitive && *m->name_fi_genitive ? m->name_fi_genitive : NULL);
     char what[64];
     snprintf(what, sizeof what, "storing municipality %s", m->code);
     if ((rc = store_step_done(s, st, what, err)))

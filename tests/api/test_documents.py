@@ -6,6 +6,7 @@
 
 import os
 import sys
+import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -47,6 +48,15 @@ def run(store, server):
                     "--section", "45", "--dnro", "727/11.00/2026")
     A.check(r.body == cli, "the API's Markdown differs from the CLI's")
     A.check("Stadsfullmäktige fastställer" in r.body.decode(), "the Swedish proposal is missing")
+    A.finish()
+
+    A.begin("court= names the appeal court, as --court does")
+    court = "Itä-Suomen hallinto-oikeus, PL 1744, 70101 Kuopio"
+    r = ed.get("/api/plans/1/documents/decision?court=" + urllib.parse.quote(court))
+    A.check_eq(r.status, 200, "status")
+    A.check(("kunta kuuluu: " + court) in r.body.decode(), "the court is not in the appeal text")
+    A.check(r.body == cli_bytes(store, "report", "decision", "1", "--court", court),
+            "the API's Markdown differs from the CLI's")
     A.finish()
 
     A.begin("HTML and PDF downloads")

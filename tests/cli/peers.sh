@@ -161,6 +161,37 @@ if [ -n "${ILMAVA_SHARED:-}" ] && [ -f "$WIDE" ]; then
     expect_rc 2
     err_has "Kitee (260) cannot be compared with other municipalities: its inventory holds a figure outside the plausible range"
     finish "peers/one municipality's bad data leaves it out, never fails the others"
+
+    # An industrial town (95 % EU-ETS) among North Karelia's: no close
+    # peer, said with the reason; its population is of 2019, said too.
+    SYN=${ILMAVA_SHARED:-}/data/syke/alas_long_synthetic_industrial.csv
+    if [ -f "$SYN" ]; then
+        begin
+        DB=$TMP/isolated.db
+        db --create import syke "$WIDE"
+        expect_rc 0
+        db import syke "$SYN"
+        expect_rc 0
+        printf 'kuntanumero,kunta_fi,maakunta_koodi,vaesto_2019\n999,Teollisuuskaupunki,19,15000\n' >"$TMP/r999.csv"
+        db import municipalities "$TMP/r999.csv"
+        expect_rc 0
+        db peers 999 --k 2
+        expect_rc 0
+        out_has "Per-person figures use the population of 2019, the nearest year with one."
+        out_has "No close peer exists in the data: even the nearest differs by"
+        out_has "deviations in EU-ETS share (more than 2)"
+        db peers 999 --json
+        out_has '"population_year":2019'
+        out_has '"isolated":true,"nearest_differs_most":{"feature":"ets_share","z":'
+        db peers 167
+        out_lacks_peer=$(grep -c "No close peer" "$TMP/out")
+        [ "$out_lacks_peer" -eq 0 ] || bad "Joensuu was said to have no close peer"
+        grep -q "Per-person figures use the population of" "$TMP/out" &&
+            bad "Joensuu's population is of 2024 (the wide file), yet a year was named"
+        db peers 167 --json
+        out_has '"isolated":false'
+        finish "peers/no close peer: said, with the feature; the population's year"
+    fi
 else
     skip "peers/SYKE North Karelia" "no ILMAVA_SHARED data ($WIDE)"
 fi

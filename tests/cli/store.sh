@@ -145,11 +145,42 @@ out_has "rows: 0 added, 0 replaced, 10 unchanged, 0 removed"
 finish "import/Windows-1252 file equals the UTF-8 one"
 
 begin
-db inventory 703
+db inventory 703 --lang en
 expect_rc 0
 out_has "Pääkylä (703): all emissions (total), kt CO2e"
 out_has "change 2007-2020: -20.0 %"
-out_has "industry (ETS) 70.8 %"
+out_has "Industry (ETS) 70.8 %"
+# Finnish by default, with readable sector labels, not cut keys; the
+# columns line up by display width.
+db inventory 703
+expect_rc 0
+out_has "Pääkylä (703): kaikki päästöt (total), kt CO2e"
+out_has "muutos 2007-2020: -20.0 %"
+out_has "Teollisuus (PK) 70.8 %"
+grep -q "electrici\|distri ETS" "$TMP/out" && bad "the headings are cut English keys"
+head -n 2 "$TMP/out" | tail -n 1 | grep -q "^vuosi " || bad "no Finnish heading line"
+/usr/bin/python3 - "$TMP/out" <<'PY' || bad "the inventory's columns do not line up"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+rows = [l for l in lines if l[:4].isdigit() or l.startswith("vuosi")]
+widths = {len(l.rstrip()) for l in rows}
+sys.exit(0 if len(widths) == 1 else 1)
+PY
+db inventory 703 --lang sv
+out_has "förändring 2007-2020: -20.0 %"
+db inventory 703 --lang de
+expect_rc 2
+err_has 'inventory: --lang: "de" is not one of fi, sv, en'
+db municipalities
+/usr/bin/python3 - "$TMP/out" <<'PY' || bad "the municipalities' columns do not line up by display width"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head = lines[0]
+col = head.index("population") + len("population")
+for l in lines[1:-1]:
+    if "(" in l and l[:col].rstrip()[-1:] != ")":
+        sys.exit(1)
+PY
 db inventory 703 --csv --from 2020
 out_has "year,sector,ets,t"
 out_has "2020,industry,true,32000"
@@ -328,5 +359,43 @@ run --db "$TMP/text.db" municipalities
 [ "$rc" -ne 0 ] || bad "a text file opened as a store"
 err_has "text.db"
 finish "db/a newer schema and a non-database are refused"
+
+# plan set: a stored plan's own fields in place, with the same checks,
+# audited; nothing stored when a field or a rule fails.
+begin
+DB=$TMP/planset.db
+db --create demo
+expect_rc 0
+db plan set 1 trend.road_transport=-0.02 trend_sd=0.01 draws=2000 seed=7
+expect_rc 0
+db plan export 1
+out_has '"road_transport":-0.02'
+out_has '"trend_sd":0.01'
+out_has '"draws":2000'
+out_has '"seed":7'
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'plan.update'")" -ge 1 ] ||
+    bad "no plan.update audit row"
+cp "$TMP/out" "$TMP/before.json"
+db plan set 1 trend_sd=5
+expect_rc 2
+err_has "baseline.trend_sd: 5 is outside 0..1"
+db plan set 1 draws=-1
+expect_rc 2
+err_has 'draws: "-1" is not a whole number >= 0'
+db plan set 1 colour=red
+expect_rc 2
+err_has "colour: not a plan field"
+db plan set 1 trend.road_transport=fast
+expect_rc 2
+err_has 'trend.road_transport: "fast" is not a number'
+db plan export 1
+cmp -s "$TMP/out" "$TMP/before.json" || bad "a refused plan set changed the plan"
+db plan set 1 trend.road_transport=
+expect_rc 0
+db plan export 1
+grep -q '"road_transport":-0.02' "$TMP/out" && bad "trend.road_transport= did not remove the trend"
+db plan set 99 draws=1
+expect_rc 2
+finish "plan/set: fields in place, checked, audited, nothing stored on a failure"
 
 summary

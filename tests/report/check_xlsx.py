@@ -89,6 +89,46 @@ with zipfile.ZipFile(XLSX) as z:
         if not any(close(v, res[name]) for v in values):
             failures.append(f"target sheet lacks {name} {res[name]}")
 
+    # Shares are percentages: the reduction and the probability cells of
+    # the target sheet have a number format with "%".
+    styles = ET.fromstring(z.read("xl/styles.xml"))
+    fmts = {int(f.get("numFmtId")): f.get("formatCode")
+            for f in styles.findall("m:numFmts/m:numFmt", NS)}
+    xfs = [int(x.get("numFmtId", "0")) for x in styles.findall("m:cellXfs/m:xf", NS)]
+    rows = target.findall("m:sheetData/m:row", NS)
+    for row in rows[1:]:
+        r = int(row.get("r"))
+        for c in row.findall("m:c", NS):
+            if col_index(c.get("r")) != 1 or r not in (4, 10) or c.find("m:v", NS) is None:
+                continue
+            checks += 1
+            code = fmts.get(xfs[int(c.get("s", "0"))], "")
+            if "%" not in code:
+                failures.append(f"target sheet {c.get('r')}: format {code!r}, expected a percentage")
+
+    # Every sheet's columns fit their content: each column is at least as
+    # wide as its longest text cell (labels are not cut off).
+    strings = [si.findtext("m:t", "", NS) or "".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t"))
+               for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS)]
+    for index in range(len(sheets)):
+        data = ET.fromstring(z.read(f"xl/worksheets/sheet{index + 1}.xml"))
+        widths = {}
+        for col in data.findall("m:cols/m:col", NS):
+            for k in range(int(col.get("min")), int(col.get("max")) + 1):
+                widths[k - 1] = float(col.get("width"))
+        longest = {}
+        for row in data.findall("m:sheetData/m:row", NS)[1:]:
+            for c in row.findall("m:c", NS):
+                if c.get("t") == "s":
+                    text = strings[int(c.find("m:v", NS).text)]
+                    k = col_index(c.get("r"))
+                    longest[k] = max(longest.get(k, 0), min(len(text), 58))
+        for k, n in longest.items():
+            checks += 1
+            if widths.get(k, 8.43) < n:
+                failures.append(f"sheet {index + 1} column {k + 1}: width {widths.get(k, 8.43)} "
+                                f"< {n} characters of text")
+
 # 2. LibreOffice, when the machine has it: every sheet to CSV.
 office = shutil.which("libreoffice") or shutil.which("soffice")
 if office:

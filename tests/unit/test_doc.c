@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "io/doc.h"
+#include "report/report_internal.h"
 
 #define NBSP "\xc2\xa0"
 
@@ -188,10 +189,26 @@ static void test_checks(void **state)
     assert_int_equal(ilm_dnro_check("727/11.00/2020", "dnro", &err), 0);
     assert_int_equal(ilm_dnro_check("1/00.01.02/2026", "dnro", &err), 0);
     assert_int_equal(ilm_dnro_check("123456/11.00/2026", "dnro", &err), 0);
+    /* The forms other registries write, with a prefix (issue 14). */
+    const char *good[] = {"TOR/727/11.00/2026", "KH 727/11.00/2026", "TORDno-2026-727",
+                          "TRE:5072/10.03.01/2021", "HEL 2022-003049", "TUUDno-2020-1249",
+                          "1234567/11.00/2026"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        if (ilm_dnro_check(good[i], "dnro", &err) != 0)
+            fail_msg("\"%s\" was refused", good[i]);
     const char *bad[] = {"",
                          "727-11.00-2020",
                          "/11.00/2020",
-                         "1234567/11.00/2020",
+                         "12345678/11.00/2020",
+                         "TOR727/11.00/2026",
+                         "TOR/727-11.00-2026",
+                         "TORDno-26-727",
+                         "TORDno-2026-",
+                         "TORDno-2026-727x",
+                         "2026-727",
+                         "ABCDEFGHIJK/1/11.00/2026",
+                         "KH  727/11.00/2026",
+                         "Ä/727/11.00/2026",
                          "1/11/2020",
                          "1/11.0/2020",
                          "1/11.00/20",
@@ -213,6 +230,41 @@ static void test_checks(void **state)
     assert_int_equal(ilm_doc_format_parse("pdf", "format", &f, &err), 0);
     assert_int_equal(f, ILM_DOC_PDF);
     assert_int_equal(ilm_doc_format_parse("docx", "format", &f, &err), ILM_EINVAL);
+}
+
+/* Every mainland region has the administrative court of its district
+ * (src/report/texts/courts.txt), in each language; Åland and unknown
+ * regions have none, so the document leaves a line to fill in. */
+static void test_courts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *region, *fi;
+    } want[] = {{"01", "Helsingin hallinto-oikeus"},   {"02", "Turun hallinto-oikeus"},
+                {"04", "Turun hallinto-oikeus"},       {"05", "Hämeenlinnan hallinto-oikeus"},
+                {"06", "Hämeenlinnan hallinto-oikeus"}, {"07", "Hämeenlinnan hallinto-oikeus"},
+                {"08", "Itä-Suomen hallinto-oikeus"},   {"09", "Itä-Suomen hallinto-oikeus"},
+                {"10", "Itä-Suomen hallinto-oikeus"},   {"11", "Itä-Suomen hallinto-oikeus"},
+                {"12", "Itä-Suomen hallinto-oikeus"},   {"13", "Hämeenlinnan hallinto-oikeus"},
+                {"14", "Vaasan hallinto-oikeus"},       {"15", "Vaasan hallinto-oikeus"},
+                {"16", "Vaasan hallinto-oikeus"},       {"17", "Pohjois-Suomen hallinto-oikeus"},
+                {"18", "Pohjois-Suomen hallinto-oikeus"}, {"19", "Pohjois-Suomen hallinto-oikeus"}};
+    char out[400];
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_true(report_court_for_region(want[i].region, "fi", out, sizeof out));
+        if (strncmp(out, want[i].fi, strlen(want[i].fi)) != 0)
+            fail_msg("region %s: \"%s\", expected %s", want[i].region, out, want[i].fi);
+        assert_non_null(strstr(out, ".hao@oikeus.fi"));
+    }
+    assert_true(report_court_for_region("12", "sv", out, sizeof out));
+    assert_string_equal(out, "Östra Finlands förvaltningsdomstol, PL 1744, 70101 Kuopio, "
+                             "ita-suomi.hao@oikeus.fi");
+    assert_true(report_court_for_region("12", "en", out, sizeof out));
+    assert_non_null(strstr(out, "Eastern Finland Administrative Court, PL 1744"));
+    assert_false(report_court_for_region("21", "fi", out, sizeof out)); /* Åland */
+    assert_false(report_court_for_region("03", "fi", out, sizeof out));
+    assert_false(report_court_for_region(NULL, "fi", out, sizeof out));
+    assert_false(report_court_for_region("1", "fi", out, sizeof out));
 }
 
 static void test_caps(void **state)
@@ -240,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_courts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,14 @@ static void test_eligibility(void **state)
     assert_int_equal(ilm_programme_notification(p, b, &facts, NULL, &nt, &err), 0);
     assert_string_equal(nt.subject, "ILMAVA 2026: Rautaniemi (demo) on valittu ohjelmaan");
     assert_non_null(strstr(nt.body, "Omarahoitusosuus on 2 000 euroa"));
+    /* A municipal letter: addressed to the registry, the matter, the
+     * organiser who handled it; no "Hyvä <place>", no "ILMAVA 2026 (2026)". */
+    assert_non_null(strstr(nt.body, "Vastaanottaja: Rautaniemi (demo), kirjaamo\n\n"
+                                    "Asia: Hakemus ilmastojohtamisen valmennusohjelmaan "
+                                    "ILMAVA 2026\n\nValmennusohjelman ILMAVA 2026 järjestäjä on "
+                                    "käsitellyt hakemuksenne."));
+    assert_null(strstr(nt.body, "Hyvä"));
+    assert_null(strstr(nt.body, "(2026)"));
     assert_int_equal(ilm_programme_notification(p, b, &facts, "sv", &nt, &err), 0);
     assert_string_equal(nt.subject, "ILMAVA 2026: Järnudden (demo) har valts till programmet");
     ilm_application_free(b);

@@ -322,8 +322,8 @@ static void test_open_creates_and_migrates(void **state)
                      0);
     assert_int_equal(query_int(f->path, "SELECT count(*) FROM pragma_table_list "
                                         "WHERE schema = 'main' AND strict"),
-                     26);
-    assert_int_equal(ilm_store_schema_version(), 5);
+                     28);
+    assert_int_equal(ilm_store_schema_version(), 6);
 }
 
 static void test_reopen_is_a_no_op(void **state)

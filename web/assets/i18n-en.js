@@ -118,7 +118,7 @@ export default {
   'tab.documents': 'Documents',
   'docs.title': 'Documents', 'docs.intro': 'ilmava drafts the documents from the plan\'s current figures. Check and complete them before the meeting.',
   'docs.decision': 'Decision item: setting the climate target', 'docs.decision.text': 'The council\'s item: emissions, target, pathway and gap, easy and hard measures, the proposal and the appeal instructions.',
-  'docs.plan': 'Climate plan', 'docs.plan.text': 'The municipal climate plan of the Climate Act, with charts: target, measures, how emissions developed, monitoring and appendices.',
+  'docs.plan': 'Climate plan', 'docs.plan.text': 'The municipal climate plan with charts: target, measures, how emissions developed, monitoring, adaptation and appendices.',
   'docs.exports': 'Tables', 'docs.exports.text': 'Inventory, target, pathway, measures and uncertainty for a spreadsheet; the inventory in the GPC sectors.',
   'docs.csv': 'Pathway (CSV)', 'docs.appeal': 'Have the municipality\'s lawyer check the appeal instructions\' wording before use.',
   'publish.title': 'Publish', 'publish.intro': 'Anyone can open a published plan without signing in, read-only.',

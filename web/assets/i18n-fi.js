@@ -118,7 +118,7 @@ export default {
   'tab.documents': 'Asiakirjat',
   'docs.title': 'Asiakirjat', 'docs.intro': 'Ilmava laatii asiakirjat suunnitelman ajantasaisista luvuista. Tarkista ja täydennä ne ennen käsittelyä.',
   'docs.decision': 'Päätösesitys: ilmastotavoitteen asettaminen', 'docs.decision.text': 'Valtuuston pykälä: päästöt, tavoite, päästöpolku ja ero tavoitteeseen, helpot ja vaikeat toimenpiteet, päätösehdotus ja valitusosoitus.',
-  'docs.plan': 'Ilmastosuunnitelma', 'docs.plan.text': 'Ilmastolain mukainen kunnan ilmastosuunnitelma kuvaajineen: tavoite, toimenpiteet, päästöjen kehitys, seuranta ja liitteet.',
+  'docs.plan': 'Ilmastosuunnitelma', 'docs.plan.text': 'Kunnan ilmastosuunnitelma kuvaajineen: tavoite, toimenpiteet, päästöjen kehitys, seuranta, sopeutuminen ja liitteet.',
   'docs.exports': 'Taulukot', 'docs.exports.text': 'Inventaario, tavoite, päästöpolku, toimenpiteet ja epävarmuus taulukkolaskentaan; inventaario GPC-luokittelulla.',
   'docs.csv': 'Päästöpolku (CSV)', 'docs.appeal': 'Muutoksenhakuohjeen sanamuoto on tarkistettava kunnan lakimiehen kanssa ennen käyttöä.',
   'publish.title': 'Julkaisu', 'publish.intro': 'Julkaistun suunnitelman voi avata kuka tahansa ilman kirjautumista, vain luettavaksi.',

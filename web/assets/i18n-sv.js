@@ -118,7 +118,7 @@ export default {
   'tab.documents': 'Dokument',
   'docs.title': 'Dokument', 'docs.intro': 'Ilmava utarbetar dokumenten utifrån planens aktuella siffror. Granska och komplettera dem före behandlingen.',
   'docs.decision': 'Beslutsförslag: fastställande av klimatmål', 'docs.decision.text': 'Fullmäktiges paragraf: utsläpp, mål, utsläppsbana och avvikelse, lätta och svåra åtgärder, beslutsförslag och besvärsanvisning.',
-  'docs.plan': 'Klimatplan', 'docs.plan.text': 'Kommunens klimatplan enligt klimatlagen med diagram: mål, åtgärder, utsläppens utveckling, uppföljning och bilagor.',
+  'docs.plan': 'Klimatplan', 'docs.plan.text': 'Kommunens klimatplan med diagram: mål, åtgärder, utsläppens utveckling, uppföljning, anpassning och bilagor.',
   'docs.exports': 'Tabeller', 'docs.exports.text': 'Inventering, mål, utsläppsbana, åtgärder och osäkerhet för kalkylprogram; inventeringen enligt GPC.',
   'docs.csv': 'Utsläppsbana (CSV)', 'docs.appeal': 'Besvärsanvisningens ordalydelse ska granskas med kommunens jurist före användning.',
   'publish.title': 'Publicering', 'publish.intro': 'En publicerad plan kan öppnas av vem som helst utan inloggning, endast för läsning.',
