@@ -38,6 +38,9 @@ async function guarded(ctx, fn) {
   }
 }
 
+/** What the contact days' status says after the next render (attendance saved). */
+let dayFlash = null;
+
 const gapText = (v) => (v === null || v === undefined ? '–' : tonnes(v));
 
 /* ------------------------------------------------------------ the cohort page */
@@ -68,7 +71,8 @@ function dashboardTable(d) {
 function contactDays(pid, cd, rerender) {
   const present = new Set(cd.attendance.filter((a) => a.present).map((a) => `${a.contact_day_id}:${a.participant_id}`));
   const days = cd.periods.flatMap((p) => p.days.map((d) => ({...d, period: p})));
-  const status = h('p', {class: 'status', role: 'status'});
+  const status = h('p', {class: 'status', role: 'status'}, dayFlash || '');
+  dayFlash = null;
   const dayBlock = (d) => {
     const boxes = cd.participants.map((x) => h('input', {type: 'checkbox', id: `att-${d.id}-${x.id}`,
       'data-participant': x.id, checked: present.has(`${d.id}:${x.id}`)}));
@@ -90,8 +94,9 @@ function contactDays(pid, cd, rerender) {
           try {
             await put(`/api/contact-days/${d.id}/attendance`, {attendance: boxes.map((b) => ({
               participant_id: Number(b.dataset.participant), present: b.checked}))});
-            status.textContent = t('coh.attendance.saved', {day: date(d.day)});
-            announce(status.textContent);
+            dayFlash = t('coh.attendance.saved', {day: date(d.day)});
+            announce(dayFlash);
+            app.focusHeading = false;
             rerender(); // the dashboard's days held
           } catch (e) { err.textContent = errText(e); }
         }}, t('coh.attendance.save')) : null,
