@@ -144,9 +144,9 @@ static const report_texts report_sv = {
      "Gap nu (t)", "Andel lätta", "Åtaganden gjorda", "Åtaganden öppna", "Närvaro",
      "Självfinansiering"},
     "programrapport",
-    "Ansökan %s–%s; %d–%d kommuner; självfinansiering %s euro; %zu kontaktdagar i %zu perioder, "
+    "Ansökan %s–%s; %d–%d kommuner; självfinansiering %s euro; %zu närdagar i %zu perioder, "
     "%zu hållna; började %s.",
-    "Kontaktdagar", "Kohorten (%zu)",
+    "Närdagar", "Kohorten (%zu)",
     "inget mål", "ja", "nej", "plan %lld",
     "%zu av %zu hållna dagar (närvarande %zu av %zu markeringar)",
     "betald ", "fakturerad ", "inte fakturerad",

@@ -651,7 +651,7 @@ def issue13(org, eds, pid):
     political leadership, attendance only for days that have taken place."""
     A.begin("the report follows ?lang= (fi, sv, en); another value is 422 naming lang")
     for lang, words in (("fi", ["<html lang=\"fi\">", "<th>Kunta</th>", "Lähipäivät", "ohjelmaraportti"]),
-                        ("sv", ["<html lang=\"sv\">", "<th>Kommun</th>", "Kontaktdagar", "programrapport"]),
+                        ("sv", ["<html lang=\"sv\">", "<th>Kommun</th>", "Närdagar", "programrapport"]),
                         ("en", ["<html lang=\"en\">", "<th>Municipality</th>", "Contact days"]),
                         (None, ["<html lang=\"en\">", "<th>Municipality</th>"])):
         q = f"&lang={lang}" if lang else ""

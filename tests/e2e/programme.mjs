@@ -609,7 +609,7 @@ try {
     await p.waitForSelector('[data-testid=report-html]');
     const href = await p.getAttribute('[data-testid=report-html]', 'href');
     check(/lang=fi/.test(href) && /lang=fi/.test(await p.getAttribute('[data-testid=report-xlsx]', 'href')), `the links: ${href}`);
-    const words = {fi: ['lang="fi"', '<th>Kunta</th>', 'Lähipäivät', 'maksettu'], sv: ['lang="sv"', '<th>Kommun</th>', 'Kontaktdagar', 'betald'],
+    const words = {fi: ['lang="fi"', '<th>Kunta</th>', 'Lähipäivät', 'maksettu'], sv: ['lang="sv"', '<th>Kommun</th>', 'Närdagar', 'betald'],
       en: ['lang="en"', '<th>Municipality</th>', 'Contact days', 'paid']};
     for (const [lang, want] of Object.entries(words)) {
       const r = await call(p, 'GET', `/api/programmes/${pid}/report?format=html&lang=${lang}`);
