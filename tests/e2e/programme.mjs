@@ -639,6 +639,25 @@ try {
     check((await p.textContent('[data-testid=app-901] [data-testid=decision-reason]')).includes('Teollisuuskaupunki'), 'the decision reason is not on the card');
   });
 
+  await step('the programme editor, the selection and the cohort page fit a phone', async () => {
+    const phone = await newPage({width: 390, height: 844});
+    await phone.context.addCookies(await org.context.cookies());
+    for (const [hash, ready] of [['#/programmes/new', '[data-testid=programme-editor]'],
+      [`#/programmes/${pid}/cohort`, '[data-testid=dashboard]'], [`#/programmes/${pid}/selection`, '[data-testid=sel-compare]']]) {
+      await phone.page.goto(`${base}/${hash}`);
+      await phone.page.waitForSelector(ready);
+      if (hash.endsWith('new')) {
+        await phone.page.click('[data-action=add-period]');
+        await phone.page.click('[data-period="0"] [data-action=add-day]');
+      }
+      for (const d of await phone.page.$$('details')) await d.evaluate((x) => { x.open = true; });
+      const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(over <= 1, `${hash}: the page is ${over} px wider than the screen`);
+    }
+    await shot(phone.page, 'p10-selection-phone');
+    await phone.context.close();
+  });
+
   await step('the programme pages speak of programmes when access is refused', async () => {
     const p = ed.page;
     for (const hash of [`#/programmes/${pid}/selection`, `#/programmes/${pid}/cohort`, '#/programmes/new']) {
