@@ -1,6 +1,7 @@
 // Running the cohort (docs/programme.md): the organiser's cohort page
-// (the dashboard with the report downloads, contact days with attendance,
-// peer groups), a municipality's sparring log, and a peer group's
+// (the dashboard with the report downloads, own funding invoiced and paid,
+// contact days with attendance for the days held, peer groups formed and
+// edited by hand), a municipality's sparring log, and a peer group's
 // side-by-side comparison.
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';

@@ -1,7 +1,9 @@
 // The coaching programme (docs/programme.md): the programmes, a
-// programme's page, the organiser's selection view (every application side
-// by side with its eligibility, score and facts, the proposed cohort, the
-// decisions and overrides) and a municipality's application form.
+// programme's page, the organiser's programme editor (new and edit), the
+// organiser's selection view (every application side by side with its
+// eligibility, score and facts, a compact table of them all, the proposed
+// cohort and why it may be short, the decisions and overrides, the
+// decision notifications) and a municipality's application form.
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, clear, announce} from './dom.js';
 import {get, post, put, ApiError} from './api.js';
