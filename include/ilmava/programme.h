@@ -506,6 +506,13 @@ typedef struct ilm_proposal {
     double total;  /* their total score */
     bool feasible; /* a cohort of at least capacity_min was found */
     bool exact;    /* searched to the end (n <= ILM_PROPOSAL_EXACT_MAX) */
+    /* Why the proposal has fewer than capacity_min: candidates says how
+     * many were eligible (fewer than capacity_min: too few); otherwise the
+     * diversity limit that binds (region_binds, size_binds: lifting that
+     * limit alone would reach capacity_min; both when only lifting both
+     * would). All false when the proposal is feasible. */
+    size_t candidates;
+    bool region_binds, size_binds;
 } ilm_proposal;
 
 /* Exhaustive search (branch and bound) up to this many eligible
@@ -535,6 +542,11 @@ typedef struct ilm_selection_row {
     bool candidate; /* submitted, and eligible or overridden */
     bool proposed;
     char why[200]; /* why it is not proposed, when it is not */
+    /* The same as a code for a UI's catalogue: not_submitted, rejected,
+     * not_eligible, capacity, region_limit or size_limit (why_cap: the
+     * limit's cap of members), limits; "" when proposed. */
+    char why_code[16];
+    int why_cap;
 } ilm_selection_row;
 
 typedef struct ilm_selection {
@@ -621,9 +633,12 @@ void ilm_dashboard_clear(ilm_dashboard *d);
 
 /* The programme report: the programme and its dashboard, as a standalone
  * HTML page or an XLSX workbook (a zip written here, stored without
- * compression). *out is malloc'd (free it), *len its size. */
-int ilm_programme_report_html(const ilm_dashboard *d, char **out, size_t *len, ilm_errors *err);
-int ilm_programme_report_xlsx(const ilm_dashboard *d, char **out, size_t *len, ilm_errors *err);
+ * compression), in `lang` ("fi", "sv"; NULL or else "en"). *out is
+ * malloc'd (free it), *len its size. */
+int ilm_programme_report_html(const ilm_dashboard *d, const char *lang, char **out, size_t *len,
+                              ilm_errors *err);
+int ilm_programme_report_xlsx(const ilm_dashboard *d, const char *lang, char **out, size_t *len,
+                              ilm_errors *err);
 
 /* ---- JSON (src/app/programme_json.c) ----
  * The readers check types and keys and name the field at fault

@@ -793,6 +793,25 @@ int h_attendance_put(void *app, http_request *req)
     int rc = ilm_store_contact_day_programme(c->store, day_id, &programme_id, &err);
     if (rc)
         return reply_errors(req, rc, &err);
+    /* Attendance is of a day that has taken place (today's UTC date). */
+    ilm_programme *p = NULL;
+    if ((rc = ilm_store_programme_load(c->store, programme_id, &p, &err)))
+        return reply_errors(req, rc, &err);
+    char today[ILM_DATE_LEN], when[ILM_DATE_LEN] = "";
+    ilm_date_today(today);
+    for (size_t i = 0; i < p->n_periods; i++)
+        for (size_t j = 0; j < p->periods[i].n_days; j++)
+            if (p->periods[i].days[j].id == day_id)
+                memcpy(when, p->periods[i].days[j].day, sizeof when);
+    ilm_programme_free(p);
+    if (strcmp(when, today) > 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "day: the contact day %s has not taken place yet: record its attendance on or "
+                 "after that day",
+                 when);
+        return http_reply_error(req, 422, "day_in_future", msg, "day");
+    }
     json_t *body = body_object(req);
     if (!body)
         return 0;
@@ -1227,6 +1246,9 @@ int h_programme_report(void *app, http_request *req)
     bool xlsx = format && strcmp(format, "xlsx") == 0;
     if (format && !xlsx && strcmp(format, "html") != 0)
         return http_reply_error(req, 422, NULL, "format: expected html or xlsx", "format");
+    const char *lang;
+    if (!query_lang(req, &lang))
+        return 0;
     ilm_errors err = {0};
     ilm_dashboard d;
     int rc = ilm_app_dashboard(c->store, id, &d, &err);
@@ -1234,8 +1256,8 @@ int h_programme_report(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     char *body = NULL;
     size_t len = 0;
-    rc = xlsx ? ilm_programme_report_xlsx(&d, &body, &len, &err)
-              : ilm_programme_report_html(&d, &body, &len, &err);
+    rc = xlsx ? ilm_programme_report_xlsx(&d, lang, &body, &len, &err)
+              : ilm_programme_report_html(&d, lang, &body, &len, &err);
     ilm_dashboard_clear(&d);
     if (rc)
         return reply_errors(req, rc, &err);

@@ -171,6 +171,10 @@ typedef struct evidence_texts {
     const char *no_civil;          /* %zu political */
     const char *wrong_phase;       /* %zu index, %s name, %s level, %s phase, %s audience */
     const char *participants_ok;   /* %zu civil, %zu political */
+    const char *no_political;      /* %s phases, %zu civil */
+    const char *phase[ILM_PHASE_COUNT];
+    const char *audience[3];
+    const char *level[3];
 } evidence_texts;
 
 static const evidence_texts evidence_en = {
@@ -191,6 +195,11 @@ static const evidence_texts evidence_en = {
     "participants[%zu] (%s, %s) attends %s, which is for %s",
     "%zu of the top civil-service leadership and %zu of the political leadership, each in phases "
     "for their level",
+    "no participant of the political leadership, whom %s is also for (%zu of the top "
+    "civil-service leadership)",
+    {"orientation", "municipality-specific work", "peer learning", "expert sparring"},
+    {"the top civil-service leadership", "the political leadership", "both"},
+    {"", "civil service", "political"},
 };
 
 static const evidence_texts evidence_fi = {
@@ -212,6 +221,11 @@ static const evidence_texts evidence_fi = {
     "osallistuja %zu (%s, %s) osallistuu vaiheeseen %s, joka on tarkoitettu kohderyhmälle %s",
     "ylimmästä viranhaltijajohdosta %zu ja poliittisesta johdosta %zu osallistujaa, kukin oman "
     "tasonsa vaiheissa",
+    "osallistujissa ei ole poliittisen johdon edustajaa, jolle myös vaihe %s on tarkoitettu "
+    "(ylimmästä viranhaltijajohdosta %zu)",
+    {"orientaatio", "kuntakohtainen työ", "vertaisoppiminen", "asiantuntijasparraus"},
+    {"ylin viranhaltijajohto", "poliittinen johto", "molemmat"},
+    {"", "viranhaltija", "luottamushenkilö"},
 };
 
 static const evidence_texts evidence_sv = {
@@ -232,6 +246,11 @@ static const evidence_texts evidence_sv = {
     "deltagare %zu (%s, %s) deltar i fasen %s, som är avsedd för %s",
     "%zu från den högsta tjänstemannaledningen och %zu från den politiska ledningen, var och en i "
     "faser för sin nivå",
+    "ingen deltagare från den politiska ledningen, som också fasen %s är avsedd för (%zu från "
+    "den högsta tjänstemannaledningen)",
+    {"orientering", "kommunspecifikt arbete", "kollegialt lärande", "expertsparrning"},
+    {"den högsta tjänstemannaledningen", "den politiska ledningen", "båda"},
+    {"", "tjänsteinnehavare", "förtroendevald"},
 };
 
 static const evidence_texts *evidence_for(const char *lang)
@@ -323,10 +342,16 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
              eur);
     snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
-    /* 4: participants at the right level. */
+    /* 4: participants at the right level: the top civil-service
+     * leadership, whom the first half is for, and the political
+     * leadership where a phase is for it (audience political or both). */
     it = &out->items[ILM_CRITERION_PARTICIPANTS];
     size_t civil = 0, political = 0;
     char problem[300] = "";
+    const char *political_phase = NULL;
+    for (size_t k = 0; k < p->n_phases && !political_phase; k++)
+        if (p->phases[k].audience != ILM_AUDIENCE_CIVIL_SERVICE)
+            political_phase = tx->phase[p->phases[k].key];
     for (size_t i = 0; i < a->n_participants; i++) {
         const ilm_participant *x = &a->participants[i];
         if (x->level == ILM_LEVEL_CIVIL_SERVICE)
@@ -340,15 +365,16 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
             if ((x->phases & (1u << ph->key)) && ph->audience != ILM_AUDIENCE_BOTH &&
                 ph->audience != want)
                 snprintf(problem, sizeof problem, tx->wrong_phase, i, x->name ? x->name : "",
-                         ilm_level_name(x->level), ilm_phase_name(ph->key),
-                         ilm_audience_name(ph->audience));
+                         tx->level[x->level], tx->phase[ph->key], tx->audience[ph->audience]);
         }
     }
-    it->met = civil > 0 && !problem[0];
+    it->met = civil > 0 && !problem[0] && (political > 0 || !political_phase);
     if (civil == 0)
         snprintf(text, sizeof text, tx->no_civil, political);
     else if (problem[0])
         snprintf(text, sizeof text, "%s", problem);
+    else if (political == 0 && political_phase)
+        snprintf(text, sizeof text, tx->no_political, political_phase, civil);
     else
         snprintf(text, sizeof text, tx->participants_ok, civil, political);
     snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
@@ -387,6 +413,56 @@ static int row_order(const void *x, const void *y)
     return a->application->id < b->application->id ? -1 : a->application->id > b->application->id;
 }
 
+/* The cap of a diversity limit at cohort size k (as the model's). */
+static int share_cap(double share, size_t k)
+{
+    int c = (int)floor(share * (double)k + 1e-9);
+    return c < 1 ? 1 : c;
+}
+
+/* Why a candidate is not proposed: the cohort is full; or a bigger
+ * cohort with it would put too many of its region or size class in. */
+static void left_out_why(ilm_selection *sel, ilm_selection_row *r)
+{
+    const ilm_programme *p = sel->programme;
+    size_t k = sel->proposal.size;
+    size_t same_region = 0, same_size = 0;
+    for (size_t j = 0; j < sel->n; j++) {
+        const ilm_selection_row *x = &sel->rows[j];
+        if (!sel->proposal.chosen[j])
+            continue;
+        same_region += strcmp(x->facts.region, r->facts.region) == 0;
+        same_size += x->facts.size == r->facts.size;
+    }
+    if (k >= (size_t)p->capacity_max) {
+        snprintf(r->why_code, sizeof r->why_code, "capacity");
+        r->why_cap = p->capacity_max;
+        snprintf(r->why, sizeof r->why,
+                 "left out by the capacity: the cohort has its maximum of %d with higher scores",
+                 p->capacity_max);
+    } else if ((int)same_region >= share_cap(p->max_region_share, k + 1)) {
+        snprintf(r->why_code, sizeof r->why_code, "region_limit");
+        r->why_cap = share_cap(p->max_region_share, k + 1);
+        snprintf(r->why, sizeof r->why,
+                 "left out by the region limit: %zu of the cohort are from its region already "
+                 "(at most %.0f %%)",
+                 same_region, p->max_region_share * 100);
+    } else if ((int)same_size >= share_cap(p->max_size_share, k + 1)) {
+        snprintf(r->why_code, sizeof r->why_code, "size_limit");
+        r->why_cap = share_cap(p->max_size_share, k + 1);
+        snprintf(r->why, sizeof r->why,
+                 "left out by the size-class limit: %zu of the cohort are of its size class "
+                 "already (at most %.0f %%)",
+                 same_size, p->max_size_share * 100);
+    } else {
+        snprintf(r->why_code, sizeof r->why_code, "limits");
+        snprintf(r->why, sizeof r->why,
+                 "left out by the diversity limits (region %.0f %%, size class %.0f %% of the "
+                 "cohort)",
+                 p->max_region_share * 100, p->max_size_share * 100);
+    }
+}
+
 int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, const char *lang,
                       ilm_selection *out, ilm_errors *err)
 {
@@ -420,18 +496,23 @@ int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, cons
         bool ok = r->eligibility.eligible || r->eligibility.overridden;
         r->candidate =
             a->status == ILM_APPLICATION_SUBMITTED && ok && a->decision != ILM_DECISION_REJECTED;
-        if (a->status != ILM_APPLICATION_SUBMITTED)
+        const char *why = "";
+        if (a->status != ILM_APPLICATION_SUBMITTED) {
+            why = "not_submitted";
             snprintf(r->why, sizeof r->why, "not submitted (%s)",
                      ilm_application_status_name(a->status));
-        else if (a->decision == ILM_DECISION_REJECTED)
+        } else if (a->decision == ILM_DECISION_REJECTED) {
+            why = "rejected";
             snprintf(r->why, sizeof r->why, "rejected by the organiser");
-        else if (!ok) {
+        } else if (!ok) {
+            why = "not_eligible";
             int w = snprintf(r->why, sizeof r->why, "not eligible:");
             for (int k = 0; k < ILM_CRITERION_COUNT && w > 0 && (size_t)w < sizeof r->why; k++)
                 if (!r->eligibility.items[k].met)
                     w += snprintf(r->why + w, sizeof r->why - (size_t)w, " %s",
                                   ilm_criterion_name((ilm_criterion)k));
         }
+        snprintf(r->why_code, sizeof r->why_code, "%s", why);
     }
     qsort(out->rows, out->n, sizeof *out->rows, row_order);
     for (size_t i = 0; i < out->n; i++) {
@@ -449,10 +530,7 @@ int ilm_app_selection(ilm_store *s, int64_t programme_id, const char *code, cons
         ilm_selection_row *r = &out->rows[i];
         r->proposed = out->proposal.chosen[i];
         if (r->candidate && !r->proposed)
-            snprintf(r->why, sizeof r->why,
-                     "left out by the capacity (%d) or the diversity limits (region %.2f, size "
-                     "class %.2f of the cohort)",
-                     p->capacity_max, p->max_region_share, p->max_size_share);
+            left_out_why(out, r);
     }
 done:
     ilm_applications_free(apps, n);
@@ -754,6 +832,17 @@ void ilm_dashboard_clear(ilm_dashboard *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Whether contact day `id` of p has taken place (its day is today or
+ * before); an unknown day has not. */
+static bool day_taken_place(const ilm_programme *p, int64_t id, const char *today)
+{
+    for (size_t i = 0; i < p->n_periods; i++)
+        for (size_t j = 0; j < p->periods[i].n_days; j++)
+            if (p->periods[i].days[j].id == id)
+                return strcmp(p->periods[i].days[j].day, today) <= 0;
+    return false;
+}
+
 int ilm_app_dashboard(ilm_store *s, int64_t programme_id, ilm_dashboard *out, ilm_errors *err)
 {
     memset(out, 0, sizeof *out);
@@ -771,6 +860,15 @@ int ilm_app_dashboard(ilm_store *s, int64_t programme_id, ilm_dashboard *out, il
     snprintf(out->began, sizeof out->began, "%s",
              p->n_periods ? p->periods[0].starts : p->apply_until);
     out->contact_days = ilm_programme_contact_days(p);
+    /* Only days that have taken place count: marks on a later day (kept
+     * from before the day moved) wait until it comes. */
+    char today[ILM_DATE_LEN];
+    ilm_date_today(today);
+    size_t kept = 0;
+    for (size_t i = 0; i < n_att; i++)
+        if (day_taken_place(p, att[i].contact_day_id, today))
+            att[kept++] = att[i];
+    n_att = kept;
     for (size_t i = 0; i < n_att; i++) {
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++)

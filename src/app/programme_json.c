@@ -807,6 +807,11 @@ char *ilm_selection_to_json(const ilm_selection *sel)
             "overridden", r->eligibility.overridden, "score", r->score, "score_values", values,
             "facts", ilm_facts_json(&r->facts), "candidate", r->candidate, "proposed", r->proposed,
             "why_not", r->why[0] && !r->proposed ? json_string(r->why) : json_null());
+        json_object_set_new(o, "why_not_code",
+                            r->why_code[0] && !r->proposed ? json_string(r->why_code)
+                                                           : json_null());
+        json_object_set_new(o, "why_not_cap",
+                            r->why_cap && !r->proposed ? json_integer(r->why_cap) : json_null());
         /* The organiser's reasons, shown on the selection card. */
         const ilm_application *a = r->application;
         json_object_set_new(o, "decision_reason", str_or_null(a->decision_reason));
@@ -823,14 +828,27 @@ char *ilm_selection_to_json(const ilm_selection *sel)
     for (int i = 0; i < ILM_SCORE_COUNT; i++)
         json_object_set_new(w, ilm_score_criterion_name((ilm_score_criterion)i),
                             json_real(p->weights[i]));
+    /* Why fewer than the minimum are proposed: too few candidates, or the
+     * diversity limit that binds. */
+    const ilm_proposal *pr = &sel->proposal;
+    json_t *shortfall = json_null();
+    if (pr->size < (size_t)p->capacity_min)
+        shortfall = json_pack(
+            "{s:s, s:I, s:i}", "reason",
+            pr->candidates < (size_t)p->capacity_min ? "too_few_candidates"
+            : pr->region_binds && pr->size_binds     ? "both_limits"
+            : pr->region_binds                       ? "region_limit"
+                                                     : "size_limit",
+            "candidates", (json_int_t)pr->candidates, "min", p->capacity_min);
     return dump(json_pack(
         "{s:I, s:o, s:{s:i, s:i}, s:{s:f, s:f}, s:o, s:{s:o, s:I, s:f, s:b, "
-        "s:b, s:s}}",
+        "s:b, s:s, s:I, s:o}}",
         "programme_id", (json_int_t)p->id, "weights", w, "capacity", "min", p->capacity_min, "max",
         p->capacity_max, "limits", "region", p->max_region_share, "size_class", p->max_size_share,
-        "applications", rows, "proposal", "cohort", cohort, "size", (json_int_t)sel->proposal.size,
-        "total_score", sel->proposal.total, "feasible", sel->proposal.feasible, "exact",
-        sel->proposal.exact, "method", sel->proposal.exact ? "exact" : "greedy"));
+        "applications", rows, "proposal", "cohort", cohort, "size", (json_int_t)pr->size,
+        "total_score", pr->total, "feasible", pr->feasible, "exact", pr->exact, "method",
+        pr->exact ? "exact" : "greedy", "candidates", (json_int_t)pr->candidates, "shortfall",
+        shortfall));
 }
 
 static json_t *ilm_plan_decision_json(const ilm_plan_decision *d)

@@ -363,8 +363,8 @@ static int cmd_programme_report(ilm_store *s, int64_t id, const char *format, co
     char *body = NULL;
     size_t len = 0;
     if (!rc)
-        rc = strcmp(format, "xlsx") == 0 ? ilm_programme_report_xlsx(&d, &body, &len, &err)
-                                         : ilm_programme_report_html(&d, &body, &len, &err);
+        rc = strcmp(format, "xlsx") == 0 ? ilm_programme_report_xlsx(&d, NULL, &body, &len, &err)
+                                         : ilm_programme_report_html(&d, NULL, &body, &len, &err);
     if (!rc || d.programme)
         ilm_dashboard_clear(&d);
     if (rc)

@@ -504,9 +504,45 @@ void ilm_proposal_clear(ilm_proposal *p)
     memset(p, 0, sizeof *p);
 }
 
+static int propose(const ilm_candidate *c, size_t n, int capacity_min, int capacity_max,
+                   double max_region_share, double max_size_share, ilm_proposal *out,
+                   ilm_errors *err);
+
 int ilm_cohort_propose(const ilm_candidate *c, size_t n, int capacity_min, int capacity_max,
                        double max_region_share, double max_size_share, ilm_proposal *out,
                        ilm_errors *err)
+{
+    int rc = propose(c, n, capacity_min, capacity_max, max_region_share, max_size_share, out, err);
+    if (rc || out->feasible || out->candidates < (size_t)capacity_min)
+        return rc;
+    /* Enough candidates, but no cohort of capacity_min within the limits:
+     * which limit binds? Lift each alone, then both. */
+    ilm_proposal q;
+    if (max_region_share < 1) {
+        if ((rc = propose(c, n, capacity_min, capacity_max, 1, max_size_share, &q, err)))
+            goto fail;
+        out->region_binds = q.feasible;
+        ilm_proposal_clear(&q);
+    }
+    if (max_size_share < 1) {
+        if ((rc = propose(c, n, capacity_min, capacity_max, max_region_share, 1, &q, err)))
+            goto fail;
+        out->size_binds = q.feasible;
+        ilm_proposal_clear(&q);
+    }
+    if (!out->region_binds && !out->size_binds) {
+        out->region_binds = max_region_share < 1;
+        out->size_binds = max_size_share < 1;
+    }
+    return 0;
+fail:
+    ilm_proposal_clear(out);
+    return rc;
+}
+
+static int propose(const ilm_candidate *c, size_t n, int capacity_min, int capacity_max,
+                   double max_region_share, double max_size_share, ilm_proposal *out,
+                   ilm_errors *err)
 {
     memset(out, 0, sizeof *out);
     if (capacity_min < 1 || capacity_max < capacity_min) {
@@ -544,6 +580,7 @@ int ilm_cohort_propose(const ilm_candidate *c, size_t n, int capacity_min, int c
         }
         idx[j] = i;
     }
+    out->candidates = m;
     int nr = 0, ns = 0;
     for (size_t j = 0; j < m; j++) {
         const ilm_candidate *x = &c[idx[j]];

@@ -642,6 +642,151 @@ def run(store, server):
         A.check(want in actions, f"no {want} in the audit: {actions}")
     A.finish()
 
+    issue13(org, eds, pid)
+
+
+def issue13(org, eds, pid):
+    """Issue 13: the report's language, the proposal's shortfall and its
+    cause, why_not codes, the participants criterion with a phase for the
+    political leadership, attendance only for days that have taken place."""
+    A.begin("the report follows ?lang= (fi, sv, en); another value is 422 naming lang")
+    for lang, words in (("fi", ["<html lang=\"fi\">", "<th>Kunta</th>", "Lähipäivät", "ohjelmaraportti"]),
+                        ("sv", ["<html lang=\"sv\">", "<th>Kommun</th>", "Närdagar", "programrapport"]),
+                        ("en", ["<html lang=\"en\">", "<th>Municipality</th>", "Contact days"]),
+                        (None, ["<html lang=\"en\">", "<th>Municipality</th>"])):
+        q = f"&lang={lang}" if lang else ""
+        r = org.get(f"/api/programmes/{pid}/report?format=html{q}")
+        A.check_eq(r.status, 200, f"report in {lang}")
+        text = r.body.decode()
+        for w in words:
+            A.check(w in text, f"report in {lang}: no {w!r}")
+        if lang in ("fi", "sv"):
+            A.check("Gap at start" not in text and "civil_service" not in text,
+                    f"English in the {lang} report")
+    r = org.get(f"/api/programmes/{pid}/report?format=xlsx&lang=sv")
+    A.check_eq((r.status, r.body[:2]), (200, b"PK"), "the workbook in Swedish")
+    for bad in ("de", "FI", ""):
+        r = org.get(f"/api/programmes/{pid}/report?format=html&lang={bad}")
+        A.check_eq((r.status, r.error_field()), (422, "lang"), f"lang={bad!r}")
+    A.finish()
+
+    A.begin("the participants criterion: no political participant where a phase is for them")
+    doc = programme_doc()
+    doc.update(name="ILMAVA 2027", year=2027, capacity_min=3, capacity_max=3,
+               max_region_share=1, max_size_share=1)
+    r = org.post("/api/programmes", doc)
+    A.check_eq(r.status, 201, "a second programme")
+    p2 = r.json()["id"]
+    sel = org.get(f"/api/programmes/{pid}/proposal").json()
+    eligible = sorted(x["municipality"] for x in sel["applications"] if x["eligible"])
+    A.check(len(eligible) >= 4, f"eligible in the first programme: {eligible}")
+    civil_only, others = eligible[0], eligible[1:3]
+    a = application_doc(civil_only)
+    a["participants"] = a["participants"][:1]
+    a["status"] = "submitted"
+    r = eds[civil_only].post(f"/api/programmes/{p2}/applications", a)
+    A.check_eq(r.status, 201, "an application with no political participant")
+    app_civil = r.json()["id"]
+    r = org.get(f"/api/applications/{app_civil}?lang=fi")
+    crit = {c["criterion"]: c for c in r.json()["eligibility"]}
+    A.check_eq(crit["participants"]["met"], False, "participants met without the political leadership")
+    A.check("poliittisen johdon" in crit["participants"]["evidence"] and
+            "vertaisoppiminen" in crit["participants"]["evidence"],
+            f"the evidence names the phase in Finnish: {crit['participants']['evidence']}")
+    # A programme whose phases are all for the civil service needs none.
+    doc3 = programme_doc()
+    doc3.update(name="Viranhaltijat", phases=[{"key": "orientation", "audience": "civil_service"}])
+    for per in doc3["periods"]:
+        per["days"] = [dict(d_, audience="civil_service", phase="orientation") for d_ in per["days"]]
+    r = org.post("/api/programmes", doc3)
+    A.check_eq(r.status, 201, "a civil-service programme")
+    p3 = r.json()["id"]
+    a3 = dict(a)
+    a3["participants"] = [dict(a["participants"][0], phases=["orientation"])]
+    r = eds[civil_only].post(f"/api/programmes/{p3}/applications", a3)
+    A.check_eq(r.status, 201, "applying to the civil-service programme")
+    r = org.get(f"/api/applications/{r.json()['id']}")
+    crit = {c["criterion"]: c for c in r.json()["eligibility"]}
+    A.check_eq(crit["participants"]["met"], True, "participants in a civil-service programme")
+    A.finish()
+
+    A.begin("the proposal says why it is short of the minimum; the reason goes with its cause")
+    r = org.get(f"/api/programmes/{p2}/proposal")
+    pr = r.json()["proposal"]
+    A.check_eq(pr["shortfall"], {"reason": "too_few_candidates", "candidates": 0, "min": 3},
+               "no candidates yet")
+    row = r.json()["applications"][0]
+    A.check_eq((row["why_not_code"], row["why_not_cap"]), ("not_eligible", None), "why not, coded")
+    for code in others:
+        d_ = application_doc(code)
+        d_["status"] = "submitted"
+        A.check_eq(eds[code].post(f"/api/programmes/{p2}/applications", d_).status, 201,
+                   f"{code} applies")
+    pr = org.get(f"/api/programmes/{p2}/proposal").json()["proposal"]
+    A.check_eq((pr["shortfall"] or {}).get("reason"), "too_few_candidates", "two of three")
+    A.check_eq(pr["candidates"], 2, "candidates")
+    r = org.put(f"/api/applications/{app_civil}/override", {"reason": "Poliitikko tulee mukaan"})
+    A.check_eq(r.status, 200, "an override")
+    sel2 = org.get(f"/api/programmes/{p2}/proposal").json()
+    A.check_eq(sel2["proposal"]["shortfall"], None, "the shortfall is gone with its cause")
+    A.check_eq(sel2["proposal"]["size"], 3, "three proposed")
+    # A region limit that binds: the three regions' counts against a cap of one.
+    regions = [x["facts"]["region"] for x in sel2["applications"]]
+    if len(set(regions)) < 3:
+        A.check_eq(org.put(f"/api/programmes/{p2}", {"max_region_share": 0.34}).status, 200,
+                   "a region limit of 34 %")
+        sel3 = org.get(f"/api/programmes/{p2}/proposal").json()
+        A.check_eq((sel3["proposal"]["shortfall"] or {}).get("reason"), "region_limit",
+                   "the region limit binds")
+        left = [x for x in sel3["applications"] if not x["proposed"]]
+        A.check(left and all(x["why_not_code"] == "region_limit" and x["why_not_cap"] == 1
+                             for x in left), f"why not: {[(x['why_not_code'], x['why_not_cap']) for x in left]}")
+        A.check_eq(org.put(f"/api/programmes/{p2}", {"max_region_share": 1,
+                                                     "max_size_share": 0.34}).status, 200,
+                   "a size limit of 34 %")
+        sizes = [x["facts"]["size_class"] for x in sel2["applications"]]
+        sel4 = org.get(f"/api/programmes/{p2}/proposal").json()
+        A.check_eq((sel4["proposal"]["shortfall"] or {}).get("reason"),
+                   "size_limit" if len(set(sizes)) < 3 else None, f"the size limit ({sizes})")
+    A.check_eq(org.put(f"/api/programmes/{p2}", {"capacity_min": 1, "capacity_max": 1,
+                                                 "max_region_share": 1,
+                                                 "max_size_share": 1}).status, 200,
+               "a cohort of one")
+    sel5 = org.get(f"/api/programmes/{p2}/proposal").json()
+    A.check_eq(sel5["proposal"]["shortfall"], None, "no shortfall")
+    left = [x for x in sel5["applications"] if not x["proposed"]]
+    A.check(left and all(x["why_not_code"] == "capacity" and x["why_not_cap"] == 1 for x in left),
+            f"left out by the capacity: {[(x['why_not_code'], x['why_not']) for x in left]}")
+    A.finish()
+
+    A.begin("attendance is only for days that have taken place; the dashboard counts only those")
+    r = org.get(f"/api/programmes/{p2}")
+    prog = r.json()
+    future = [d_ for p_ in prog["periods"] for d_ in p_["days"] if d_["day"] > day(0)]
+    past = [d_ for p_ in prog["periods"] for d_ in p_["days"] if d_["day"] <= day(0)]
+    A.check(past, "a day in the past")
+    # A day to come, added to the last period.
+    r = org.post(f"/api/programmes/{p2}/contact-days",
+                 {"period_id": prog["periods"][-1]["id"], "day": day(20), "place": "Joensuu",
+                  "audience": "both", "phase": "expert_sparring"})
+    A.check_eq(r.status, 201, "a day to come")
+    future = [d_ for p_ in r.json()["periods"] for d_ in p_["days"] if d_["day"] > day(0)]
+    A.check_eq(len(future), 1, "one day to come")
+    A.check_eq(org.put(f"/api/applications/{app_civil}/decision",
+                       {"decision": "accepted"}).status, 200, "accepted")
+    cd = org.get(f"/api/programmes/{p2}/contact-days").json()
+    marks = [{"participant_id": x["id"], "present": True} for x in cd["participants"]]
+    A.check(marks, "participants to mark")
+    r = org.put(f"/api/contact-days/{future[0]['id']}/attendance", {"attendance": marks})
+    A.check_eq((r.status, r.error_field()), (422, "day"), "attendance of a day to come")
+    A.check("has not taken place" in r.json()["error"]["message"], f"the message: {r.json()}")
+    r = org.put(f"/api/contact-days/{past[0]['id']}/attendance", {"attendance": marks})
+    A.check_eq(r.status, 200, "attendance of a day held")
+    dash = org.get(f"/api/programmes/{p2}/dashboard").json()
+    A.check_eq(dash["days_held"], 1, "days held")
+    A.check_eq(dash["rows"][0]["attendance"]["days_attended"], 1, "days attended")
+    A.finish()
+
 
 if __name__ == "__main__":
     main()

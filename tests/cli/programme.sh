@@ -45,7 +45,9 @@ cat >"$TMP/application.json" <<'JSON'
  "tells_easy_from_hard":true,"problems":["liikenne"],"sparring_problem":"liikenne",
  "own_funding_accepted":true,"status":"submitted",
  "participants":[{"name":"Anna","title":"kunnanjohtaja","level":"civil_service",
-                  "phases":["orientation"]}]}
+                  "phases":["orientation"]},
+                 {"name":"Ville","title":"valtuuston puheenjohtaja","level":"political",
+                  "phases":["peer_learning"]}]}
 JSON
 
 begin

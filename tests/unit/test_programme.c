@@ -170,7 +170,7 @@ static void test_eligibility(void **state)
     assert_false(e.items[ILM_CRITERION_PARTICIPANTS].met);
     assert_non_null(strstr(e.items[ILM_CRITERION_PARTICIPANTS].evidence,
                            "participants[1] (Ville, political) attends orientation, which is "
-                           "for civil_service"));
+                           "for the top civil-service leadership"));
     assert_int_equal(e.plan_id, 1);
     size_t measures = e.classes[0] + e.classes[1] + e.classes[2];
     assert_true(measures > 0);
@@ -306,6 +306,46 @@ static void test_proposal(void **state)
     assert_false(p.feasible);
     assert_int_equal(p.size, 1);
     assert_true(p.chosen[0]);
+    /* ... and says why: enough candidates, the region limit binds. */
+    assert_int_equal(p.candidates, 2);
+    assert_true(p.region_binds);
+    assert_false(p.size_binds);
+    ilm_proposal_clear(&p);
+
+    /* The size limit alone binds; then both only together. */
+    ilm_candidate one_size[] = {
+        {.id = 1, .score = 5, .region = "A", .size = "s", .eligible = true},
+        {.id = 2, .score = 4, .region = "B", .size = "s", .eligible = true},
+    };
+    assert_int_equal(ilm_cohort_propose(one_size, 2, 2, 2, 0.5, 0.5, &p, &err), 0);
+    assert_false(p.feasible);
+    assert_false(p.region_binds);
+    assert_true(p.size_binds);
+    ilm_proposal_clear(&p);
+    ilm_candidate same[] = {
+        {.id = 1, .score = 5, .region = "A", .size = "s", .eligible = true},
+        {.id = 2, .score = 4, .region = "A", .size = "s", .eligible = true},
+        {.id = 3, .score = 3, .region = "B", .size = "m", .eligible = true},
+    };
+    /* k = 3 at 0.5: at most one per region and size; lifting either alone
+     * still leaves the other's cap of one. */
+    assert_int_equal(ilm_cohort_propose(same, 3, 3, 3, 0.5, 0.5, &p, &err), 0);
+    assert_false(p.feasible);
+    assert_true(p.region_binds);
+    assert_true(p.size_binds);
+    ilm_proposal_clear(&p);
+
+    /* Too few candidates: no limit is blamed. */
+    assert_int_equal(ilm_cohort_propose(one_region, 2, 3, 3, 0.5, 1, &p, &err), 0);
+    assert_false(p.feasible);
+    assert_int_equal(p.candidates, 2);
+    assert_false(p.region_binds);
+    assert_false(p.size_binds);
+    ilm_proposal_clear(&p);
+    /* A feasible proposal blames nothing. */
+    assert_int_equal(ilm_cohort_propose(tie, 3, 1, 2, 0.5, 0.5, &p, &err), 0);
+    assert_true(p.feasible);
+    assert_false(p.region_binds || p.size_binds);
     ilm_proposal_clear(&p);
 
     err = (ilm_errors){0};
@@ -321,7 +361,7 @@ static void test_report_zip(void **state)
     char *body = NULL;
     size_t len = 0;
     ilm_errors err = {0};
-    assert_int_equal(ilm_programme_report_xlsx(&d, &body, &len, &err), 0);
+    assert_int_equal(ilm_programme_report_xlsx(&d, NULL, &body, &len, &err), 0);
     /* A zip: local header first, end-of-directory record last. */
     assert_true(len > 100);
     assert_memory_equal(body, "PK\x03\x04", 4);
@@ -331,7 +371,7 @@ static void test_report_zip(void **state)
         sheet = memcmp(body + i, "xl/worksheets/sheet1.xml", 24) == 0;
     assert_true(sheet);
     free(body);
-    assert_int_equal(ilm_programme_report_html(&d, &body, &len, &err), 0);
+    assert_int_equal(ilm_programme_report_html(&d, NULL, &body, &len, &err), 0);
     assert_non_null(strstr(body, "ILMAVA 2026 (2026)"));
     free(body);
     ilm_programme_free(d.programme);

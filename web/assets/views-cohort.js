@@ -1,11 +1,12 @@
 // Running the cohort (docs/programme.md): the organiser's cohort page
-// (the dashboard with the report downloads, contact days with attendance,
-// peer groups), a municipality's sparring log, and a peer group's
+// (the dashboard with the report downloads, own funding invoiced and paid,
+// contact days with attendance for the days held, peer groups formed and
+// edited by hand), a municipality's sparring log, and a peer group's
 // side-by-side comparison.
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
-import {t, num, pct, tonnes, date} from './i18n.js';
+import {t, num, pct, tonnes, date, getLang} from './i18n.js';
 import {app} from './app.js';
 
 const isOrganiser = () => app.me && app.me.user && app.me.user.role === 'organiser';
@@ -19,6 +20,28 @@ function errText(e) {
   if (e.status === 404) return t('err.notfound');
   return t('err.failed');
 }
+
+/** A peer group's name without the generic word a formed group's stored name starts with ("Vertaisryhmä 1" is group "1"). */
+export const groupLabel = (name) => String(name || '').replace(/^(Vertaisryhmä|Referensgrupp|Peer group)\s+/i, '');
+/** Today's date (UTC, as the server counts days). */
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Runs a view; a 403 shows the programme's refusal, which speaks of programmes. */
+async function guarded(ctx, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403) {
+      const {noAccess} = await import('./views-programme.js');
+      if (ctx.live()) ctx.show(noAccess());
+      return;
+    }
+    throw e;
+  }
+}
+
+/** What the contact days' status says after the next render (attendance saved). */
+let dayFlash = null;
 
 const gapText = (v) => (v === null || v === undefined ? '–' : tonnes(v));
 
@@ -50,27 +73,33 @@ function dashboardTable(d) {
 function contactDays(pid, cd, rerender) {
   const present = new Set(cd.attendance.filter((a) => a.present).map((a) => `${a.contact_day_id}:${a.participant_id}`));
   const days = cd.periods.flatMap((p) => p.days.map((d) => ({...d, period: p})));
-  const status = h('p', {class: 'status', role: 'status'});
+  const status = h('p', {class: 'status', role: 'status'}, dayFlash || '');
+  dayFlash = null;
   const dayBlock = (d) => {
     const boxes = cd.participants.map((x) => h('input', {type: 'checkbox', id: `att-${d.id}-${x.id}`,
       'data-participant': x.id, checked: present.has(`${d.id}:${x.id}`)}));
     const err = h('p', {class: 'field-error', role: 'alert'});
-    return h('details', {class: 'contact-day', 'data-testid': `day-${d.id}`},
+    const future = d.day > today();
+    if (future) boxes.forEach((b) => { b.disabled = true; });
+    return h('details', {class: 'contact-day', 'data-testid': `day-${d.id}`, 'data-future': future ? 'true' : 'false'},
       h('summary', {}, `${date(d.day)} · ${d.online ? t('prog.online') : d.place} · ${t(`aud.${d.audience}`)}`,
         h('span', {class: 'muted small'}, ` (${d.period.name || ''})`)),
       d.agenda ? h('p', {class: 'muted'}, d.agenda) : null,
+      future ? h('p', {class: 'muted', 'data-testid': 'day-future'}, t('coh.day.future', {day: date(d.day)})) : null,
       cd.participants.length ? h('fieldset', {class: 'attendance'}, h('legend', {}, t('coh.attendance')),
         cd.participants.map((x, i) => h('label', {for: boxes[i].id}, boxes[i], `${x.name} (${x.municipality}, ${x.title})`)))
         : h('p', {class: 'muted'}, t('coh.noparticipants')),
       err,
       h('div', {class: 'actions'},
-        cd.participants.length ? h('button', {type: 'button', class: 'primary', 'data-action': 'save-attendance', onclick: async () => {
+        cd.participants.length && !future ? h('button', {type: 'button', class: 'primary', 'data-action': 'save-attendance', onclick: async () => {
           err.textContent = '';
           try {
             await put(`/api/contact-days/${d.id}/attendance`, {attendance: boxes.map((b) => ({
               participant_id: Number(b.dataset.participant), present: b.checked}))});
-            status.textContent = t('coh.attendance.saved', {day: date(d.day)});
-            announce(status.textContent);
+            dayFlash = t('coh.attendance.saved', {day: date(d.day)});
+            announce(dayFlash);
+            app.focusHeading = false;
+            rerender(); // the dashboard's days held
           } catch (e) { err.textContent = errText(e); }
         }}, t('coh.attendance.save')) : null,
         h('button', {type: 'button', class: 'danger', 'data-action': 'delete-day', onclick: async () => {
@@ -113,10 +142,12 @@ function contactDays(pid, cd, rerender) {
     h('h2', {}, t('coh.days', {n: days.length})), days.map(dayBlock), status, form);
 }
 
-function peerGroups(pid, groups, rerender) {
+function peerGroups(pid, groups, members, rerender) {
   const err = h('p', {class: 'field-error', role: 'alert'});
   const form = (basis) => async () => {
     err.textContent = '';
+    // Forming again replaces the groups, also those edited by hand: ask first.
+    if (groups.length && !window.confirm(t('coh.groups.replace.confirm', {n: groups.length}))) return;
     try { await post(`/api/programmes/${pid}/peer-groups`, {basis, size: 4}); announce(t('coh.groups.formed')); rerender(); }
     catch (e) { err.textContent = errText(e); }
   };
@@ -128,17 +159,116 @@ function peerGroups(pid, groups, rerender) {
       h('button', {type: 'button', 'data-action': 'form-problem', onclick: form('problem')}, t('coh.groups.problem'))),
     err,
     groups.length ? h('ul', {class: 'groups'}, groups.map((g) => h('li', {'data-group': g.id},
-      h('a', {href: `#/peer-groups/${g.id}`}, g.name), h('span', {class: 'muted small'}, ` · ${t(`coh.basis.${g.basis}`)}`), ': ',
-      g.members.map((m) => m.name).join(', ')))) : h('p', {}, t('coh.groups.none')));
+      h('a', {href: `#/peer-groups/${g.id}`}, t('cmp.title', {name: groupLabel(g.name)})),
+      h('span', {class: 'muted small'}, ` · ${t(`coh.basis.${g.basis}`)}`), ': ',
+      g.members.map((m) => m.name).join(', ')))) : h('p', {}, t('coh.groups.none')),
+    members.length ? groupEditor(pid, groups, members, rerender) : null);
+}
+
+/** Peer groups by hand: the groups' names, and each accepted municipality's group. */
+function groupEditor(pid, groups, members, rerender) {
+  const names = groups.map((g) => g.name);
+  const of = new Map();
+  groups.forEach((g, i) => g.members.forEach((m) => of.set(m.municipality, i)));
+  const err = h('p', {class: 'field-error', role: 'alert', id: 'ge-err'});
+  const namesBox = h('div', {class: 'ref-grid'});
+  const table = h('tbody');
+  const nameInputs = [];
+  const selects = [];
+  function draw() {
+    const chosen = selects.map((s) => s.value);
+    namesBox.replaceChildren(...names.map((n, i) => {
+      const input = h('input', {id: `ge-name-${i}`, type: 'text', value: n, oninput: (ev) => { names[i] = ev.target.value; }});
+      nameInputs[i] = input;
+      return h('div', {class: 'field'}, h('label', {for: input.id}, t('coh.groups.name', {n: i + 1})), input);
+    }));
+    nameInputs.length = names.length;
+    table.replaceChildren(...members.map((m, k) => {
+      const cur = chosen[k] !== undefined ? chosen[k] : of.has(m.municipality) ? String(of.get(m.municipality)) : '';
+      const sel = h('select', {id: `ge-m-${m.municipality}`, 'data-municipality': m.municipality},
+        h('option', {value: '', selected: cur === ''}, t('coh.groups.nogroup')),
+        names.map((n, i) => h('option', {value: String(i), selected: cur === String(i)}, t('coh.groups.option', {n: i + 1}))));
+      selects[k] = sel;
+      return h('tr', {}, h('th', {scope: 'row'}, h('label', {for: sel.id}, m.name, ' ', h('span', {class: 'muted'}, m.municipality))), h('td', {}, sel));
+    }));
+  }
+  draw();
+  const save = async () => {
+    err.textContent = '';
+    const body = {groups: names.map((n, i) => ({name: (nameInputs[i] ? nameInputs[i].value : n).trim() || t('coh.groups.option', {n: i + 1}),
+      members: members.filter((m, k) => selects[k].value === String(i)).map((m) => m.municipality)}))
+      .filter((g) => g.members.length)};
+    try {
+      await put(`/api/programmes/${pid}/peer-groups`, body);
+      announce(t('coh.groups.saved'));
+      rerender();
+    } catch (e) { err.textContent = errText(e); }
+  };
+  return h('details', {class: 'group-editor', 'data-testid': 'group-editor'},
+    h('summary', {}, t('coh.groups.edit')),
+    h('p', {class: 'help'}, t('coh.groups.edit.help')),
+    namesBox,
+    h('p', {class: 'actions'}, h('button', {type: 'button', class: 'small', 'data-action': 'add-group', onclick: () => {
+      names.push(t('coh.groups.option', {n: names.length + 1}));
+      draw();
+      nameInputs[names.length - 1].focus();
+    }}, t('coh.groups.add'))),
+    h('div', {class: 'table-wrap'}, h('table', {class: 'data compact'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('coh.muni')), h('th', {scope: 'col'}, t('coh.groups.group')))), table)),
+    err,
+    h('button', {type: 'button', class: 'primary', 'data-action': 'save-groups', onclick: save}, t('coh.groups.save')));
+}
+
+/** Own funding: the organiser marks each municipality's share invoiced and paid. */
+function fundingPanel(d, rerender) {
+  const status = h('p', {class: 'status', role: 'status'});
+  return h('section', {class: 'panel', 'data-testid': 'funding'},
+    h('h2', {}, t('coh.funding.title')),
+    h('p', {class: 'help'}, t('coh.funding.help')),
+    d.rows.length ? h('div', {class: 'funding-rows'}, d.rows.map((r) => {
+      const id = r.application_id;
+      const errs = {invoiced_at: h('p', {class: 'field-error', role: 'alert', id: `fu-inv-${id}-err`}),
+        paid_at: h('p', {class: 'field-error', role: 'alert', id: `fu-paid-${id}-err`})};
+      const inv = h('input', {id: `fu-inv-${id}`, type: 'date', value: r.own_funding.invoiced_at || '', 'aria-describedby': `fu-inv-${id}-err`});
+      const paid = h('input', {id: `fu-paid-${id}`, type: 'date', value: r.own_funding.paid_at || '', 'aria-describedby': `fu-paid-${id}-err`});
+      const formErr = h('p', {class: 'field-error', role: 'alert'});
+      return h('form', {class: 'funding-row', 'data-municipality': r.municipality, onsubmit: async (ev) => {
+        ev.preventDefault();
+        Object.values(errs).forEach((e) => { e.textContent = ''; });
+        formErr.textContent = '';
+        [inv, paid].forEach((i) => i.removeAttribute('aria-invalid'));
+        try {
+          await put(`/api/applications/${id}/funding`, {invoiced_at: inv.value || null, paid_at: paid.value || null});
+          announce(t('coh.funding.saved', {name: r.name}));
+          rerender();
+        } catch (e) {
+          const slot = errs[e.field];
+          (slot || formErr).textContent = errText(e);
+          if (slot) { const i = e.field === 'paid_at' ? paid : inv; i.setAttribute('aria-invalid', 'true'); i.focus(); }
+        }
+      }},
+      h('h3', {}, r.name, ' ', h('span', {class: 'muted'}, r.municipality)),
+      h('div', {class: 'ref-grid'},
+        h('div', {class: 'field'}, h('label', {for: inv.id}, t('coh.funding.invoiced')), inv, errs.invoiced_at),
+        h('div', {class: 'field'}, h('label', {for: paid.id}, t('coh.funding.paid')), paid, errs.paid_at)),
+      formErr,
+      h('button', {type: 'submit', class: 'small'}, t('coh.funding.save')));
+    })) : h('p', {class: 'muted'}, t('coh.noparticipants')),
+    status);
 }
 
 export async function viewCohort(ctx, r) {
+  return guarded(ctx, () => cohortPage(ctx, r));
+}
+
+async function cohortPage(ctx, r) {
   if (!isOrganiser()) throw new ApiError(403, null);
   const [p, d, cd, groups] = await Promise.all([get(`/api/programmes/${r.id}`), get(`/api/programmes/${r.id}/dashboard`),
     get(`/api/programmes/${r.id}/contact-days`), get(`/api/programmes/${r.id}/peer-groups`)]);
   if (!ctx.live()) return;
   app.crumbs([[t('prog.title'), '#/programmes'], [p.name, `#/programmes/${p.id}`], [t('coh.title'), location.hash]]);
   const tot = d.totals;
+  const lang = getLang();
   ctx.show(
     h('section', {class: 'head'}, h('h1', {}, `${t('coh.title')}: ${p.name}`),
       h('p', {class: 'lead', 'data-testid': 'cohort-lead'}, t('coh.lead', {n: tot.participants, targets: tot.council_targets,
@@ -147,15 +277,20 @@ export async function viewCohort(ctx, r) {
       h('h2', {}, t('coh.dash')),
       dashboardTable(d),
       h('p', {class: 'actions'},
-        h('a', {class: 'button', href: `/api/programmes/${p.id}/report?format=html`, target: '_blank', rel: 'noopener', 'data-testid': 'report-html'}, t('coh.report.html')), ' ',
-        h('a', {class: 'button', href: `/api/programmes/${p.id}/report?format=xlsx`, download: '', 'data-testid': 'report-xlsx'}, t('coh.report.xlsx')))),
+        h('a', {class: 'button', href: `/api/programmes/${p.id}/report?format=html&lang=${lang}`, target: '_blank', rel: 'noopener', 'data-testid': 'report-html'}, t('coh.report.html')), ' ',
+        h('a', {class: 'button', href: `/api/programmes/${p.id}/report?format=xlsx&lang=${lang}`, download: '', 'data-testid': 'report-xlsx'}, t('coh.report.xlsx')))),
+    fundingPanel(d, () => app.rerender()),
     contactDays(p.id, cd, () => app.rerender()),
-    peerGroups(p.id, groups, () => app.rerender()));
+    peerGroups(p.id, groups, d.rows.map((x) => ({municipality: x.municipality, name: x.name})), () => app.rerender()));
 }
 
 /* ------------------------------------------------------------ the sparring log */
 
 export async function viewSparring(ctx, r) {
+  return guarded(ctx, () => sparringPage(ctx, r));
+}
+
+async function sparringPage(ctx, r) {
   const [p, a, log] = await Promise.all([get(`/api/programmes/${r.id}`), get(`/api/applications/${r.app}`),
     get(`/api/applications/${r.app}/sparring`)]);
   if (!ctx.live()) return;
@@ -228,14 +363,19 @@ export async function viewSparring(ctx, r) {
 /* ------------------------------------------------------------ a peer group */
 
 export async function viewComparison(ctx, r) {
+  return guarded(ctx, () => comparisonPage(ctx, r));
+}
+
+async function comparisonPage(ctx, r) {
   const c = await get(`/api/peer-groups/${r.id}/comparison`);
   if (!ctx.live()) return;
-  app.crumbs([[t('prog.title'), '#/programmes'], [c.group.name, location.hash]]);
+  const title = t('cmp.title', {name: groupLabel(c.group.name)});
+  app.crumbs([[t('prog.title'), '#/programmes'], [title, location.hash]]);
   // Like with like, in code order: SYKE asks for no league tables.
   const members = [...c.members].sort((x, y) => x.municipality.localeCompare(y.municipality));
   const plans = members.flatMap((m) => (m.published_plans.length ? m.published_plans : [null]).map((p) => ({m, p})));
   ctx.show(
-    h('section', {class: 'head'}, h('h1', {}, t('cmp.title', {name: c.group.name})),
+    h('section', {class: 'head'}, h('h1', {}, title),
       h('p', {class: 'lead'}, t('cmp.lead'))),
     h('section', {class: 'panel'}, h('div', {class: 'table-wrap'}, h('table', {class: 'data', 'data-testid': 'comparison'},
       h('thead', {}, h('tr', {}, ['coh.muni', 'cmp.size', 'cmp.ets', 'cmp.plan', 'cmp.target', 'cmp.gap', 'cmp.easy', 'cmp.classes']
