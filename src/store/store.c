@@ -533,8 +533,8 @@ static bool others_commit(ilm_store *s)
     ilm_errors ignored = {0};
     if (read_pragma(s, "PRAGMA data_version", &before, &ignored))
         return false;
-    for (int waited = 0; waited < STORE_HEALTH_PROGRESS_MS; waited += 25) {
-        nanosleep(&(struct timespec){.tv_nsec = 25 * 1000000L}, NULL);
+    for (int waited = 0; waited < STORE_HEALTH_PROGRESS_MS; waited += 5) {
+        nanosleep(&(struct timespec){.tv_nsec = 5 * 1000000L}, NULL);
         if (read_pragma(s, "PRAGMA data_version", &now, &ignored))
             return false;
         if (now != before)
@@ -582,15 +582,22 @@ int ilm_store_health(ilm_store *s, ilm_errors *err)
         return ILM_ESTORE;
     }
     /* Can it write? Taking the write lock and giving it back writes
-     * nothing: it finds a read-only file or a writer holding the lock,
-     * in at most STORE_HEALTH_BUSY_MS. */
-    sqlite3_busy_timeout(s->db, STORE_HEALTH_BUSY_MS);
+     * nothing: it finds a read-only file or a writer holding the lock.
+     * First without waiting: when the lock is busy with writers that
+     * commit (this server's own, under load), the store is writable and
+     * the answer comes as soon as one commits. Only a lock on which
+     * nothing commits is waited for, STORE_HEALTH_BUSY_MS more. */
+    sqlite3_busy_timeout(s->db, 0);
     int src = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (src == SQLITE_OK)
+    if (src == SQLITE_BUSY && others_commit(s)) {
+        src = SQLITE_OK;
+    } else if (src == SQLITE_BUSY) {
+        sqlite3_busy_timeout(s->db, STORE_HEALTH_BUSY_MS);
+        src = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    }
+    if (src == SQLITE_OK && !sqlite3_get_autocommit(s->db))
         src = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-    if (src == SQLITE_BUSY && others_commit(s))
-        src = SQLITE_OK;
     if (src != SQLITE_OK)
         return store_error(s, src, err, "%s: taking the write lock", s->path);
     if (sqlite3_db_readonly(s->db, "main") == 1) {
