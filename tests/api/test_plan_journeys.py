@@ -145,6 +145,17 @@ def run(store, server):
     ed.post(f"/api/plans/{pid}/unpublish")
     A.check_eq(anon.get("/api/public/plans").json(), [], "the index after withdrawing")
 
+    A.begin("the decision document's header uses the recorded council decision")
+    r = ed.put(f"/api/plans/{pid}/decision", {"body": "Kaupunginvaltuusto", "date": "2021-06-14",
+                                              "section": "§ 45", "dnro": "12/11.00/2021"})
+    A.check_eq(r.status, 200, f"record the decision: {A.short(r.body, 200)}")
+    doc = ed.get(f"/api/plans/{pid}/documents/decision?lang=fi&format=md").body.decode()
+    for line in ("**Toimielin:** Kaupunginvaltuusto", "**Kokouspäivä:** 14.6.2021",
+                 "**Pykälä:** § 45", "**Dnro:** 12/11.00/2021"):
+        A.check(line in doc, f"the header has no {line!r}: {A.short(doc, 400)}")
+    doc = ed.get(f"/api/plans/{pid}/documents/decision?lang=fi&format=md&section=7").body.decode()
+    A.check("**Pykälä:** § 7" in doc, "the request's own section no longer wins")
+
     A.begin("a blank plan name is refused, not stored nameless")
     n_before = len(store.plans())
     r = ed.post("/api/municipalities/901/plans", {"name": "   ", "base_year": 2007,
