@@ -69,7 +69,7 @@ try {
     const reasons = await page.locator('[data-testid=peers] li[data-feature]').count();
     check(reasons >= api.peers.length, `${reasons} reasons`);
     const text = await page.textContent('[data-testid=peers]');
-    check(!/peers\.|undefined|NaN/.test(text), `raw text in the peers: ${text.slice(0, 200)}`);
+    check(!/peers\.|undefined|NaN|null/.test(text), `raw text in the peers: ${text.slice(0, 200)}`);
     check(/samankaltainen|eroaa eniten/.test(text), `no Finnish reasons: ${text.slice(0, 200)}`);
   });
 

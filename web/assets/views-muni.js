@@ -234,7 +234,7 @@ function uploadPanel(code) {
     'aria-describedby': 'inv-help'});
   const out = h('div', {role: 'status', 'data-testid': 'upload-result'});
   const btn = h('button', {type: 'submit', class: 'primary', 'data-testid': 'upload-submit'}, t('upload.submit'));
-  const form = h('form', {class: 'grid-form', 'data-testid': 'upload-form', onsubmit: async (ev) => {
+  const form = h('form', {class: 'upload-form', 'data-testid': 'upload-form', onsubmit: async (ev) => {
     ev.preventDefault();
     out.replaceChildren();
     const f = file.files && file.files[0];
@@ -244,7 +244,7 @@ function uploadPanel(code) {
       const text = await f.text();
       const r = await postText(`/api/municipalities/${code}/inventory?file=${encodeURIComponent(f.name)}`, text);
       out.append(h('p', {class: 'status ok', 'data-testid': 'upload-counts'}, t('upload.done', {file: f.name})),
-        h('dl', {class: 'facts counts'}, ['added', 'replaced', 'unchanged', 'removed'].map((k) => [
+        h('dl', {class: 'counts'}, ['added', 'replaced', 'unchanged', 'removed'].map((k) => [
           h('dt', {}, t(`upload.${k}`)), h('dd', {'data-count': k}, num(r[k] || 0))])),
         h('p', {}, h('a', {href: `#/m/${code}`, onclick: (e) => { e.preventDefault(); app.cache.clear(); app.rerender(); }},
           t('upload.reload'))));
@@ -286,11 +286,12 @@ function peersPanel(code) {
       h('ul', {class: 'reasons'}, p.reasons.map((x) => h('li', {class: x.similar ? 'similar' : 'differs', 'data-feature': x.feature},
         t(x.similar ? 'peers.similar' : 'peers.differs', {feature: t(`peers.f.${x.feature}`),
           this: peerValue(x.feature, x.this), peer: peerValue(x.feature, x.peer)}))))));
-    body.replaceChildren(
+    // replaceChildren would print a null: leave the absent parts out.
+    body.replaceChildren(...[
       h('p', {class: 'muted'}, t('peers.intro', {year: r.municipality.year, n: num(r.compared)})),
       items.length ? h('ol', {class: 'peer-list'}, items) : h('p', {}, t('peers.none')),
       r.left_out ? h('p', {class: 'muted small', 'data-testid': 'peers-left-out'}, t('peers.leftout', {n: num(r.left_out)})) : null,
-      h('p', {class: 'muted small'}, t('peers.nolist')));
+      h('p', {class: 'muted small'}, t('peers.nolist'))].filter(Boolean));
   }).catch((e) => {
     body.replaceChildren(h('p', {class: 'muted', 'data-testid': 'peers-error'},
       e instanceof ApiError && e.status === 422 ? t('peers.cannot', {msg: e.message}) : t('err.failed')));

@@ -1121,12 +1121,14 @@ function auditChanges(row) {
     return lines;
   }
   const keys = new Set([...Object.keys(o), ...Object.keys(n)]);
+  // A stored column by its form label where the UI has one ("scope" is "Laskentatapa").
+  const label = (k) => { const l = t(`field.${k}`); return l === `field.${k}` ? k : l; };
   for (const k of keys) {
     if (AUDIT_SKIP.has(k)) continue;
     if (JSON.stringify(o[k]) === JSON.stringify(n[k])) continue;
-    if (!row.old) lines.push(`${k}: ${fmtV(n[k])}`);
-    else if (!row.new) lines.push(`${k}: ${fmtV(o[k])}`);
-    else lines.push(`${k}: ${fmtV(o[k])} → ${fmtV(n[k])}`);
+    if (!row.old) lines.push(`${label(k)}: ${fmtV(n[k])}`);
+    else if (!row.new) lines.push(`${label(k)}: ${fmtV(o[k])}`);
+    else lines.push(`${label(k)}: ${fmtV(o[k])} → ${fmtV(n[k])}`);
   }
   return lines;
 }
@@ -1150,10 +1152,11 @@ async function tabAudit(ctx, plan, m) {
       const ms = r.measure_id ? byStore.get(r.measure_id) : null;
       const what = t(`audit.action.${r.action}`) + (ms ? `: ${measureName(ms)}` : r.measure_id && (r.new || r.old) ? `: ${(r.new || r.old).name || (r.new || r.old).key || ''}` : '');
       const changes = auditChanges(r);
+      const shown = r.old ? 12 : 4; // a new record: its first fields only
       return h('tr', {'data-action': r.action},
         h('td', {}, when(r.at)), h('td', {}, r.actor || '–'), h('td', {}, what),
-        h('td', {class: 'changes'}, changes.length ? h('ul', {}, changes.slice(0, 12).map((c) => h('li', {}, c)),
-          changes.length > 12 ? h('li', {class: 'muted'}, t('audit.more', {n: changes.length - 12})) : null) : '–'));
+        h('td', {class: 'changes'}, changes.length ? h('ul', {}, changes.slice(0, shown).map((c) => h('li', {}, c)),
+          changes.length > shown ? h('li', {class: 'muted'}, t('audit.more', {n: changes.length - shown})) : null) : '–'));
     })))) : h('p', {class: 'muted'}, t('audit.none'));
   ctx.show(frame(plan, m, 'audit', h('section', {class: 'panel'}, h('h2', {}, t('audit.title')),
     h('p', {class: 'muted'}, t('audit.intro')),
