@@ -1281,7 +1281,7 @@ function publicDocuments(plan) {
       link(`${base}/documents/plan?lang=${lang}&format=html`, t('public.doc.plan.html'), 'pub-doc-plan-html'), ' ',
       link(`${base}/documents/decision?lang=${lang}&format=pdf`, t('public.doc.decision'), 'pub-doc-decision-pdf'), ' ',
       link(`${base}/exports/xlsx?lang=${lang}`, 'XLSX', 'pub-doc-xlsx'), ' ',
-      link(`${base}/exports/csv?table=measures&lang=${lang}`, t('docs.csv'), 'pub-doc-csv')));
+      link(`${base}/exports/csv?table=pathway&lang=${lang}`, t('docs.csv'), 'pub-doc-csv')));
 }
 
 /** The index of published plans, for anyone (GET /api/public/plans). */
