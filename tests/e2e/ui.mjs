@@ -463,6 +463,22 @@ try {
     await phone.context.close();
   });
 
+  await step('the new views fit a phone', async () => {
+    const phone = await newPage({width: 390, height: 844});
+    await phone.context.addCookies(await context.cookies());
+    for (const [hash, sel] of [['#/m/901', '[data-testid=peers] li[data-peer]'],
+      [`#/m/901/plans/${plan901}/decision`, '[data-testid=decision-form]'],
+      [`#/m/901/plans/${plan901}/comments`, '[data-testid=comment-list]'],
+      [`#/m/901/plans/${plan901}/audit`, '[data-testid=audit-table]']]) {
+      await phone.page.goto(`${base}/${hash}`);
+      await phone.page.waitForSelector(sel);
+      const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(over <= 1, `${hash}: the page is ${over} px wider than the screen`);
+    }
+    await shot(phone.page, '12b-audit-phone');
+    await phone.context.close();
+  });
+
   await step('the public view, logged out: read-only', async () => {
     await page.click('.who button');
     await page.waitForSelector('#login-email');

@@ -1111,18 +1111,19 @@ function when(iso) {
 const AUDIT_SKIP = new Set(['id', 'plan_id', 'version', 'updated_at', 'created_at', 'position']);
 
 /** What changed between an audit row's old and new records, as short lines. */
-function auditChanges(row) {
+function auditChanges(row, names) {
   const o = row.old || {}, n = row.new || {};
   const lines = [];
   const fmtV = (v) => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   if (row.action === 'plan.optimize.apply') {
     const a = o.status || {}, b = n.status || {};
-    for (const k of Object.keys(b)) if (a[k] !== b[k]) lines.push(`${k}: ${t(`status.${a[k]}`)} → ${t(`status.${b[k]}`)}`);
+    for (const k of Object.keys(b)) if (a[k] !== b[k]) lines.push(`${names.get(k) || k}: ${t(`status.${a[k]}`)} → ${t(`status.${b[k]}`)}`);
     return lines;
   }
   const keys = new Set([...Object.keys(o), ...Object.keys(n)]);
   // A stored column by its form label where the UI has one ("scope" is "Laskentatapa").
-  const label = (k) => { const l = t(`field.${k}`); return l === `field.${k}` ? k : l; };
+  const labelled = /^(plan|measure)\.(create|update|delete)$/.test(row.action);
+  const label = (k) => { const l = t(`field.${k}`); return !labelled || l === `field.${k}` ? k : l; };
   for (const k of keys) {
     if (AUDIT_SKIP.has(k)) continue;
     if (JSON.stringify(o[k]) === JSON.stringify(n[k])) continue;
@@ -1144,6 +1145,7 @@ async function tabAudit(ctx, plan, m) {
   }
   if (!ctx.live()) return;
   const byStore = new Map(plan.measures.map((x) => [x.measure_id, x]));
+  const names = new Map(plan.measures.map((x) => [x.id, measureName(x)]));
   const table = rows && rows.length ? h('div', {class: 'scroll'}, h('table', {class: 'data audit', 'data-testid': 'audit-table'},
     h('caption', {}, t('audit.caption', {n: num(rows.length)})),
     h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('audit.when')), h('th', {scope: 'col'}, t('audit.who')),
@@ -1151,7 +1153,7 @@ async function tabAudit(ctx, plan, m) {
     h('tbody', {}, rows.map((r) => {
       const ms = r.measure_id ? byStore.get(r.measure_id) : null;
       const what = t(`audit.action.${r.action}`) + (ms ? `: ${measureName(ms)}` : r.measure_id && (r.new || r.old) ? `: ${(r.new || r.old).name || (r.new || r.old).key || ''}` : '');
-      const changes = auditChanges(r);
+      const changes = auditChanges(r, names);
       const shown = r.old ? 12 : 4; // a new record: its first fields only
       return h('tr', {'data-action': r.action},
         h('td', {}, when(r.at)), h('td', {}, r.actor || '–'), h('td', {}, what),
