@@ -135,8 +135,7 @@ int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result
 /* Copies plan `id` as a new plan of the same municipality named `name`
  * (required, not blank): its target, settings and measures; not published.
  * Audited as plan.create (and measure.create). Stores the new id. */
-int ilm_app_plan_copy(ilm_store *s, int64_t id, const char *name, int64_t *new_id,
-                      ilm_errors *err);
+int ilm_app_plan_copy(ilm_store *s, int64_t id, const char *name, int64_t *new_id, ilm_errors *err);
 
 /* Runs the optimiser on plan `id` at `version` and applies its answer as
  * one audited change (ilm_store_plan_apply_optimum): optional measures it

@@ -254,9 +254,9 @@ int ilm_store_plan_publish(ilm_store *s, int64_t id, bool published, ilm_errors 
  * audit row (plan.optimize.apply) holds the optional measures' statuses
  * before and after. ILM_ECONFLICT when the plan is no longer at `version`,
  * ILM_EINVAL when a named measure is not an optional one of the plan. */
-int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version,
-                                 const char *const *keep, size_t n_keep, const char *const *drop,
-                                 size_t n_drop, ilm_errors *err);
+int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version, const char *const *keep,
+                                 size_t n_keep, const char *const *drop, size_t n_drop,
+                                 ilm_errors *err);
 
 /* What a cached result of plan `id` depends on: its municipality, its
  * version and the municipality's data version (raised by every import that

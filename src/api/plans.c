@@ -115,8 +115,7 @@ static bool name_given_blank(http_request *req, json_t *o)
     if (!blank)
         return false;
     http_reply_error(req, 422, NULL,
-                     v ? "name: required: a plan needs a name" : "name: expected a string",
-                     "name");
+                     v ? "name: required: a plan needs a name" : "name: expected a string", "name");
     return true;
 }
 
@@ -674,8 +673,8 @@ int h_plan_optimize_apply(void *app, http_request *req)
         return 0;
     static const char *const keys[] = {"version", NULL};
     long long version = 0;
-    bool ok = only_keys(req, o, keys) &&
-              get_int_field(req, o, "version", true, 1, INT64_MAX, &version);
+    bool ok =
+        only_keys(req, o, keys) && get_int_field(req, o, "version", true, 1, INT64_MAX, &version);
     json_decref(o);
     if (!ok)
         return 0;

@@ -1066,9 +1066,9 @@ static int set_optional_status(ilm_store *s, int64_t id, const char *key, const 
     return store_step_done(s, st, "setting a measure's status", err);
 }
 
-int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version,
-                                 const char *const *keep, size_t n_keep, const char *const *drop,
-                                 size_t n_drop, ilm_errors *err)
+int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version, const char *const *keep,
+                                 size_t n_keep, const char *const *drop, size_t n_drop,
+                                 ilm_errors *err)
 {
     static const char bump_sql[] = "UPDATE plan SET version = version + 1,"
                                    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
