@@ -1032,10 +1032,10 @@ static const char optimum_json_sql[] =
     " FROM plan p WHERE p.id = ?1";
 
 /* Sets the status of optional measure `key` of plan `id` to `to` (only
- * where it is `from`, when `from` is not NULL); ILM_EINVAL when the plan
- * has no such optional measure. */
+ * where it is `from`, when `from` is not NULL), counting a change in
+ * *changed; ILM_EINVAL when the plan has no such optional measure. */
 static int set_optional_status(ilm_store *s, int64_t id, const char *key, const char *from,
-                               const char *to, ilm_errors *err)
+                               const char *to, int *changed, ilm_errors *err)
 {
     static const char find_sql[] = "SELECT status FROM measure"
                                    " WHERE plan_id = ?1 AND key = ?2 AND optional";
@@ -1047,7 +1047,8 @@ static int set_optional_status(ilm_store *s, int64_t id, const char *key, const 
     bind_text(st, 2, key);
     int rc = sqlite3_step(st);
     bool found = rc == SQLITE_ROW;
-    bool matches = found && (!from || strcmp((const char *)sqlite3_column_text(st, 0), from) == 0);
+    const char *now = found ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    bool matches = now && (!from || strcmp(now, from) == 0) && strcmp(now, to) != 0;
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_error(s, rc, err, "reading measure \"%s\"", key);
@@ -1063,6 +1064,7 @@ static int set_optional_status(ilm_store *s, int64_t id, const char *key, const 
     sqlite3_bind_int64(st, 1, id);
     bind_text(st, 2, key);
     bind_text(st, 3, to);
+    (*changed)++;
     return store_step_done(s, st, "setting a measure's status", err);
 }
 
@@ -1096,12 +1098,18 @@ int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version, cons
     }
     if ((rc = store_query_text(s, optimum_json_sql, id, &old_json, "auditing the plan", err)))
         goto done;
+    int changed = 0;
     for (size_t i = 0; !rc && i < n_drop; i++)
-        rc = set_optional_status(s, id, drop[i], NULL, "cancelled", err);
+        rc = set_optional_status(s, id, drop[i], NULL, "cancelled", &changed, err);
     for (size_t i = 0; !rc && i < n_keep; i++)
-        rc = set_optional_status(s, id, keep[i], "idea", "planned", err);
+        rc = set_optional_status(s, id, keep[i], "idea", "planned", &changed, err);
     if (rc)
         goto done;
+    if (!changed) { /* nothing to apply: no version, no audit row */
+        store_rollback(s);
+        free(old_json);
+        return 0;
+    }
     if (!(st = store_stmt(s, bump_sql, "raising the plan's version", err))) {
         rc = ILM_ESTORE;
         goto done;

@@ -113,6 +113,15 @@ def run(store, server):
             A.check_eq(trail[0]["new"]["status"][o["drop"][0]], "cancelled",
                        "the trail's record after")
 
+    A.begin("applying an answer that changes nothing writes nothing")
+    cur = ed.get(f"/api/plans/{pid}").json()
+    rows_before = store.query("SELECT count(*) FROM audit WHERE plan_id = ?", (pid,))[0][0]
+    r = ed.post(f"/api/plans/{pid}/optimize/apply", {"version": cur["version"]})
+    A.check_eq(r.status, 200, f"apply again: {A.short(r.body, 200)}")
+    A.check_eq(r.json()["version"], cur["version"], "the version after a no-op apply")
+    A.check_eq(store.query("SELECT count(*) FROM audit WHERE plan_id = ?", (pid,))[0][0],
+               rows_before, "audit rows after a no-op apply")
+
     A.begin("applying on a stale version is a 409 and changes nothing")
     dump = store.municipality_dump("901")
     r = ed.post(f"/api/plans/{pid}/optimize/apply", {"version": plan["version"]})

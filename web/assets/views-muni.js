@@ -277,6 +277,17 @@ function peerValue(feature, v) {
   return `${num(v, 1)} t/${t('peers.person')}`;
 }
 
+/** Those left out of the comparison: a list with each one's reason, or
+ * (from an older server) only their number. */
+function leftOut(v) {
+  if (Array.isArray(v)) {
+    return v.length ? h('details', {class: 'muted small', 'data-testid': 'peers-left-out'},
+      h('summary', {}, t('peers.leftout.list', {n: num(v.length)})),
+      h('ul', {}, v.map((x) => h('li', {'data-code': x.code}, `${x.name || x.code} (${x.code}): ${x.reason}`)))) : null;
+  }
+  return v ? h('p', {class: 'muted small', 'data-testid': 'peers-left-out'}, t('peers.leftout', {n: num(v)})) : null;
+}
+
 /** The peer finder on the municipality's page: the nearest, each with why. */
 function peersPanel(code) {
   const body = h('div', {'data-testid': 'peers'}, h('p', {class: 'loading'}, t('loading')));
@@ -290,7 +301,9 @@ function peersPanel(code) {
     body.replaceChildren(...[
       h('p', {class: 'muted'}, t('peers.intro', {year: r.municipality.year, n: num(r.compared)})),
       items.length ? h('ol', {class: 'peer-list'}, items) : h('p', {}, t('peers.none')),
-      r.left_out ? h('p', {class: 'muted small', 'data-testid': 'peers-left-out'}, t('peers.leftout', {n: num(r.left_out)})) : null,
+      r.isolated && r.nearest_differs_most ? h('p', {class: 'muted small', 'data-testid': 'peers-isolated'},
+        t('peers.isolated', {feature: t(`peers.f.${r.nearest_differs_most.feature}`)})) : null,
+      leftOut(r.left_out),
       h('p', {class: 'muted small'}, t('peers.nolist'))].filter(Boolean));
   }).catch((e) => {
     body.replaceChildren(h('p', {class: 'muted', 'data-testid': 'peers-error'},
