@@ -16,6 +16,7 @@
 #include "ilmava/error.h"
 #include "ilmava/import.h"
 #include "ilmava/io.h"
+#include "ilmava/model.h"
 #include "ilmava/peers.h"
 #include "ilmava/plan.h"
 #include "ilmava/store.h"
@@ -144,6 +145,18 @@ int ilm_app_demo(ilm_store *s, ilm_demo_stats *stats, ilm_errors *err);
  * ilm_peer_result_clear. */
 int ilm_app_peers(ilm_store *s, const char *municipality, int k, ilm_peer_result *out,
                   ilm_errors *err);
+
+/* Copies plan `id` as a new plan of the same municipality named `name`
+ * (required, not blank): its target, settings and measures; not published.
+ * Audited as plan.create (and measure.create). Stores the new id. */
+int ilm_app_plan_copy(ilm_store *s, int64_t id, const char *name, int64_t *new_id, ilm_errors *err);
+
+/* Runs the optimiser on plan `id` at `version` and applies its answer as
+ * one audited change (ilm_store_plan_apply_optimum): optional measures it
+ * drops are cancelled, ideas it keeps become planned. ILM_ECONFLICT when
+ * the plan is no longer at `version`. `opt` may be NULL. */
+int ilm_app_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version,
+                               const ilm_optimize_options *opt, ilm_errors *err);
 
 #ifdef __cplusplus
 }

@@ -279,6 +279,17 @@ int ilm_store_plan_delete(ilm_store *s, int64_t id, ilm_errors *err);
  * version; audited as plan.publish / plan.unpublish. */
 int ilm_store_plan_publish(ilm_store *s, int64_t id, bool published, ilm_errors *err);
 
+/* Applies an optimiser's answer to plan `id` as one change: the optional
+ * measures named in `drop` (plan-document ids) become cancelled, those in
+ * `keep` that are ideas become planned; the plan's version is raised and one
+ * audit row (plan.optimize.apply) holds the optional measures' statuses
+ * before and after; when no status changes, nothing is written (no version,
+ * no audit row). ILM_ECONFLICT when the plan is no longer at `version`,
+ * ILM_EINVAL when a named measure is not an optional one of the plan. */
+int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version, const char *const *keep,
+                                 size_t n_keep, const char *const *drop, size_t n_drop,
+                                 ilm_errors *err);
+
 /* What a cached result of plan `id` depends on: its municipality, its
  * version and the municipality's data version (raised by every import that
  * changes the municipality's inventory or population). Cheap: one indexed

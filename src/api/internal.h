@@ -195,6 +195,9 @@ int h_plan_audit(void *app, http_request *req);
 int h_comments(void *app, http_request *req);
 int h_comment_add(void *app, http_request *req);
 int h_audit(void *app, http_request *req);
+int h_plan_copy(void *app, http_request *req);
+int h_plan_optimize_apply(void *app, http_request *req);
+int h_public_plans(void *app, http_request *req); /* public.c */
 int h_peers(void *app, http_request *req); /* peers.c */
 /* programme.c: the coaching programme */
 int h_programmes(void *app, http_request *req);

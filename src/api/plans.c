@@ -100,6 +100,25 @@ static bool get_int_field(http_request *req, json_t *o, const char *key, bool re
     return true;
 }
 
+/* A name member that is there but blank (or not a string): 422 naming
+ * `name`, so that no plan is saved nameless by a slip. */
+static bool name_given_blank(http_request *req, json_t *o)
+{
+    json_t *jn = json_object_get(o, "name");
+    if (!jn || json_is_null(jn))
+        return false;
+    const char *v = json_string_value(jn);
+    bool blank = true;
+    for (const char *c = v; c && *c; c++)
+        if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
+            blank = false;
+    if (!blank)
+        return false;
+    http_reply_error(req, 422, NULL,
+                     v ? "name: required: a plan needs a name" : "name: expected a string", "name");
+    return true;
+}
+
 int h_plans_create(void *app, http_request *req)
 {
     (void)app;
@@ -125,10 +144,8 @@ int h_plans_create(void *app, http_request *req)
         http_reply_error(req, 422, NULL, "scope: expected total, non_ets or hinku", "scope");
         ok = false;
     }
-    if (ok && jn && !json_is_string(jn)) {
-        http_reply_error(req, 422, NULL, "name: expected a string", "name");
+    if (ok && name_given_blank(req, o))
         ok = false;
-    }
     if (!ok) {
         json_decref(o);
         return 0;
@@ -177,7 +194,8 @@ int h_plan_put(void *app, http_request *req)
                                        "version",     "published", NULL};
     long long version = 0;
     if (!only_keys(req, body, keys) ||
-        !get_int_field(req, body, "version", true, 1, INT64_MAX, &version)) {
+        !get_int_field(req, body, "version", true, 1, INT64_MAX, &version) ||
+        name_given_blank(req, body)) {
         json_decref(body);
         return 0;
     }
@@ -601,4 +619,74 @@ int h_comment_add(void *app, http_request *req)
     if (rc)
         return reply_errors(req, rc, &err);
     return reply_comments(req, 201, id);
+}
+
+/* ---- copying a plan, applying the optimiser ---- */
+
+/* POST /api/plans/{id}/copy {"name": "..."}: a new plan of the same
+ * municipality, 201 with it. */
+int h_plan_copy(void *app, http_request *req)
+{
+    (void)app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    json_t *o = body_object(req);
+    if (!o)
+        return 0;
+    static const char *const keys[] = {"name", NULL};
+    if (!only_keys(req, o, keys)) {
+        json_decref(o);
+        return 0;
+    }
+    json_t *jn = json_object_get(o, "name");
+    if (!json_is_string(jn)) {
+        json_decref(o);
+        return http_reply_error(req, 422, NULL, "name: required: the copy needs a name of its own",
+                                "name");
+    }
+    int64_t new_id = 0;
+    ilm_errors err = {0};
+    int rc = ilm_app_plan_copy(c->store, id, json_string_value(jn), &new_id, &err);
+    json_decref(o);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    char location[64];
+    snprintf(location, sizeof location, "/api/plans/%" PRId64, new_id);
+    http_add_header(req, "Location", location);
+    return reply_plan(req, 201, new_id);
+}
+
+/* POST /api/plans/{id}/optimize/apply {"version": N}: runs the optimiser
+ * and applies its answer in one change; 409 with the current plan when the
+ * plan is no longer at N. */
+int h_plan_optimize_apply(void *app, http_request *req)
+{
+    api_server *a = app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    if (!param_id(req, "id", &id))
+        return 0;
+    json_t *o = body_object(req);
+    if (!o)
+        return 0;
+    static const char *const keys[] = {"version", NULL};
+    long long version = 0;
+    bool ok =
+        only_keys(req, o, keys) && get_int_field(req, o, "version", true, 1, INT64_MAX, &version);
+    json_decref(o);
+    if (!ok)
+        return 0;
+    if (!run_gate_enter(&a->models))
+        return reply_busy(req, "Too many model runs at once; try again");
+    ilm_optimize_options opt = {.node_limit = API_OPT_NODE_LIMIT};
+    ilm_errors err = {0};
+    int rc = ilm_app_plan_apply_optimum(c->store, id, version, &opt, &err);
+    run_gate_leave(&a->models);
+    if (rc == ILM_ECONFLICT)
+        return reply_conflict(req, id, &err);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    return reply_plan(req, 200, id);
 }

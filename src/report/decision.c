@@ -1153,6 +1153,24 @@ int ilm_report_decision(ilm_store *s, int64_t plan_id, const ilm_decision_option
     int rc = report_facts_load(s, plan_id, &f, err);
     if (rc)
         return rc;
+    /* The council decision recorded on the plan fills the body, date,
+     * section and Dnro that the request leaves blank (checked when stored). */
+    ilm_decision_options eff = *o;
+    for (size_t i = 0; i < f.n_decisions; i++) {
+        const ilm_decision_ref *r = &f.decisions[i].ref;
+        if (strcmp(f.decisions[i].kind, "council_target") != 0)
+            continue;
+        if (!given(eff.body))
+            eff.body = r->body;
+        if (!given(eff.meeting_date) && given(r->date))
+            eff.meeting_date = r->date;
+        if (!given(eff.section))
+            eff.section = r->section;
+        if (!given(eff.dnro))
+            eff.dnro = r->dnro;
+        break;
+    }
+    o = &eff;
     phrases form;
     char **owned = NULL;
     const phrases *t = phrases_in_form(phrases_for(o->lang), f.muni.city, &form, &owned);

@@ -1053,3 +1053,109 @@ int ilm_store_measure_plan(ilm_store *s, int64_t measure_id, int64_t *plan_id, i
     sqlite3_reset(st);
     return result;
 }
+
+/* ---- applying the optimiser's answer ---- */
+
+/* The audit trail's JSON of an optimiser's application: the plan's version
+ * and the status of each optional measure, by key. */
+static const char optimum_json_sql[] =
+    "SELECT json_object('version', p.version, 'status', json((SELECT"
+    " json_group_object(m.key, m.status) FROM measure m WHERE m.plan_id = p.id AND m.optional)))"
+    " FROM plan p WHERE p.id = ?1";
+
+/* Sets the status of optional measure `key` of plan `id` to `to` (only
+ * where it is `from`, when `from` is not NULL), counting a change in
+ * *changed; ILM_EINVAL when the plan has no such optional measure. */
+static int set_optional_status(ilm_store *s, int64_t id, const char *key, const char *from,
+                               const char *to, int *changed, ilm_errors *err)
+{
+    static const char find_sql[] = "SELECT status FROM measure"
+                                   " WHERE plan_id = ?1 AND key = ?2 AND optional";
+    static const char set_sql[] = "UPDATE measure SET status = ?3 WHERE plan_id = ?1 AND key = ?2";
+    sqlite3_stmt *st = store_stmt(s, find_sql, "reading a measure", err);
+    if (!st)
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, key);
+    int rc = sqlite3_step(st);
+    bool found = rc == SQLITE_ROW;
+    const char *now = found ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    bool matches = now && (!from || strcmp(now, from) == 0) && strcmp(now, to) != 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_error(s, rc, err, "reading measure \"%s\"", key);
+    if (!found) {
+        ilm_errors_add(err, "measures: \"%s\" is not an optional measure of plan %lld", key,
+                       (long long)id);
+        return ILM_EINVAL;
+    }
+    if (!matches)
+        return 0;
+    if (!(st = store_stmt(s, set_sql, "setting a measure's status", err)))
+        return ILM_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, key);
+    bind_text(st, 3, to);
+    (*changed)++;
+    return store_step_done(s, st, "setting a measure's status", err);
+}
+
+int ilm_store_plan_apply_optimum(ilm_store *s, int64_t id, int64_t version, const char *const *keep,
+                                 size_t n_keep, const char *const *drop, size_t n_drop,
+                                 ilm_errors *err)
+{
+    static const char bump_sql[] = "UPDATE plan SET version = version + 1,"
+                                   " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                                   " WHERE id = ?1";
+    int rc = store_begin_write(s, "applying the optimiser's answer", err);
+    if (rc)
+        return rc;
+    plan_head h;
+    char *old_json = NULL, *new_json = NULL;
+    sqlite3_stmt *st = NULL;
+    if ((rc = read_plan_head(s, id, &h, err)))
+        goto done;
+    if (!h.found) {
+        ilm_errors_add(err, "no plan %lld in the store", (long long)id);
+        rc = ILM_ENOTFOUND;
+        goto done;
+    }
+    if (h.version != version) {
+        ilm_errors_add(err,
+                       "plan %lld was changed by someone else: it is at version %lld, not "
+                       "%lld; run the optimiser again",
+                       (long long)id, (long long)h.version, (long long)version);
+        rc = ILM_ECONFLICT;
+        goto done;
+    }
+    if ((rc = store_query_text(s, optimum_json_sql, id, &old_json, "auditing the plan", err)))
+        goto done;
+    int changed = 0;
+    for (size_t i = 0; !rc && i < n_drop; i++)
+        rc = set_optional_status(s, id, drop[i], NULL, "cancelled", &changed, err);
+    for (size_t i = 0; !rc && i < n_keep; i++)
+        rc = set_optional_status(s, id, keep[i], "idea", "planned", &changed, err);
+    if (rc)
+        goto done;
+    if (!changed) { /* nothing to apply: no version, no audit row */
+        store_rollback(s);
+        free(old_json);
+        return 0;
+    }
+    if (!(st = store_stmt(s, bump_sql, "raising the plan's version", err))) {
+        rc = ILM_ESTORE;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = store_step_done(s, st, "raising the plan's version", err)) ||
+        (rc = store_query_text(s, optimum_json_sql, id, &new_json, "auditing the plan", err)) ||
+        (rc = store_audit_add(s, "plan.optimize.apply", h.code, id, 0, old_json, new_json, err)))
+        goto done;
+    rc = store_commit(s, "applying the optimiser's answer", err);
+done:
+    if (rc)
+        store_rollback(s);
+    free(old_json);
+    free(new_json);
+    return rc;
+}

@@ -97,6 +97,9 @@ ROUTES = {
     ("POST", "/api/plans/{id}/measures"): ("plan.write", 201, "plan"),
     ("GET", "/api/plans/{id}/pathway"): ("plan.read", 200, "plan"),
     ("POST", "/api/plans/{id}/optimize"): ("plan.read", 200, "plan"),
+    ("POST", "/api/plans/{id}/optimize/apply"): ("plan.write", 200, "plan"),
+    ("POST", "/api/plans/{id}/copy"): ("plan.write", 201, "plan"),
+    ("GET", "/api/public/plans"): ("public", 200, None),
     ("GET", "/api/plans/{id}/audit"): ("plan.member", 200, "plan"),
     ("GET", "/api/plans/{id}/comments"): ("plan.member", 200, "plan"),
     ("POST", "/api/plans/{id}/comments"): ("plan.comment", 201, "plan"),
@@ -375,6 +378,11 @@ def run(store, server, plans):
         elif (method, pattern) == ("PUT", "/api/plans/{id}"):
             version = org.get(f"/api/plans/{target['plan']}").json()["version"]
             kw["json_body"] = {"version": version, "name": f"renamed in cell {n} by {name}"}
+        elif (method, pattern) == ("POST", "/api/plans/{id}/optimize/apply"):
+            version = org.get(f"/api/plans/{target['plan']}").json()["version"]
+            kw["json_body"] = {"version": version}
+        elif (method, pattern) == ("POST", "/api/plans/{id}/copy"):
+            kw["json_body"] = {"name": f"copy in cell {n} by {name}"}
         elif (method, pattern) == ("POST", "/api/plans/{id}/measures"):
             kw["json_body"] = {"id": f"cell-{n}", "sector": "waste", "start": 2026,
                                "full": 2030, "share": 0.01}

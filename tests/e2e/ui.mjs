@@ -62,6 +62,18 @@ try {
     await shot(page, '02-overview');
   });
 
+  await step('the peer finder on the municipality page, with its reasons', async () => {
+    await page.waitForSelector('[data-testid=peers] li[data-peer]');
+    const api = await apiGet(page, '/api/municipalities/901/peers?k=5');
+    const shown = await page.locator('[data-testid=peers] li[data-peer]').evaluateAll((els) => els.map((e) => e.dataset.peer));
+    check(JSON.stringify(shown) === JSON.stringify(api.peers.map((p) => p.code)), `peers ${shown} != API ${api.peers.map((p) => p.code)}`);
+    const reasons = await page.locator('[data-testid=peers] li[data-feature]').count();
+    check(reasons >= api.peers.length, `${reasons} reasons`);
+    const text = await page.textContent('[data-testid=peers]');
+    check(!/peers\.|undefined|NaN|null/.test(text), `raw text in the peers: ${text.slice(0, 200)}`);
+    check(/samankaltainen|eroaa eniten/.test(text), `no Finnish reasons: ${text.slice(0, 200)}`);
+  });
+
   await step('sets a target', async () => {
     await page.click(`a[href="#/m/901/plans/${plan901}/pathway"]`);
     await page.click('a[data-tab=target]');
@@ -294,6 +306,151 @@ try {
     }
   });
 
+  // Issue 13 section 2: what the API can do, a person can do in the browser.
+  await step('records the council decision on the plan; the decision document uses it', async () => {
+    await page.goto(`${base}/#/m/901/decision`);
+    await page.waitForSelector('[data-testid=decision-form]');
+    check(/\/plans\/\d+\/decision$/.test(page.url()), `the eligibility link landed on ${page.url()}`);
+    await page.goto(`${base}/#/m/901/plans/${plan901}/decision`);
+    await page.waitForSelector('[data-testid=decision-form]');
+    await page.fill('#dec-body', 'Kaupunginvaltuusto');
+    await page.fill('#dec-date', '2021-06-14');
+    await page.fill('#dec-section', '§ 45');
+    await page.fill('#dec-dnro', '12/11.00/2021');
+    await page.click('[data-testid=decision-save]');
+    await page.waitForSelector('[data-testid=decision-list] li[data-kind=council_target]');
+    const d = (await apiGet(page, `/api/plans/${plan901}/decisions`)).find((x) => x.kind === 'council_target');
+    check(d && d.body === 'Kaupunginvaltuusto' && d.date === '2021-06-14' && d.section === '§ 45' && d.dnro === '12/11.00/2021',
+      `stored ${JSON.stringify(d)}`);
+    const md = await (await page.request.get(`${base}/api/plans/${plan901}/documents/decision?lang=fi&format=md`)).text();
+    for (const line of ['**Kokouspäivä:** 14.6.2021', '**Pykälä:** § 45', '**Dnro:** 12/11.00/2021'])
+      check(md.includes(line), `the document has no ${line}`);
+    // The deciding body is required: said at its field, nothing stored.
+    await page.fill('#dec-body', '');
+    await page.fill('#dec-dnro', '13/11.00/2021');
+    await page.click('[data-testid=decision-save]');
+    await page.waitForFunction(() => document.querySelector('#err-dec-body').textContent !== '');
+    const d2 = (await apiGet(page, `/api/plans/${plan901}/decisions`)).find((x) => x.kind === 'council_target');
+    check(d2.dnro === '12/11.00/2021' && d2.body === 'Kaupunginvaltuusto', `a decision without a body was stored: ${JSON.stringify(d2)}`);
+    await shot(page, '14-decision');
+  });
+
+  await step('an expert comment is added and shown on the plan', async () => {
+    await page.click('a[data-tab=comments]');
+    await page.waitForSelector('[data-testid=comment-form]');
+    await page.fill('#comment-body', 'Kaukolämmön hinta-arvio kannattaa tarkistaa.');
+    await page.click('[data-testid=comment-submit]');
+    await page.waitForSelector('[data-testid=comment-list] li');
+    const list = await apiGet(page, `/api/plans/${plan901}/comments`);
+    check(list.some((c) => c.body.includes('hinta-arvio')), 'the comment is not stored');
+    check((await page.textContent('[data-testid=comment-list]')).includes('anna@rautaniemi.fi'), 'no author shown');
+  });
+
+  await step('applies the optimiser\'s result as one audited change', async () => {
+    await page.click('a[data-tab=optimize]');
+    await page.click('[data-testid=run-optimize]');
+    await page.waitForSelector('[data-testid=opt-apply]');
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    const trail0 = await apiGet(page, `/api/plans/${plan901}/audit?limit=1000`);
+    await page.click('[data-testid=opt-apply]');
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=opt-apply-status]').textContent));
+    const after = await apiGet(page, `/api/plans/${plan901}`);
+    const trail = await apiGet(page, `/api/plans/${plan901}/audit?limit=1000`);
+    check(after.version === before.version + 1, `version ${before.version} -> ${after.version}`);
+    check(trail.length === trail0.length + 1 && trail[0].action === 'plan.optimize.apply', `audit: ${trail.length - trail0.length} rows, ${trail[0].action}`);
+    await shot(page, '15-optimize-applied');
+  });
+
+  await step('the audit trail shows who, when and what changed', async () => {
+    await page.click('a[data-tab=audit]');
+    await page.waitForSelector('[data-testid=audit-table]');
+    const first = page.locator('[data-testid=audit-table] tbody tr').first();
+    check(await first.getAttribute('data-action') === 'plan.optimize.apply', 'the newest row is not the apply');
+    const text = await first.textContent();
+    check(text.includes('anna@rautaniemi.fi') && /Optimoinnin tulos/.test(text) && /→/.test(text), `row: ${text}`);
+    check(await page.locator('[data-testid=audit-table] tr[data-action="plan.decision"]').count() >= 1, 'no decision row');
+    const all = await page.textContent('[data-testid=audit-table]');
+    check(!/audit\.action\./.test(all), 'a raw action key');
+    await shot(page, '16-audit');
+  });
+
+  await step('copies the plan under a new name and opens the copy', async () => {
+    await page.click('a[data-tab=target]');
+    await page.click('[data-testid=copy-plan] summary');
+    await page.fill('#copy-name', 'Hinku-vertailu');
+    await page.click('[data-testid=copy-submit]');
+    await page.waitForFunction((id) => new RegExp(`/plans/(\\d+)/target$`).test(location.hash) && !location.hash.includes(`/plans/${id}/`), plan901);
+    await page.waitForSelector('[data-testid=target-form]');
+    const id = Number(/plans\/(\d+)\//.exec(page.url())[1]);
+    const [src, cp] = [await apiGet(page, `/api/plans/${plan901}`), await apiGet(page, `/api/plans/${id}`)];
+    check(cp.name === 'Hinku-vertailu' && cp.municipality.code === '901' && cp.measures.length === src.measures.length, `copy ${JSON.stringify(cp).slice(0, 200)}`);
+    check(await page.inputValue('#tg-name') === 'Hinku-vertailu', 'the copy is not open');
+  });
+
+  await step('an empty plan name is refused with a message; nothing is saved', async () => {
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    await page.goto(`${base}/#/m/901/plans/${plan901}/target`);
+    await page.waitForSelector('[data-testid=target-form]');
+    await page.fill('#tg-name', '   ');
+    await page.click('[data-testid=save-target]');
+    await page.waitForFunction(() => document.querySelector('#err-name').textContent !== '');
+    check(/nimi/i.test(await page.textContent('#err-name')), 'no message at the name');
+    const after = await apiGet(page, `/api/plans/${plan901}`);
+    check(after.version === before.version && after.name === before.name, 'the plan changed');
+    await page.goto(`${base}/#/m/901`);
+    await page.click('details.new-plan summary');
+    const n0 = (await apiGet(page, '/api/municipalities/901/plans')).length;
+    await page.fill('#np-name', '');
+    await page.click('details.new-plan button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('details.new-plan .form-error').textContent !== '');
+    check((await apiGet(page, '/api/municipalities/901/plans')).length === n0, 'a nameless plan was created');
+  });
+
+  await step('uploads an inventory file: the counts, then a bad line named and nothing changed', async () => {
+    await page.goto(`${base}/#/m/901`);
+    await page.waitForSelector('[data-testid=upload-form]');
+    const bad = 'municipality,year,sector,ets,t\n901,1995,waste,false,-3\n';
+    const inv0 = await apiGet(page, '/api/municipalities/901/inventory?scope=total');
+    await page.setInputFiles('#inv-file', {name: 'huono.csv', mimeType: 'text/csv', buffer: Buffer.from(bad)});
+    await page.click('[data-testid=upload-submit]');
+    await page.waitForSelector('[data-testid=upload-error]');
+    const msg = await page.textContent('[data-testid=upload-error]');
+    check(/line 2/.test(msg) && /mitään ei muutettu/.test(msg), `error: ${msg}`);
+    const inv1 = await apiGet(page, '/api/municipalities/901/inventory?scope=total');
+    check(JSON.stringify(inv0.rows) === JSON.stringify(inv1.rows), 'the bad file changed the inventory');
+    const good = 'municipality,year,sector,ets,t\n901,1995,waste,false,1234\n';
+    await page.setInputFiles('#inv-file', {name: 'jate1995.csv', mimeType: 'text/csv', buffer: Buffer.from(good)});
+    await page.click('[data-testid=upload-submit]');
+    await page.waitForSelector('[data-testid=upload-counts]');
+    const counts = {};
+    for (const k of ['added', 'replaced', 'unchanged', 'removed'])
+      counts[k] = (await page.textContent(`[data-count=${k}]`)).trim();
+    check(counts.added === '1' && counts.replaced === '0' && counts.unchanged === '0' && counts.removed === '0', `counts ${JSON.stringify(counts)}`);
+    const inv2 = await apiGet(page, '/api/municipalities/901/inventory?scope=total');
+    check(inv2.rows.some((r) => r.year === 1995 && r.sector === 'waste' && r.t === 1234), 'the row is not stored');
+    await shot(page, '17-upload');
+  });
+
+  await step('the new views speak Swedish and English, with no raw keys', async () => {
+    for (const lang of ['sv', 'en']) {
+      await page.goto(`${base}/#/m/901`);
+      await page.waitForSelector('[data-testid=peers] li[data-peer]');
+      await page.click(`#lang button[data-lang=${lang}]`);
+      await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      for (const hash of ['', `/plans/${plan901}/decision`, `/plans/${plan901}/comments`, `/plans/${plan901}/audit`, `/plans/${plan901}/target`]) {
+        await page.goto(`${base}/#/m/901${hash}`);
+        await page.waitForSelector(hash ? '.tabs' : '[data-testid=peers] li[data-peer]');
+        if (hash.endsWith('audit')) await page.waitForSelector('[data-testid=audit-table]');
+        const text = await page.textContent('main');
+        const raw = /\b(peers|upload|decision|comments|audit|copy|public|opt|plan\.name)\.[a-z_.]+/.exec(text);
+        check(!raw, `${lang} ${hash || 'overview'}: raw key ${raw && raw[0]}`);
+        check(!/Kommentit|Muutoshistoria|Vertaiskunnat/.test(text), `${lang} ${hash || 'overview'}: Finnish text`);
+      }
+    }
+    await page.click('#lang button[data-lang=fi]');
+    await page.waitForFunction(() => document.documentElement.lang === 'fi');
+  });
+
   await step('an editor of 901 cannot reach 902 through the UI or by editing the URL', async () => {
     await page.goto(base + '/#/');
     await page.waitForSelector('[data-testid=scope-total]');
@@ -323,6 +480,22 @@ try {
     await phone.context.close();
   });
 
+  await step('the new views fit a phone', async () => {
+    const phone = await newPage({width: 390, height: 844});
+    await phone.context.addCookies(await context.cookies());
+    for (const [hash, sel] of [['#/m/901', '[data-testid=peers] li[data-peer]'],
+      [`#/m/901/plans/${plan901}/decision`, '[data-testid=decision-form]'],
+      [`#/m/901/plans/${plan901}/comments`, '[data-testid=comment-list]'],
+      [`#/m/901/plans/${plan901}/audit`, '[data-testid=audit-table]']]) {
+      await phone.page.goto(`${base}/${hash}`);
+      await phone.page.waitForSelector(sel);
+      const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(over <= 1, `${hash}: the page is ${over} px wider than the screen`);
+    }
+    await shot(phone.page, '12b-audit-phone');
+    await phone.context.close();
+  });
+
   await step('the public view, logged out: read-only', async () => {
     await page.click('.who button');
     await page.waitForSelector('#login-email');
@@ -333,7 +506,27 @@ try {
     check(edits === 0, `${edits} edit controls`);
     check(await anon.page.isVisible('svg.mac'), 'no cost curve');
     check(await anon.page.isVisible('#demo-banner'), 'no demo banner');
+    // Each measure with the party responsible for it; the documents to download.
+    const plan = await apiGet(anon.page, `/api/plans/${plan901}`);
+    const rows = await anon.page.locator('[data-testid=public-measures] tbody tr').count();
+    check(rows === plan.measures.length, `${rows} measure rows, ${plan.measures.length} measures`);
+    const withParty = plan.measures.find((x) => x.responsible);
+    check(withParty && (await anon.page.textContent(`[data-testid=public-measures] tr[data-measure="${withParty.id}"] [data-testid=responsible]`)) === withParty.responsible,
+      'the responsible party is not shown');
+    for (const id of ['pub-doc-plan-pdf', 'pub-doc-csv']) {
+      const href = await anon.page.getAttribute(`[data-testid=${id}]`, 'href');
+      const r = await anon.page.request.get(base + href);
+      check(r.status() === 200, `${id}: ${r.status()} without a session`);
+    }
     await shot(anon.page, '13-public');
+    // The index of published plans, without a session.
+    await anon.page.goto(`${base}/#/public`);
+    await anon.page.waitForSelector('[data-testid=public-index]');
+    const links = await anon.page.locator('[data-testid=public-plan-link]').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    check(links.includes(`#/public/plans/${plan901}`) && !links.includes(`#/public/plans/${plan902}`), `index links ${links}`);
+    await anon.page.click(`[data-testid=public-plan-link][href="#/public/plans/${plan901}"]`);
+    await anon.page.waitForSelector('[data-testid=public-measures]');
+    await shot(anon.page, '13b-public-index');
     await anon.page.goto(`${base}/#/public/plans/${plan902}`);
     await anon.page.waitForSelector('[data-testid=error-page]');
     check(await anon.page.locator('canvas').count() === 0, 'an unpublished plan shown');

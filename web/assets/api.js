@@ -23,10 +23,14 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API; resolves to the parsed JSON (null for 204), or throws ApiError. */
-export async function api(method, path, body) {
+/** Calls the API; resolves to the parsed JSON (null for 204), or throws ApiError.
+ * `type` sends `body` as it is (a file's text) with that media type. */
+export async function api(method, path, body, type) {
   const opt = {method, headers: {Accept: 'application/json'}, credentials: 'same-origin'};
-  if (body !== undefined) {
+  if (type) {
+    opt.headers['Content-Type'] = type;
+    opt.body = body;
+  } else if (body !== undefined) {
     opt.headers['Content-Type'] = 'application/json';
     opt.body = JSON.stringify(body);
   }
@@ -48,3 +52,5 @@ export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
 export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);
+/** POSTs a file's text as it is (an inventory CSV upload). */
+export const postText = (path, text, type = 'text/csv') => api('POST', path, text, type);

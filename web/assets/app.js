@@ -7,7 +7,7 @@ import {get, post, setCsrf, ApiError} from './api.js';
 import {t, setLang, getLang, setSectors, LANGS} from './i18n.js';
 import {destroyCharts} from './charts.js';
 import {viewLogin, viewChooser, viewOverview} from './views-muni.js';
-import {viewPlan, viewPublic} from './views-plan.js';
+import {viewPlan, viewPublic, viewPublicIndex} from './views-plan.js';
 // The programme's views load on demand: the plan views, which every
 // municipality opens first, do not wait for them.
 const programmeViews = () => import('./views-programme.js');
@@ -81,7 +81,8 @@ function renderWho() {
     who.append(h('span', {class: 'email', 'data-testid': 'who'}, app.me.user.email),
       h('button', {type: 'button', class: 'link', onclick: logout}, t('nav.logout')));
   } else {
-    who.append(h('a', {href: '#/login'}, t('nav.login')));
+    who.append(h('a', {href: '#/public', 'data-testid': 'nav-public'}, t('public.index')), ' ',
+      h('a', {href: '#/login'}, t('nav.login')));
   }
 }
 
@@ -107,7 +108,9 @@ function route() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'login') return {view: 'login'};
   if (parts[0] === 'public' && parts[1] === 'plans' && parts[2]) return {view: 'public', id: parts[2]};
+  if (parts[0] === 'public' && parts.length <= 2) return {view: 'public-index'};
   if (parts[0] === 'm' && parts[1] && parts.length === 2) return {view: 'overview', code: parts[1]};
+  if (parts[0] === 'm' && parts[1] && parts[2] === 'decision') return {view: 'decision', code: parts[1]};
   if (parts[0] === 'm' && parts[1] && parts[2] === 'plans' && parts[3])
     return {view: 'plan', code: parts[1], id: parts[3], tab: parts[4] || 'pathway'};
   if (parts[0] === 'programmes' && parts.length === 1) return {view: 'programmes'};
@@ -135,12 +138,14 @@ async function render() {
   ctx.show(h('p', {class: 'loading', role: 'status'}, t('loading')));
   try {
     if (r.view === 'public') await viewPublic(ctx, r);
+    else if (r.view === 'public-index') await viewPublicIndex(ctx);
     else if (!app.me) {
       if (r.view !== 'login') sessionStorage.setItem('ilmava.after', location.hash);
       await viewLogin(ctx);
     } else if (r.view === 'login') app.navigate('#/');
     else if (r.view === 'home') await viewChooser(ctx);
     else if (r.view === 'overview') await viewOverview(ctx, r);
+    else if (r.view === 'decision') await toDecision(r.code);
     else if (r.view === 'plan') await viewPlan(ctx, r);
     else if (r.view === 'programmes') await (await programmeViews()).viewProgrammes(ctx);
     else if (r.view === 'programme') await (await programmeViews()).viewProgramme(ctx, r);
@@ -151,7 +156,7 @@ async function render() {
     else if (r.view === 'comparison') await (await cohortViews()).viewComparison(ctx, r);
   } catch (e) {
     if (!ctx.live()) return;
-    if (e instanceof ApiError && e.status === 401 && r.view !== 'public') {
+    if (e instanceof ApiError && e.status === 401 && !r.view.startsWith('public')) {
       setSession(null);
       sessionStorage.setItem('ilmava.after', location.hash);
       await viewLogin(ctx);
@@ -165,6 +170,14 @@ async function render() {
     if (h1) { h1.tabIndex = -1; if (app.focusHeading) h1.focus({preventScroll: true}); }
     app.focusHeading = true;
   }
+}
+
+/** The eligibility criterion's link: the decision form of the
+ * municipality's newest plan, or its page when it has no plan yet. */
+async function toDecision(code) {
+  const plans = await get(`/api/municipalities/${code}/plans`);
+  const p = plans.reduce((a, b) => (!a || b.id > a.id ? b : a), null);
+  location.replace(p ? `#/m/${code}/plans/${p.id}/decision` : `#/m/${code}`);
 }
 
 /** A page for a refusal or a failure, with what the user can do. */

@@ -2,8 +2,8 @@
 // municipality's overview (inventory by sector, the three scopes side by
 // side, the source, its plans).
 // SPDX-License-Identifier: AGPL-3.0-or-later
-import {h} from './dom.js';
-import {get, post, ApiError} from './api.js';
+import {h, announce} from './dom.js';
+import {get, post, postText, ApiError} from './api.js';
 import {t, num, tonnes, pct, sectorName, sectorList, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks} from './charts.js';
 import {app} from './app.js';
@@ -220,15 +220,104 @@ export async function viewOverview(ctx, r) {
       sourceLine(m, invs.total)),
     scopeCards(invs),
     h('section', {class: 'panel'}, scopeSwitch, chartSlot),
-    plansEl);
+    plansEl,
+    app.canWrite(code) ? uploadPanel(code) : null,
+    peersPanel(code));
   drawChart();
+}
+
+/* ------------------------------------------------------------ inventory upload */
+
+/** An inventory CSV uploaded in the browser (POST .../inventory): the
+ * import's counts, or the error naming the line; the store is as before. */
+function uploadPanel(code) {
+  const file = h('input', {id: 'inv-file', type: 'file', accept: '.csv,text/csv,text/plain',
+    'aria-describedby': 'inv-help'});
+  const out = h('div', {role: 'status', 'data-testid': 'upload-result'});
+  const btn = h('button', {type: 'submit', class: 'primary', 'data-testid': 'upload-submit'}, t('upload.submit'));
+  const form = h('form', {class: 'upload-form', 'data-testid': 'upload-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    out.replaceChildren();
+    const f = file.files && file.files[0];
+    if (!f) { out.append(h('p', {class: 'form-error', role: 'alert'}, t('upload.nofile'))); file.focus(); return; }
+    btn.disabled = true;
+    try {
+      const text = await f.text();
+      const r = await postText(`/api/municipalities/${code}/inventory?file=${encodeURIComponent(f.name)}`, text);
+      out.append(h('p', {class: 'status ok', 'data-testid': 'upload-counts'}, t('upload.done', {file: f.name})),
+        h('dl', {class: 'counts'}, ['added', 'replaced', 'unchanged', 'removed'].map((k) => [
+          h('dt', {}, t(`upload.${k}`)), h('dd', {'data-count': k}, num(r[k] || 0))])),
+        h('p', {}, h('a', {href: `#/m/${code}`, onclick: (e) => { e.preventDefault(); app.cache.clear(); app.rerender(); }},
+          t('upload.reload'))));
+      app.cache.clear();
+      announce(t('upload.done', {file: f.name}));
+    } catch (e) {
+      const msg = e instanceof ApiError && (e.status === 422 || e.status === 413)
+        ? t('upload.bad', {msg: e.message}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+      out.append(h('p', {class: 'form-error', role: 'alert', 'data-testid': 'upload-error'}, msg));
+      announce(msg);
+    }
+    btn.disabled = false;
+  }},
+  h('div', {class: 'field'}, h('label', {for: 'inv-file'}, t('upload.file')), file,
+    h('p', {class: 'help', id: 'inv-help'}, t('upload.help'))),
+  h('div', {class: 'actions'}, btn));
+  return h('section', {class: 'panel no-print', 'aria-labelledby': 'upload-h'},
+    h('h2', {id: 'upload-h'}, t('upload.title')), form, out);
+}
+
+/* ------------------------------------------------------------ peers */
+
+const PEER_UNITS = {ets_share: 'share', change: 'change', population: 'count'};
+
+function peerValue(feature, v) {
+  const u = PEER_UNITS[feature];
+  if (u === 'share') return pct(v, 0);
+  if (u === 'change') return pct(v, 1, true);
+  if (u === 'count') return num(v);
+  return `${num(v, 1)} t/${t('peers.person')}`;
+}
+
+/** Those left out of the comparison: a list with each one's reason, or
+ * (from an older server) only their number. */
+function leftOut(v) {
+  if (Array.isArray(v)) {
+    return v.length ? h('details', {class: 'muted small', 'data-testid': 'peers-left-out'},
+      h('summary', {}, t('peers.leftout.list', {n: num(v.length)})),
+      h('ul', {}, v.map((x) => h('li', {'data-code': x.code}, `${x.name || x.code} (${x.code}): ${x.reason}`)))) : null;
+  }
+  return v ? h('p', {class: 'muted small', 'data-testid': 'peers-left-out'}, t('peers.leftout', {n: num(v)})) : null;
+}
+
+/** The peer finder on the municipality's page: the nearest, each with why. */
+function peersPanel(code) {
+  const body = h('div', {'data-testid': 'peers'}, h('p', {class: 'loading'}, t('loading')));
+  get(`/api/municipalities/${code}/peers?k=5`).then((r) => {
+    const items = r.peers.map((p) => h('li', {'data-peer': p.code},
+      h('strong', {}, p.name), h('span', {class: 'muted'}, ` ${p.code} · ${t('peers.distance', {d: num(p.distance, 2)})}`),
+      h('ul', {class: 'reasons'}, p.reasons.map((x) => h('li', {class: x.similar ? 'similar' : 'differs', 'data-feature': x.feature},
+        t(x.similar ? 'peers.similar' : 'peers.differs', {feature: t(`peers.f.${x.feature}`),
+          this: peerValue(x.feature, x.this), peer: peerValue(x.feature, x.peer)}))))));
+    // replaceChildren would print a null: leave the absent parts out.
+    body.replaceChildren(...[
+      h('p', {class: 'muted'}, t('peers.intro', {year: r.municipality.year, n: num(r.compared)})),
+      items.length ? h('ol', {class: 'peer-list'}, items) : h('p', {}, t('peers.none')),
+      r.isolated && r.nearest_differs_most ? h('p', {class: 'muted small', 'data-testid': 'peers-isolated'},
+        t('peers.isolated', {feature: t(`peers.f.${r.nearest_differs_most.feature}`)})) : null,
+      leftOut(r.left_out),
+      h('p', {class: 'muted small'}, t('peers.nolist'))].filter(Boolean));
+  }).catch((e) => {
+    body.replaceChildren(h('p', {class: 'muted', 'data-testid': 'peers-error'},
+      e instanceof ApiError && e.status === 422 ? t('peers.cannot', {msg: e.message}) : t('err.failed')));
+  });
+  return h('section', {class: 'panel', 'aria-labelledby': 'peers-h'}, h('h2', {id: 'peers-h'}, t('peers.title')), body);
 }
 
 function newPlanForm(code, m) {
   const years = m.years || [];
   const err = h('p', {class: 'form-error', role: 'alert'});
   const f = {
-    name: h('input', {id: 'np-name', type: 'text', value: t('plans.newname')}),
+    name: h('input', {id: 'np-name', type: 'text', value: t('plans.newname'), 'aria-required': 'true', maxlength: 200}),
     base_year: h('select', {id: 'np-base'}, years.map((y) => h('option', {value: y, selected: y === 2007}, String(y)))),
     target_year: h('input', {id: 'np-target', type: 'number', min: 2000, max: 2100, value: 2030}),
     reduction: h('input', {id: 'np-reduction', type: 'number', min: 0, max: 100, step: 0.1, value: 80}),
@@ -238,8 +327,14 @@ function newPlanForm(code, m) {
     h('form', {class: 'grid-form', onsubmit: async (ev) => {
       ev.preventDefault();
       err.textContent = '';
+      if (!f.name.value.trim()) {
+        err.textContent = t('plan.name.required');
+        f.name.setAttribute('aria-invalid', 'true');
+        f.name.focus();
+        return;
+      }
       try {
-        const p = await post(`/api/municipalities/${code}/plans`, {name: f.name.value,
+        const p = await post(`/api/municipalities/${code}/plans`, {name: f.name.value.trim(),
           base_year: Number(f.base_year.value), target_year: Number(f.target_year.value),
           reduction: Number(f.reduction.value) / 100, scope: f.scope.value});
         app.navigate(`#/m/${code}/plans/${p.id}/target`);

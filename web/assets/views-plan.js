@@ -3,13 +3,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
-import {t, num, tonnes, pct, eur, sectorName, sectorList, getLang} from './i18n.js';
+import {t, num, tonnes, pct, eur, sectorName, sectorList, getLang, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LINE, CLASSES,
   CLASS_COLORS, macChart, classSwatch} from './charts.js';
 import {app, errorPage} from './app.js';
 import {SCOPES, inventories, totalIn, muniName, sourceLine} from './views-muni.js';
 
-const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish', 'documents'];
+const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish', 'documents', 'decision', 'comments', 'audit'];
 const DRAWS = 2000; // the interactive views' Monte Carlo: fast enough for every edit
 
 const pathwayUrl = (id, seed) => `/api/plans/${id}/pathway?draws=${DRAWS}` + (seed ? `&seed=${seed}` : '');
@@ -105,7 +105,8 @@ export async function viewPlan(ctx, r) {
   app.crumbs([[t('nav.home'), '#/'], [muniName(m), `#/m/${r.code}`],
     [plan.name || t('plan.unnamed'), `#/m/${r.code}/plans/${plan.id}/pathway`], [t(`tab.${r.tab}`), location.hash]]);
   const views = {target: tabTarget, measures: tabMeasures, pathway: tabPathway, classes: tabClasses,
-    optimize: tabOptimize, publish: tabPublish, documents: tabDocuments};
+    optimize: tabOptimize, publish: tabPublish, documents: tabDocuments, decision: tabDecision,
+    comments: tabComments, audit: tabAudit};
   await views[r.tab](ctx, plan, m);
 }
 
@@ -144,7 +145,7 @@ async function tabTarget(ctx, plan, m) {
       help ? h('p', {class: 'help', id: `help-${id}`}, help) : null, err[id]);
   };
   const f = {
-    name: h('input', {id: 'tg-name', type: 'text', value: plan.name || ''}),
+    name: h('input', {id: 'tg-name', type: 'text', value: plan.name || '', 'aria-required': 'true', maxlength: 200}),
     base_year: h('select', {id: 'tg-base_year'}, years.map((y) => h('option', {value: y, selected: y === tg.base_year}, String(y)))),
     target_year: h('input', {id: 'tg-target_year', type: 'number', min: last + 1, max: 2100, value: tg.target_year}),
     reduction: h('input', {id: 'tg-reduction', type: 'text', inputmode: 'decimal', value: inputNum(tg.reduction * 100, 3)}),
@@ -171,6 +172,13 @@ async function tabTarget(ctx, plan, m) {
     Object.values(err).forEach((e) => { e.textContent = ''; });
     Object.values(f).forEach((x) => x.removeAttribute('aria-invalid'));
     conflictSlot.replaceChildren();
+    if (!f.name.value.trim()) {
+      err.name.textContent = t('plan.name.required');
+      f.name.setAttribute('aria-invalid', 'true');
+      f.name.focus();
+      announce(err.name.textContent);
+      return;
+    }
     const target = read();
     if (!Number.isFinite(target.reduction)) {
       err.reduction.textContent = t('err.number');
@@ -212,11 +220,35 @@ async function tabTarget(ctx, plan, m) {
     writable ? h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary', 'data-testid': 'save-target'}, t('save.target'))) : null,
     status, conflictSlot);
   ctx.show(frame(plan, m, 'target', h('div', {}, h('div', {class: 'cols target'},
-    h('section', {class: 'panel'}, h('h2', {}, t('target.form')), form),
+    h('section', {class: 'panel'}, h('h2', {}, t('target.form')), form, writable ? copyForm(plan) : null),
     h('section', {class: 'panel'}, h('h2', {}, t('target.compare')), compare,
       h('h3', {}, t('target.refs')), refs, sourceLine(m, invs.total))),
   h('section', {class: 'panel'}, chartSlot))));
   update();
+}
+
+/** Copies the plan under a new name (POST /api/plans/{id}/copy), to compare
+ * scopes or targets side by side; opens the copy's target. */
+function copyForm(plan) {
+  const name = h('input', {id: 'copy-name', type: 'text', 'aria-required': 'true', maxlength: 200,
+    value: t('copy.default', {name: plan.name || t('plan.unnamed')}), 'aria-describedby': 'copy-err'});
+  const msg = h('p', {class: 'field-error', id: 'copy-err', role: 'alert'});
+  return h('details', {class: 'copy-plan no-print', 'data-testid': 'copy-plan'}, h('summary', {}, t('copy.title')),
+    h('p', {class: 'help'}, t('copy.help')),
+    h('form', {class: 'grid-form', onsubmit: async (ev) => {
+      ev.preventDefault();
+      msg.textContent = '';
+      if (!name.value.trim()) { msg.textContent = t('plan.name.required'); name.focus(); return; }
+      try {
+        const p = await post(`/api/plans/${plan.id}/copy`, {name: name.value.trim()});
+        announce(t('copy.done', {name: p.name}));
+        app.navigate(`#/m/${p.municipality.code}/plans/${p.id}/target`);
+      } catch (e) {
+        msg.textContent = e.status === 422 ? t('err.invalid', {msg: e.message}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+      }
+    }},
+    h('div', {class: 'field'}, h('label', {for: 'copy-name'}, t('copy.name')), name, msg),
+    h('div', {class: 'actions'}, h('button', {type: 'submit', 'data-testid': 'copy-submit'}, t('copy.submit')))));
 }
 
 /** Puts the API's 422 at its field (or at the form's status line). */
@@ -902,7 +934,8 @@ async function tabOptimize(ctx, plan, m) {
               const ms = byId.get(n.id) || {id: n.id};
               return h('li', {}, measureName(ms), ' ', outMark(measureStanding(ms, ncRes)));
             }))) : null),
-        h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)}))));
+        h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)})),
+        app.canWrite(plan.municipality.code) && (o.keep.length || o.drop.length) ? applyBox(plan, o) : null));
     } catch (e) {
       out.replaceChildren(h('p', {class: 'form-error'}, ...(e.fault ? [t(e.fault)] : [t('err.failed'), ' ', e.message])));
     }
@@ -910,6 +943,226 @@ async function tabOptimize(ctx, plan, m) {
   });
   ctx.show(frame(plan, m, 'optimize', h('section', {class: 'panel'}, h('h2', {}, t('opt.title')),
     h('p', {}, t('opt.intro')), btn, out)));
+}
+
+/** Applies the optimiser's answer to the plan as one audited change
+ * (POST .../optimize/apply with the version the answer was computed for). */
+function applyBox(plan, o) {
+  const status = h('p', {class: 'status', role: 'status', 'data-testid': 'opt-apply-status'});
+  const btn = h('button', {type: 'button', class: 'primary', 'data-testid': 'opt-apply'}, t('opt.apply'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    status.textContent = '';
+    try {
+      const p = await post(`/api/plans/${plan.id}/optimize/apply`, {version: plan.version});
+      Object.assign(plan, p);
+      status.textContent = t('opt.applied', {drop: num(o.drop.length), version: p.version});
+    } catch (e) {
+      status.textContent = e.status === 409 ? t('opt.stale') : e.status === 403 ? t('err.forbidden') : t('err.failed');
+      if (e.status !== 409) btn.disabled = false;
+    }
+    announce(status.textContent);
+  });
+  return h('div', {class: 'apply-box'}, h('p', {class: 'help'}, t('opt.apply.help')), btn, status);
+}
+
+/* ------------------------------------------------------------ decision */
+
+const DECISION_KINDS = ['council_target', 'board_proposal'];
+
+/** The council decision on the plan: body, date, section (§), Dnro
+ * (PUT/DELETE /api/plans/{id}/decision); the programme's eligibility and
+ * the decision documents read it. */
+async function tabDecision(ctx, plan, m) {
+  const writable = app.canWrite(plan.municipality.code);
+  let list;
+  try {
+    list = await get(`/api/plans/${plan.id}/decisions`);
+  } catch (e) {
+    if (e.status !== 403) throw e;
+    list = null;
+  }
+  if (!ctx.live()) return;
+  const listEl = h('div', {'data-testid': 'decision-list'});
+  const status = h('p', {class: 'status', role: 'status', 'data-testid': 'decision-status'});
+  const drawList = () => {
+    listEl.replaceChildren(list && list.length ? h('ul', {class: 'decisions'}, list.map((d) => h('li', {'data-kind': d.kind},
+      h('strong', {}, t(`decision.kind.${d.kind}`)), ': ', [d.body, date(d.date), d.section, d.dnro ? `Dnro ${d.dnro}` : null].filter(Boolean).join(' · '),
+      writable ? [' ', h('button', {type: 'button', class: 'link', 'data-testid': `decision-delete-${d.kind}`, onclick: async () => {
+        try {
+          await del(`/api/plans/${plan.id}/decision?kind=${d.kind}`);
+          list = list.filter((x) => x.kind !== d.kind);
+          status.textContent = t('decision.deleted');
+          drawList();
+        } catch (e) { status.textContent = t('err.failed'); }
+        announce(status.textContent);
+      }}, t('decision.delete'))] : null))) : h('p', {class: 'muted'}, t('decision.none')));
+  };
+  drawList();
+  const err = {};
+  const f = {
+    kind: h('select', {id: 'dec-kind'}, DECISION_KINDS.map((k) => h('option', {value: k}, t(`decision.kind.${k}`)))),
+    body: h('input', {id: 'dec-body', type: 'text', 'aria-required': 'true', maxlength: 200, value: t('decision.body.default')}),
+    date: h('input', {id: 'dec-date', type: 'date', 'aria-required': 'true'}),
+    section: h('input', {id: 'dec-section', type: 'text', maxlength: 20, placeholder: '§ 45'}),
+    dnro: h('input', {id: 'dec-dnro', type: 'text', maxlength: 60, placeholder: '12/11.00/2021'}),
+  };
+  const field = (k, label) => {
+    err[k] = h('p', {class: 'field-error', id: `err-dec-${k}`, role: 'alert'});
+    f[k].setAttribute('aria-describedby', `err-dec-${k}`);
+    return h('div', {class: 'field'}, h('label', {for: `dec-${k}`}, label), f[k], err[k]);
+  };
+  const fill = () => {
+    const d = (list || []).find((x) => x.kind === f.kind.value);
+    if (!d) return;
+    f.body.value = d.body || '';
+    f.date.value = d.date || '';
+    f.section.value = d.section || '';
+    f.dnro.value = d.dnro || '';
+  };
+  f.kind.addEventListener('change', fill);
+  fill();
+  const form = writable ? h('form', {class: 'grid-form', id: 'decision-form', 'data-testid': 'decision-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    Object.values(err).forEach((x) => { x.textContent = ''; });
+    status.textContent = '';
+    for (const k of ['body', 'date']) {
+      if (!f[k].value.trim()) { err[k].textContent = t('err.required'); f[k].focus(); return; }
+    }
+    const body = {kind: f.kind.value, body: f.body.value.trim(), date: f.date.value};
+    if (f.section.value.trim()) body.section = f.section.value.trim();
+    if (f.dnro.value.trim()) body.dnro = f.dnro.value.trim();
+    try {
+      const all = await put(`/api/plans/${plan.id}/decision`, body);
+      list = all;
+      drawList();
+      status.textContent = t('decision.saved');
+    } catch (e) {
+      const k = e.field && err[e.field] ? e.field : null;
+      const msg = e.status === 422 ? t('err.invalid', {msg: (e.message || '').replace(/^[\w.]+: /, '')}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+      if (k) { err[k].textContent = msg; f[k].setAttribute('aria-invalid', 'true'); f[k].focus(); } else status.textContent = msg;
+    }
+    announce(status.textContent);
+  }},
+  field('kind', t('decision.kind')), field('body', t('decision.body')), field('date', t('decision.date')),
+  field('section', t('decision.section')), field('dnro', t('decision.dnro')),
+  h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary', 'data-testid': 'decision-save'}, t('decision.save')))) : null;
+  ctx.show(frame(plan, m, 'decision', h('section', {class: 'panel'}, h('h2', {}, t('decision.title')),
+    h('p', {}, t('decision.intro')),
+    list === null ? h('p', {class: 'muted'}, t('decision.members')) : listEl,
+    form, status,
+    h('p', {class: 'muted small'}, t('decision.docs'), ' ', h('a', {href: `#/m/${plan.municipality.code}/plans/${plan.id}/documents`}, t('tab.documents'))))));
+}
+
+/* ------------------------------------------------------------ comments */
+
+function canComment(code) {
+  const u = app.me && app.me.user;
+  if (!u) return false;
+  return u.role === 'organiser' || (['editor', 'expert'].includes(u.role) && u.municipalities.includes(code));
+}
+
+/** The experts' comments on the plan (GET/POST /api/plans/{id}/comments). */
+async function tabComments(ctx, plan, m) {
+  const code = plan.municipality.code;
+  let list;
+  try {
+    list = await get(`/api/plans/${plan.id}/comments`);
+  } catch (e) {
+    if (e.status !== 403) throw e;
+    list = null;
+  }
+  if (!ctx.live()) return;
+  const listEl = h('div', {});
+  const draw = () => listEl.replaceChildren(list && list.length ? h('ol', {class: 'comments', 'data-testid': 'comment-list'},
+    list.map((c) => h('li', {'data-comment': c.id}, h('p', {class: 'meta muted small'}, c.author, ' · ', when(c.created_at)),
+      h('p', {class: 'comment-body'}, c.body)))) : h('p', {class: 'muted'}, t('comments.none')));
+  draw();
+  const text = h('textarea', {id: 'comment-body', rows: 4, maxlength: 10000, 'aria-describedby': 'comment-err'});
+  const msg = h('p', {class: 'field-error', id: 'comment-err', role: 'alert'});
+  const form = list !== null && canComment(code) ? h('form', {class: 'grid-form', 'data-testid': 'comment-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    msg.textContent = '';
+    if (!text.value.trim()) { msg.textContent = t('err.required'); text.focus(); return; }
+    try {
+      list = await post(`/api/plans/${plan.id}/comments`, {body: text.value});
+      text.value = '';
+      draw();
+      announce(t('comments.added'));
+    } catch (e) {
+      msg.textContent = e.status === 422 || e.status === 413 ? t('err.invalid', {msg: e.message}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+    }
+  }}, h('div', {class: 'field'}, h('label', {for: 'comment-body'}, t('comments.new')), text, msg),
+  h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary', 'data-testid': 'comment-submit'}, t('comments.add')))) : null;
+  ctx.show(frame(plan, m, 'comments', h('section', {class: 'panel'}, h('h2', {}, t('comments.title')),
+    h('p', {class: 'muted'}, t('comments.intro')),
+    list === null ? h('p', {class: 'muted'}, t('decision.members')) : listEl, form)));
+}
+
+/** A time stamp with date and time, in the UI's language. */
+function when(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso || '–';
+  return `${date(iso)} ${d.toLocaleTimeString(document.documentElement.lang, {hour: '2-digit', minute: '2-digit'})}`;
+}
+
+/* ------------------------------------------------------------ audit */
+
+const AUDIT_SKIP = new Set(['id', 'plan_id', 'version', 'updated_at', 'created_at', 'position']);
+
+/** What changed between an audit row's old and new records, as short lines. */
+function auditChanges(row, names) {
+  const o = row.old || {}, n = row.new || {};
+  const lines = [];
+  const fmtV = (v) => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  if (row.action === 'plan.optimize.apply') {
+    const a = o.status || {}, b = n.status || {};
+    for (const k of Object.keys(b)) if (a[k] !== b[k]) lines.push(`${names.get(k) || k}: ${t(`status.${a[k]}`)} → ${t(`status.${b[k]}`)}`);
+    return lines;
+  }
+  const keys = new Set([...Object.keys(o), ...Object.keys(n)]);
+  // A stored column by its form label where the UI has one ("scope" is "Laskentatapa").
+  const labelled = /^(plan|measure)\.(create|update|delete)$/.test(row.action);
+  const label = (k) => { const l = t(`field.${k}`); return !labelled || l === `field.${k}` ? k : l; };
+  for (const k of keys) {
+    if (AUDIT_SKIP.has(k)) continue;
+    if (JSON.stringify(o[k]) === JSON.stringify(n[k])) continue;
+    if (!row.old) lines.push(`${label(k)}: ${fmtV(n[k])}`);
+    else if (!row.new) lines.push(`${label(k)}: ${fmtV(o[k])}`);
+    else lines.push(`${label(k)}: ${fmtV(o[k])} → ${fmtV(n[k])}`);
+  }
+  return lines;
+}
+
+/** The plan's audit trail for its members: who, when, what changed. */
+async function tabAudit(ctx, plan, m) {
+  let rows;
+  try {
+    rows = await get(`/api/plans/${plan.id}/audit?limit=200`);
+  } catch (e) {
+    if (e.status !== 403) throw e;
+    rows = null;
+  }
+  if (!ctx.live()) return;
+  const byStore = new Map(plan.measures.map((x) => [x.measure_id, x]));
+  const names = new Map(plan.measures.map((x) => [x.id, measureName(x)]));
+  const table = rows && rows.length ? h('div', {class: 'scroll'}, h('table', {class: 'data audit', 'data-testid': 'audit-table'},
+    h('caption', {}, t('audit.caption', {n: num(rows.length)})),
+    h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('audit.when')), h('th', {scope: 'col'}, t('audit.who')),
+      h('th', {scope: 'col'}, t('audit.what')), h('th', {scope: 'col'}, t('audit.changes')))),
+    h('tbody', {}, rows.map((r) => {
+      const ms = r.measure_id ? byStore.get(r.measure_id) : null;
+      const what = t(`audit.action.${r.action}`) + (ms ? `: ${measureName(ms)}` : r.measure_id && (r.new || r.old) ? `: ${(r.new || r.old).name || (r.new || r.old).key || ''}` : '');
+      const changes = auditChanges(r, names);
+      const shown = r.old ? 12 : 4; // a new record: its first fields only
+      return h('tr', {'data-action': r.action},
+        h('td', {}, when(r.at)), h('td', {}, r.actor || '–'), h('td', {}, what),
+        h('td', {class: 'changes'}, changes.length ? h('ul', {}, changes.slice(0, shown).map((c) => h('li', {}, c)),
+          changes.length > shown ? h('li', {class: 'muted'}, t('audit.more', {n: changes.length - shown})) : null) : '–'));
+    })))) : h('p', {class: 'muted'}, t('audit.none'));
+  ctx.show(frame(plan, m, 'audit', h('section', {class: 'panel'}, h('h2', {}, t('audit.title')),
+    h('p', {class: 'muted'}, t('audit.intro')),
+    rows === null ? h('p', {class: 'muted'}, t('decision.members')) : table)));
 }
 
 /* ------------------------------------------------------------ publish */
@@ -984,7 +1237,7 @@ export async function viewPublic(ctx, r) {
   // The plan document says no more than the name about the data: the demo
   // municipalities carry "(demo)" in it.
   app.demo(/\(demo\)/i.test(plan.municipality.name || ''));
-  app.crumbs([[t('public.title'), location.hash], [plan.name || t('plan.unnamed'), location.hash]]);
+  app.crumbs([[t('public.index'), '#/public'], [plan.name || t('plan.unnamed'), location.hash]]);
   const chart = pathwayChart(res);
   ctx.show(h('div', {class: 'plan public', 'data-testid': 'public-view'},
     h('section', {class: 'head'},
@@ -996,5 +1249,54 @@ export async function viewPublic(ctx, r) {
       h('section', {class: 'panel'}, h('h2', {}, t('kf.title')), keyFigures(res))),
     h('section', {class: 'panel'}, wedgeChart(plan, res)),
     h('h2', {}, t('tab.classes')),
-    classesView(plan, res)));
+    classesView(plan, res),
+    publicMeasures(plan, res),
+    publicDocuments(plan)));
+}
+
+/** The published plan's measures with the party responsible for each. */
+function publicMeasures(plan, res) {
+  const byId = new Map((res.measures || []).map((x) => [x.id, x]));
+  return h('section', {class: 'panel', 'aria-labelledby': 'pub-measures-h'},
+    h('h2', {id: 'pub-measures-h'}, t('public.measures')),
+    h('div', {class: 'scroll'}, h('table', {class: 'data', 'data-testid': 'public-measures'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('field.name')), h('th', {scope: 'col'}, t('field.responsible')),
+        h('th', {scope: 'col'}, t('field.status')), h('th', {scope: 'col', class: 'num'}, t('col.attributed')))),
+      h('tbody', {}, plan.measures.map((ms) => {
+        const r = byId.get(ms.id);
+        return h('tr', {'data-measure': ms.id}, h('th', {scope: 'row'}, measureName(ms)),
+          h('td', {'data-testid': 'responsible'}, ms.responsible || t('public.noresponsible')),
+          h('td', {}, t(`status.${ms.status || 'planned'}`)),
+          h('td', {class: 'num'}, r && r.in_scope !== false ? tonnes(r.attributed) : '–'));
+      })))));
+}
+
+/** The published plan's documents, for anyone to download. */
+function publicDocuments(plan) {
+  const lang = getLang();
+  const base = `/api/plans/${plan.id}`;
+  const link = (href, label, id) => h('a', {href, download: '', class: 'button', 'data-testid': id}, label);
+  return h('section', {class: 'panel', 'aria-labelledby': 'pub-docs-h'},
+    h('h2', {id: 'pub-docs-h'}, t('public.documents')),
+    h('p', {class: 'actions'},
+      link(`${base}/documents/plan?lang=${lang}&format=pdf`, t('public.doc.plan.pdf'), 'pub-doc-plan-pdf'), ' ',
+      link(`${base}/documents/plan?lang=${lang}&format=html`, t('public.doc.plan.html'), 'pub-doc-plan-html'), ' ',
+      link(`${base}/documents/decision?lang=${lang}&format=pdf`, t('public.doc.decision'), 'pub-doc-decision-pdf'), ' ',
+      link(`${base}/exports/xlsx?lang=${lang}`, 'XLSX', 'pub-doc-xlsx'), ' ',
+      link(`${base}/exports/csv?table=pathway&lang=${lang}`, t('docs.csv'), 'pub-doc-csv')));
+}
+
+/** The index of published plans, for anyone (GET /api/public/plans). */
+export async function viewPublicIndex(ctx) {
+  const list = await get('/api/public/plans');
+  if (!ctx.live()) return;
+  app.crumbs([[t('public.index'), '#/public']]);
+  ctx.show(h('section', {class: 'panel', 'data-testid': 'public-index'},
+    h('h1', {}, t('public.index')),
+    h('p', {class: 'muted'}, t('public.index.intro')),
+    list.length ? h('ul', {class: 'plan-list'}, list.map((p) => h('li', {},
+      h('a', {href: `#/public/plans/${p.id}`, 'data-testid': 'public-plan-link'}, p.name || t('plan.unnamed')),
+      h('span', {class: 'muted'}, ' · ', p.municipality_name || p.municipality, ' · ',
+        t('plan.summary', {reduction: pct(-p.reduction, 0), target: p.target_year, base: p.base_year, scope: t(`scope.${p.scope}`)}),
+        ' · ', t('plan.measures', {n: p.measures}))))) : h('p', {}, t('public.index.none'))));
 }

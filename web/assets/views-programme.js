@@ -136,10 +136,14 @@ async function programmePage(ctx, r) {
 const evidenceText = (c) => c.evidence.replace(/^[^:]*:\s*/, '');
 
 function eligibilityList(row) {
+  const code = row.municipality && typeof row.municipality === 'object' ? row.municipality.code : row.municipality;
   return h('ul', {class: 'elig'}, row.eligibility.map((c) => h('li', {class: c.met ? 'met' : 'unmet', 'data-criterion': c.criterion},
     h('span', {class: 'elig-mark', 'aria-hidden': 'true'}, c.met ? '✓' : '✗'),
     h('span', {}, h('strong', {}, t(`crit.${c.criterion}`), ': ', c.met ? t('elig.met') : t('elig.unmet')),
-      h('span', {class: 'evidence'}, evidenceText(c))))));
+      h('span', {class: 'evidence'}, evidenceText(c)),
+      // The decision is recorded on the plan (the plan's Decision tab).
+      c.criterion === 'council_target' && !c.met && code ? [' ', h('a', {href: `#/m/${code}/decision`,
+        'data-testid': 'record-decision'}, t('elig.record_decision'))] : null))));
 }
 
 /** Why an applicant is not proposed, in the UI's language (the API's why_not_code). */
