@@ -750,20 +750,38 @@ async function tabPathway(ctx, plan, m) {
   const head = h('div', {}, headline(plan, res), scopeNote(plan, res, writable));
   const wedges = h('div', {}, wedgeChart(plan, res));
   const timing = h('p', {class: 'muted small', role: 'status', 'data-testid': 'update-timing'});
-  const quick = writable ? quickEdit(plan, res, async (newPlan, t0) => {
-    Object.assign(plan, newPlan);
-    res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  // The try-it panel is a sandbox: it computes with the tried values and
+  // saves nothing until "save as the plan" (issue 13, section 4).
+  const show = (r) => {
+    res = r;
     chart.update(res);
     figs.replaceChildren(keyFigures(res));
     head.replaceChildren(headline(plan, res), scopeNote(plan, res, writable) || '');
     wedges.replaceChildren(wedgeChart(plan, res));
+  };
+  const savedNote = h('p', {class: 'status', role: 'status', 'data-testid': 'save-status-trial'});
+  const tried = async (overrides) => {
+    savedNote.textContent = '';
+    const r = Object.keys(overrides).length
+      ? await post(`/api/plans/${plan.id}/pathway/trial?draws=${DRAWS}` + (plan.settings.seed ? `&seed=${plan.settings.seed}` : ''),
+        {measures: overrides})
+      : await get(pathwayUrl(plan.id, plan.settings.seed));
+    show(r);
     performance.mark('ilmava-chart-updated');
     const ms = performance.measure('ilmava-edit-to-chart', 'ilmava-edit-start', 'ilmava-chart-updated');
     window.__ilmavaLastUpdateMs = ms.duration;
     timing.textContent = t('quick.updated', {ms: num(ms.duration, 0)});
     announce(t('kf.gap', {year: res.target_year}) + ': ' + tonnes(res.gap));
-    void t0;
-  }) : null;
+  };
+  const quickSlot = h('div', {});
+  const saved = async (newPlan) => {
+    Object.assign(plan, newPlan);
+    show(await get(pathwayUrl(plan.id, plan.settings.seed)));
+    quickSlot.replaceChildren(quickEdit(plan, res, tried, saved));
+    savedNote.textContent = t('save.saved', {version: plan.version});
+  };
+  if (writable) quickSlot.append(quickEdit(plan, res, tried, saved));
+  const quick = writable ? h('div', {}, quickSlot, savedNote) : null;
   ctx.show(frame(plan, m, 'pathway', h('div', {},
     head,
     h('div', {class: 'cols wide-left'}, h('section', {class: 'panel'}, chart.el),
@@ -771,10 +789,33 @@ async function tabPathway(ctx, plan, m) {
     h('section', {class: 'panel'}, wedges))));
 }
 
-/** A short list of the measures' effects, editable in place, for what-if. */
-function quickEdit(plan, res, done) {
+/**
+ * The try-it panel: the measures' effects, editable in place for what-if.
+ * A trial: `tried(overrides)` computes the pathway with the tried values
+ * and saves nothing; "save as the plan" writes them with one PUT of the
+ * plan at its version and calls `saved(plan)`; "reset" drops them.
+ */
+function quickEdit(plan, res, tried, saved) {
   const list = h('div', {class: 'quick', 'data-testid': 'quick-edit'});
   const status = h('p', {class: 'field-error', role: 'alert'});
+  const overrides = {};
+  const inputs = [];
+  const note = h('p', {class: 'trial-note', role: 'status', 'data-testid': 'trial-note', hidden: true}, t('quick.trial'));
+  const conflictSlot = h('div', {});
+  const saveBtn = h('button', {type: 'button', class: 'primary', 'data-testid': 'trial-save', disabled: true}, t('quick.save'));
+  const resetBtn = h('button', {type: 'button', 'data-testid': 'trial-reset', disabled: true}, t('quick.reset'));
+  const mark = () => {
+    const on = Object.keys(overrides).length > 0;
+    note.hidden = !on;
+    saveBtn.disabled = !on;
+    resetBtn.disabled = !on;
+    list.classList.toggle('trial', on);
+  };
+  const run = async () => {
+    performance.clearMarks(); performance.clearMeasures();
+    performance.mark('ilmava-edit-start');
+    await tried({...overrides});
+  };
   // Only what counts toward the target: changing a measure outside the
   // target's scope would move nothing here (the measures tab edits it).
   const skipped = [];
@@ -786,23 +827,26 @@ function quickEdit(plan, res, done) {
     }
     const share = ms.share !== undefined && ms.share !== null;
     const id = `q-${ms.measure_id}`;
-    const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7,
-      value: inputNum(share ? ms.share * 100 : ms.absolute_t), 'data-measure': ms.id});
+    const stored = inputNum(share ? ms.share * 100 : ms.absolute_t);
+    const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7, value: stored, 'data-measure': ms.id});
+    inputs.push([input, stored]);
     input.addEventListener('change', async () => {
       status.textContent = '';
       const v = parseNum(input.value);
       if (v === null || Number.isNaN(v)) { status.textContent = t('err.number'); input.setAttribute('aria-invalid', 'true'); return; }
       input.removeAttribute('aria-invalid');
-      performance.clearMarks(); performance.clearMeasures();
-      performance.mark('ilmava-edit-start');
       const x = share ? v / 100 : v;
       const range = share ? ms.share_range : ms.absolute_range;
       const body = share ? {share: x} : {absolute_t: x};
       if (range) body[share ? 'share_range' : 'absolute_range'] = [Math.min(range[0], x), x, Math.max(range[2], x)];
+      if (x === (share ? ms.share : ms.absolute_t)) delete overrides[ms.id];
+      else overrides[ms.id] = body;
+      mark();
       try {
-        const p = await put(`/api/measures/${ms.measure_id}`, body);
-        await done(p);
+        await run();
       } catch (e) {
+        delete overrides[ms.id];
+        mark();
         status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
         input.setAttribute('aria-invalid', 'true');
       }
@@ -810,9 +854,42 @@ function quickEdit(plan, res, done) {
     list.append(h('div', {class: 'qrow'}, h('label', {for: id}, measureName(ms)), input,
       h('span', {class: 'unit'}, share ? '%' : 't/a')));
   }
+  resetBtn.addEventListener('click', async () => {
+    for (const k of Object.keys(overrides)) delete overrides[k];
+    inputs.forEach(([el, v]) => { el.value = v; el.removeAttribute('aria-invalid'); });
+    status.textContent = '';
+    conflictSlot.replaceChildren();
+    mark();
+    try { await run(); } catch (e) { status.textContent = e.fault ? t(e.fault) : t('err.failed'); }
+  });
+  const save = async (version, measures) => {
+    conflictSlot.replaceChildren();
+    status.textContent = '';
+    const merged = measures.map((x) => (overrides[x.id] ? {...x, ...overrides[x.id]} : x));
+    try {
+      const p = await put(`/api/plans/${plan.id}`, {version, measures: merged});
+      for (const k of Object.keys(overrides)) delete overrides[k];
+      mark();
+      await saved(p);
+    } catch (e) {
+      if (e.status === 409 && e.body && e.body.current) {
+        const cur = e.body.current;
+        const byId = new Map(cur.measures.map((x) => [x.id, x]));
+        const show = (x) => (x === undefined || x === null ? '–' : String(x));
+        conflictSlot.replaceChildren(conflictBox(Object.entries(overrides).flatMap(([mid, b]) => Object.keys(b).map((k) =>
+          [`${mid}: ${t(`field.${k}`)}`, show(b[k]), show(byId.get(mid)?.[k])])),
+        () => save(cur.version, cur.measures), () => app.rerender()));
+        return;
+      }
+      status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+    }
+  };
+  saveBtn.addEventListener('click', () => save(plan.version, plan.measures));
   return h('details', {class: 'quick-wrap no-print', open: true}, h('summary', {}, t('quick.title')),
-    h('p', {class: 'help'}, t('quick.help')), list,
-    skipped.length ? h('p', {class: 'help', 'data-testid': 'quick-skipped'}, t('quick.skipped', {list: skipped.join('; ')})) : null, status);
+    h('p', {class: 'help'}, t('quick.help')), note, list,
+    h('div', {class: 'actions'}, saveBtn, ' ', resetBtn),
+    skipped.length ? h('p', {class: 'help', 'data-testid': 'quick-skipped'}, t('quick.skipped', {list: skipped.join('; ')})) : null,
+    status, conflictSlot);
 }
 
 /* ------------------------------------------------------------ easy and hard */
