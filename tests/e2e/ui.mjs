@@ -62,6 +62,28 @@ try {
     await shot(page, '02-overview');
   });
 
+  // ---- issue 13, section 4: per capita without a population ----
+  await step('per capita without a population says what is missing and how to bring it in', async () => {
+    check(!(await page.isVisible('[data-testid=percapita-missing]')), 'a missing-population note with the population known');
+    // The store's inventory as if the register had no population.
+    await page.route('**/api/municipalities/901/inventory*', async (route) => {
+      const r = await route.fetch();
+      const body = await r.json();
+      body.totals.forEach((x) => { x.per_capita = null; });
+      await route.fulfill({response: r, json: body});
+    });
+    await page.reload();
+    await page.waitForSelector('[data-testid=percapita-missing]');
+    const dd = await page.textContent('[data-testid=percapita-total]');
+    check(!/–\s*t/.test(dd) && /ei laskettavissa/.test(dd), `per capita shows ${dd}`);
+    const note = await page.textContent('[data-testid=percapita-missing]');
+    check(/väkiluku/.test(note) && /import municipalities/.test(note), `note: ${note}`);
+    await page.unroute('**/api/municipalities/901/inventory*');
+    await page.reload();
+    await page.waitForSelector('[data-testid=scope-total]');
+    check(/\d/.test(await page.textContent('[data-testid=percapita-total]')), 'per capita not back');
+  });
+
   await step('sets a target', async () => {
     await page.click(`a[href="#/m/901/plans/${plan901}/pathway"]`);
     await page.click('a[data-tab=target]');

@@ -121,6 +121,10 @@ export function scopeCards(invs) {
   const last = Math.max(...invs.total.totals.map((x) => x.year));
   const ets = (totalIn(invs.total, last) || 0) - (totalIn(invs.non_ets, last) || 0);
   const total = totalIn(invs.total, last) || 0;
+  // Per capita needs the year's population: without it, say what is missing
+  // and how to bring it in, not a bare dash (issue 13, section 4).
+  const popRow = invs.total.totals.find((x) => x.year === last) || {};
+  const missingPop = Number.isFinite(popRow.t) && (popRow.per_capita === null || popRow.per_capita === undefined);
   const card = (s) => {
     const inv = invs[s];
     const row = inv.totals.find((x) => x.year === last) || {};
@@ -129,13 +133,15 @@ export function scopeCards(invs) {
       h('p', {class: 'big', 'data-value': row.t}, tonnes(row.t)),
       h('p', {class: 'muted'}, t('overview.inyear', {year: last})),
       h('dl', {class: 'facts'},
-        h('dt', {}, t('overview.percapita')), h('dd', {}, `${num(row.per_capita, 1)} t`),
+        h('dt', {}, t('overview.percapita')), h('dd', {'data-testid': `percapita-${s}`}, missingPop
+          ? h('span', {class: 'muted'}, t('overview.percapita.none'), h('sup', {}, '*')) : `${num(row.per_capita, 1)} t`),
         h('dt', {}, t('overview.since1990')), h('dd', {}, pct(change(inv, 1990, last), 1, true)),
         h('dt', {}, t('overview.since2007')), h('dd', {}, pct(change(inv, 2007, last), 1, true))),
       h('p', {class: 'muted small'}, t(`scope.${s}.help`)));
   };
   return h('div', {class: 'scope-cards'},
     h('div', {class: 'cards3'}, SCOPES.map(card)),
+    missingPop ? h('p', {class: 'help', 'data-testid': 'percapita-missing'}, '* ', t('overview.percapita.missing', {year: last})) : null,
     ets > 0 ? h('p', {class: 'ets-note', 'data-testid': 'ets-note'},
       t('overview.etsnote', {t: tonnes(ets), share: pct(total ? ets / total : 0, 0), year: last})) : null);
 }
