@@ -171,6 +171,11 @@ int report_facts_load(ilm_store *s, int64_t plan_id, report_facts *f, ilm_errors
         goto fail;
     }
     ilm_run_options opt = ilm_run_options_default();
+    /* The draws the UI shows too (web/assets/views-plan.js, drawsOf): a
+     * plan without its own gets REPORT_DEFAULT_DRAWS, never "not computed"
+     * here beside a probability on the screen. */
+    if (f->plan->draws <= 0)
+        opt.draws = REPORT_DEFAULT_DRAWS;
     rc = ilm_model_run(f->plan, &opt, &f->result, err);
     if (rc)
         goto fail;

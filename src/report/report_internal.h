@@ -18,10 +18,15 @@ typedef struct report_year {
     double total, non_ets, hinku;
 } report_year;
 
+/* Monte Carlo draws for a plan whose settings ask for none: the UI's
+ * views use the same (web/assets/views-plan.js, DRAWS). */
+#define REPORT_DEFAULT_DRAWS 2000
+
 typedef struct report_facts {
     ilm_plan *plan;     /* the stored plan on the store's current inventory */
-    ilm_result *result; /* the model run with the plan's own draws and seed:
-                           the numbers of `ilmava pathway --plan ID --json` */
+    ilm_result *result; /* the model run with the plan's own draws (or
+                           REPORT_DEFAULT_DRAWS when it has none) and seed:
+                           the numbers the UI's views show */
     ilm_municipality muni;
     size_t n_years;
     report_year *years;       /* inventory years, ascending */

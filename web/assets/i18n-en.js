@@ -85,7 +85,7 @@ export default {
   'conflict.reloaded': 'Loaded the stored version.',
   'kf.title': 'Key figures', 'kf.target': 'Target value {year}', 'kf.scenario': 'With the measures {year}', 'kf.gap': 'Gap {year}',
   'kf.overshoot': 'Overshoot of the path, in all', 'kf.overshoot.note': '({from}–{to})', 'kf.pmeet': 'Probability of meeting it',
-  'kf.draws': '({n} draws)', 'kf.easy': 'Easy measures cover',
+  'kf.draws': '({n} simulations)', 'kf.easy': 'Easy measures cover',
   'headline.pmeet': 'With the planned measures: {p} likely.', 'headline.gap': 'Gap in {year}: {t}.',
   'headline.met': 'The target is met in {year}.', 'headline.easy': 'Easy measures cover {p} of the cut needed.',
   'path.chart': 'Pathway: {scope}', 'path.chart.caption': 'History solid; the future: baseline dotted, with the measures in blue, the target path red and dashed, shading the 5–95 % range.',

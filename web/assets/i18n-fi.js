@@ -85,7 +85,7 @@ export default {
   'conflict.reloaded': 'Ladattu tallennettu versio.',
   'kf.title': 'Tunnusluvut', 'kf.target': 'Tavoitearvo {year}', 'kf.scenario': 'Toimenpiteillä {year}', 'kf.gap': 'Vaje {year}',
   'kf.overshoot': 'Ylitys polulta yhteensä', 'kf.overshoot.note': '({from}–{to})', 'kf.pmeet': 'Todennäköisyys saavuttaa',
-  'kf.draws': '({n} simulaatiota)', 'kf.easy': 'Helpot toimet kattavat',
+  'kf.draws': '({n} simulointia)', 'kf.easy': 'Helpot toimet kattavat',
   'headline.pmeet': 'Suunnitelluilla toimilla: {p} todennäköisyys.', 'headline.gap': 'Vaje {year}: {t}.',
   'headline.met': 'Tavoite saavutetaan vuonna {year}.', 'headline.easy': 'Helpot toimet kattavat {p} tarvittavasta vähennyksestä.',
   'path.chart': 'Päästöpolku: {scope}', 'path.chart.caption': 'Toteutunut yhtenäisenä, tulevat vuodet: perusura pisteviivana, toimenpiteillä sinisenä, tavoitepolku punaisena katkoviivana, varjostus 5–95 % vaihteluväli.',

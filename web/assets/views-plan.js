@@ -10,9 +10,17 @@ import {app, errorPage} from './app.js';
 import {SCOPES, inventories, totalIn, muniName, sourceLine} from './views-muni.js';
 
 const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish', 'documents'];
-const DRAWS = 2000; // the interactive views' Monte Carlo: fast enough for every edit
-
-const pathwayUrl = (id, seed) => `/api/plans/${id}/pathway?draws=${DRAWS}` + (seed ? `&seed=${seed}` : '');
+// The Monte Carlo draws of every view and every document (src/report/facts.c
+// report_draws): the plan's own settings.draws, or DRAWS when it sets none,
+// so that the UI and the documents show the same probability.
+const DRAWS = 2000;
+const READER_MAX_DRAWS = 20000; // the API's cap for a reader who cannot edit
+const drawsOf = (plan) => {
+  const d = plan.settings && plan.settings.draws > 0 ? plan.settings.draws : DRAWS;
+  return app.canWrite(plan.municipality.code) ? d : Math.min(d, READER_MAX_DRAWS);
+};
+const runQuery = (plan) => `?draws=${drawsOf(plan)}` + (plan.settings && plan.settings.seed ? `&seed=${plan.settings.seed}` : '');
+const pathwayUrl = (plan) => `/api/plans/${plan.id}/pathway` + runQuery(plan);
 const measureName = (m) => m.name || m.id;
 
 /**
@@ -360,7 +368,7 @@ function gapLine(res, before) {
 async function tabMeasures(ctx, plan, m) {
   const code = plan.municipality.code;
   const writable = app.canWrite(code);
-  let res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  let res = await get(pathwayUrl(plan));
   if (!ctx.live()) return;
   const gapSlot = h('div', {}, gapLine(res, null));
   const tableSlot = h('div', {class: 'scroll'});
@@ -369,7 +377,7 @@ async function tabMeasures(ctx, plan, m) {
   const afterSave = async (newPlan, message) => {
     Object.assign(plan, newPlan);
     const before = res.gap;
-    res = await get(pathwayUrl(plan.id, plan.settings.seed));
+    res = await get(pathwayUrl(plan));
     gapSlot.replaceChildren(gapLine(res, before));
     drawTable();
     editorSlot.replaceChildren();
@@ -742,7 +750,7 @@ function mix(hex, n) {
 }
 
 async function tabPathway(ctx, plan, m) {
-  let res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  let res = await get(pathwayUrl(plan));
   if (!ctx.live()) return;
   const writable = app.canWrite(plan.municipality.code);
   const chart = pathwayChart(res);
@@ -763,9 +771,9 @@ async function tabPathway(ctx, plan, m) {
   const tried = async (overrides) => {
     savedNote.textContent = '';
     const r = Object.keys(overrides).length
-      ? await post(`/api/plans/${plan.id}/pathway/trial?draws=${DRAWS}` + (plan.settings.seed ? `&seed=${plan.settings.seed}` : ''),
+      ? await post(`/api/plans/${plan.id}/pathway/trial` + runQuery(plan),
         {measures: overrides})
-      : await get(pathwayUrl(plan.id, plan.settings.seed));
+      : await get(pathwayUrl(plan));
     show(r);
     performance.mark('ilmava-chart-updated');
     const ms = performance.measure('ilmava-edit-to-chart', 'ilmava-edit-start', 'ilmava-chart-updated');
@@ -776,7 +784,7 @@ async function tabPathway(ctx, plan, m) {
   const quickSlot = h('div', {});
   const saved = async (newPlan) => {
     Object.assign(plan, newPlan);
-    show(await get(pathwayUrl(plan.id, plan.settings.seed)));
+    show(await get(pathwayUrl(plan)));
     quickSlot.replaceChildren(quickEdit(plan, res, tried, saved));
     savedNote.textContent = t('save.saved', {version: plan.version});
   };
@@ -947,7 +955,7 @@ export function classesView(plan, res, editable = false) {
 }
 
 async function tabClasses(ctx, plan, m) {
-  const res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  const res = await get(pathwayUrl(plan));
   if (!ctx.live()) return;
   ctx.show(frame(plan, m, 'classes', classesView(plan, res, app.canWrite(plan.municipality.code))));
 }
@@ -1051,7 +1059,8 @@ async function tabDocuments(ctx, plan, m) {
 export async function viewPublic(ctx, r) {
   let plan, res;
   try {
-    [plan, res] = await Promise.all([get(`/api/plans/${r.id}`), get(pathwayUrl(r.id))]);
+    plan = await get(`/api/plans/${r.id}`);
+    res = await get(pathwayUrl(plan));
   } catch (e) {
     app.crumbs([[t('public.title'), location.hash]]);
     ctx.show(errorPage(e.status === 401 || e.status === 403 ? new ApiError(404, null) : e));
