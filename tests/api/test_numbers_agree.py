@@ -28,6 +28,15 @@ def main():
     A.summary()
 
 
+ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web", "assets")
+
+
+def catalogue(lang, key):
+    with open(os.path.join(ASSETS, f"i18n-{lang}.js"), encoding="utf-8") as f:
+        m = re.search(r"'" + re.escape(key) + r"': '([^']*)'", f.read())
+    return m.group(1) if m else None
+
+
 def pct_of(text, pattern):
     m = re.search(pattern, text)
     return m.group(1).replace("\u00a0", " ") if m else None
@@ -61,6 +70,20 @@ def run(server):
         got = pct_of(text, pat)
         A.check(got is not None and int(got) == ui_pct,
                 f"decision {lang}: probability {got} %, the UI's {ui_pct} %")
+
+
+    A.begin("one word for each class: the UI's catalogue term is the documents' and the CSV's")
+    for lang in ("fi", "sv", "en"):
+        word = (catalogue(lang, "class.moderate") or "?").lower()
+        docs = {
+            "decision": ed.get(f"/api/plans/1/documents/decision?format=md&lang={lang}"),
+            "plan": ed.get(f"/api/plans/1/documents/plan?format=md&lang={lang}"),
+            "csv": ed.get(f"/api/plans/1/exports/csv?table=measures&lang={lang}"),
+        }
+        for name, r in docs.items():
+            A.check_eq(r.status, 200, f"{name} {lang}")
+            A.check(word in r.body.decode().lower(),
+                    f"the {name} ({lang}) does not use the UI's term {word!r}")
 
 
 if __name__ == "__main__":

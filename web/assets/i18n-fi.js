@@ -93,7 +93,7 @@ export default {
   'wedge.chart': 'Mikä toimenpide vähentää kuinka paljon', 'wedge.caption': 'Kiilat perusuran ja toimenpideuran välissä. Tavoitevuoden osuudet ovat mallin; muiden vuosien jako seuraa toimien käynnistymistä.',
   'quick.title': 'Kokeile: muuta vaikutusta', 'quick.help': 'Muutos on kokeilu: kaavio päivittyy heti, mutta mitään ei tallenneta ennen kuin valitset Tallenna suunnitelmaksi.',
   'quick.trial': 'Kokeilu – ei tallennettu. Suunnitelma ja julkinen sivu ovat ennallaan.', 'quick.save': 'Tallenna suunnitelmaksi', 'quick.reset': 'Palauta', 'quick.updated': 'Päivitetty {ms} ms:ssa.',
-  'class.easy': 'Helppo', 'class.moderate': 'Kohtalainen', 'class.hard': 'Vaikea', 'class.attributed': 'Vähentää yhteensä {t}',
+  'class.easy': 'Helppo', 'class.moderate': 'Keskivaikea', 'class.hard': 'Vaikea', 'class.attributed': 'Vähentää yhteensä {t}',
   'class.rules': 'Helppo: enintään {easy} €/t ja kunnan omissa käsissä tai ohjattavissa. Vaikea: yli {hard} €/t, ei vaikutusvaltaa tai täysi vaikutus vasta tavoitevuoden jälkeen.',
   'easy.share': 'Helpot toimet kattavat {p} tarvittavasta vähennyksestä ({t} vuonna {year}).', 'easy.none': 'Vähennystä ei tarvita perusuraan nähden.',
   'why.noeffect': 'Ei vaikutusta tavoitevuonna.', 'why.costly': 'Kallis: {c} €/t (yli {max}).', 'why.nocontrol': 'Kunnalla ei vaikutusvaltaa.',

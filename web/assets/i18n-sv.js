@@ -93,7 +93,7 @@ export default {
   'wedge.chart': 'Vilken åtgärd minskar hur mycket', 'wedge.caption': 'Kilar mellan basbanan och åtgärdsbanan. Fördelningen målåret är modellens; övriga år följer åtgärdernas upptrappning.',
   'quick.title': 'Prova: ändra en effekt', 'quick.help': 'Ändringen är ett försök: diagrammet uppdateras direkt, men inget sparas förrän du väljer Spara som planen.',
   'quick.trial': 'Försök – inte sparat. Planen och den offentliga sidan är oförändrade.', 'quick.save': 'Spara som planen', 'quick.reset': 'Återställ', 'quick.updated': 'Uppdaterat på {ms} ms.',
-  'class.easy': 'Lätt', 'class.moderate': 'Måttlig', 'class.hard': 'Svår', 'class.attributed': 'Minskar totalt {t}',
+  'class.easy': 'Lätt', 'class.moderate': 'Medelsvår', 'class.hard': 'Svår', 'class.attributed': 'Minskar totalt {t}',
   'class.rules': 'Lätt: högst {easy} €/t och i kommunens egna händer eller styrning. Svår: över {hard} €/t, inget inflytande eller full effekt först efter målåret.',
   'easy.share': 'Lätta åtgärder täcker {p} av minskningen som behövs ({t} år {year}).', 'easy.none': 'Ingen minskning behövs jämfört med basbanan.',
   'why.noeffect': 'Ingen effekt målåret.', 'why.costly': 'Dyr: {c} €/t (över {max}).', 'why.nocontrol': 'Kommunen har inget inflytande.',
