@@ -55,6 +55,13 @@ char *report_kt(char *buf, double t, const char *lang)
     return ilm_doc_number(buf, t / 1000, 1, lang);
 }
 
+char *report_share(char *buf, double fraction, const char *lang)
+{
+    double tenths = round(fraction * 1000);
+    bool whole = isfinite(tenths) && fmod(tenths, 10) == 0;
+    return ilm_doc_percent(buf, fraction, whole ? 0 : 1, lang);
+}
+
 static int by_owner(const void *x, const void *y)
 {
     const report_measure *a = x, *b = y;

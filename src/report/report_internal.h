@@ -100,6 +100,11 @@ void report_date(char *out, size_t n, const char *iso, const char *lang);
 /* t -> "12,3" kt in the document's language. */
 char *report_kt(char *buf, double t, const char *lang);
 
+/* A share or probability as a percentage, as the UI shows it (share() in
+ * web/assets/i18n.js): whole when one decimal would show .0, else one
+ * decimal ("12,5 %", never "13 %"). */
+char *report_share(char *buf, double fraction, const char *lang);
+
 /* Plan model 1.1: why a measure does not count toward the target, in
  * `lang` (a static string): computed but outside the target's scope (an
  * ETS measure in a non_ets plan), or carried and not computed because its

@@ -5,6 +5,7 @@
 # computed" beside a probability on the screen.
 # SPDX-License-Identifier: AGPL-3.0-or-later
 
+import csv
 import os
 import re
 import sys
@@ -28,6 +29,7 @@ def main():
     A.summary()
 
 
+NUM = re.compile(r"^-?\d+([.,]\d+)?$")
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web", "assets")
 
 
@@ -84,6 +86,35 @@ def run(server):
             A.check_eq(r.status, 200, f"{name} {lang}")
             A.check(word in r.body.decode().lower(),
                     f"the {name} ({lang}) does not use the UI's term {word!r}")
+
+
+    A.begin("CSV exports: fi and sv ';' with a decimal comma, en ',' with a point; no long tails")
+    for lang, sep, dec in (("fi", ";", ","), ("sv", ";", ","), ("en", ",", ".")):
+        for table in ("pathway", "measures", "target", "totals"):
+            r = ed.get(f"/api/plans/1/exports/csv?table={table}&lang={lang}")
+            A.check_eq(r.status, 200, f"{table} {lang}")
+            lines = r.body.decode().lstrip("\ufeff").splitlines()
+            A.check(sep in lines[0], f"{table} {lang}: header {lines[0][:60]!r} without {sep!r}")
+            rows = list(csv.reader(lines, delimiter=sep))
+            width = len(rows[0])
+            A.check(all(len(x) == width for x in rows), f"{table} {lang}: ragged rows")
+            for row in rows[1:]:
+                for c in row:
+                    if NUM.match(c):
+                        other = "." if dec == "," else ","
+                        A.check(other not in c, f"{table} {lang}: {c!r} has a {other!r}")
+                        frac = re.split(r"[.,]", c)[1] if re.search(r"[.,]", c) else ""
+                        A.check(len(frac) <= 3, f"{table} {lang}: {c!r} has a long tail")
+
+    A.begin("a share of 62.5 % reads 62,5 %, not 63 %, in the documents")
+    plan = ed.get("/api/plans/1").json()
+    r = ed.put("/api/plans/1", {"version": plan["version"], "target": dict(plan["target"], reduction=0.625)})
+    A.check_eq(r.status, 200, f"PUT target ({r.body[:200]})")
+    for lang, want in (("fi", "62,5 %"), ("sv", "62,5 %"), ("en", "62.5%")):
+        for doc in ("decision", "plan"):
+            text = ed.get(f"/api/plans/1/documents/{doc}?format=md&lang={lang}").body.decode()
+            text = text.replace("\u00a0", " ").replace("\u202f", " ")
+            A.check(want in text, f"the {doc} ({lang}) does not show {want!r}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h} from './dom.js';
 import {get, post, ApiError} from './api.js';
-import {t, num, tonnes, pct, sectorName, sectorList, date} from './i18n.js';
+import {t, num, tonnes, pct, share, sectorName, sectorList, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks} from './charts.js';
 import {app} from './app.js';
 
@@ -143,7 +143,7 @@ export function scopeCards(invs) {
     h('div', {class: 'cards3'}, SCOPES.map(card)),
     missingPop ? h('p', {class: 'help', 'data-testid': 'percapita-missing'}, '* ', t('overview.percapita.missing', {year: last})) : null,
     ets > 0 ? h('p', {class: 'ets-note', 'data-testid': 'ets-note'},
-      t('overview.etsnote', {t: tonnes(ets), share: pct(total ? ets / total : 0, 0), year: last})) : null);
+      t('overview.etsnote', {t: tonnes(ets), share: share(total ? ets / total : 0), year: last})) : null);
 }
 
 /** Streams (sector, ets) of an inventory, in the sectors' order, with their series. */
@@ -214,7 +214,7 @@ export async function viewOverview(ctx, r) {
     h('h2', {id: 'plans-h'}, t('plans.title')),
     plans.length ? h('ul', {class: 'plan-list'}, plans.map((p) => h('li', {},
       h('a', {href: `#/m/${code}/plans/${p.id}/pathway`, 'data-testid': 'plan-link'}, p.name || t('plan.unnamed')),
-      h('span', {class: 'muted'}, ' · ', t('plan.summary', {reduction: pct(-p.reduction, 0), target: p.target_year,
+      h('span', {class: 'muted'}, ' · ', t('plan.summary', {reduction: share(-p.reduction), target: p.target_year,
         base: p.base_year, scope: t(`scope.${p.scope}`)}), ' · ', t('plan.measures', {n: p.measures}),
       p.published ? h('span', {class: 'tag'}, t('publish.published')) : null)))) : h('p', {}, t('plans.none')),
     app.canWrite(code) ? newPlanForm(code, m) : null);

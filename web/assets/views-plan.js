@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
-import {t, num, tonnes, pct, eur, sectorName, sectorList, getLang} from './i18n.js';
+import {t, num, tonnes, pct, share, eur, sectorName, sectorList, getLang} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LINE, CLASSES,
   CLASS_COLORS, macChart, classSwatch} from './charts.js';
 import {app, errorPage} from './app.js';
@@ -75,7 +75,7 @@ function inputNum(v, digits = 6) {
 
 function targetSentence(plan) {
   const tg = plan.target;
-  return t('plan.target.sentence', {reduction: pct(-tg.reduction, 0), target: tg.target_year, base: tg.base_year,
+  return t('plan.target.sentence', {reduction: share(-tg.reduction), target: tg.target_year, base: tg.base_year,
     scope: t(`scope.${tg.scope}`)});
 }
 
@@ -349,8 +349,8 @@ const STATUSES = ['idea', 'planned', 'ongoing', 'done', 'cancelled'];
 
 function effectText(ms) {
   if (ms.share !== undefined && ms.share !== null) {
-    const r = ms.share_range ? ` (${pct(ms.share_range[0], 0)}–${pct(ms.share_range[2], 0)})` : '';
-    return pct(ms.share, 0) + r;
+    const r = ms.share_range ? ` (${share(ms.share_range[0])}–${share(ms.share_range[2])})` : '';
+    return share(ms.share) + r;
   }
   const r = ms.absolute_range ? ` (${num(ms.absolute_range[0])}–${num(ms.absolute_range[2])})` : '';
   return `${num(ms.absolute_t)} t/a${r}`;
@@ -615,16 +615,16 @@ function keyFigures(res) {
     fig('scenario', t('kf.scenario', {year: T}), tonnes(res.scenario[i]), res.scenario[i]),
     fig('gap', t('kf.gap', {year: T}), res.gap > 0 ? tonnes(res.gap) : t('gap.met', {t: tonnes(-res.gap)}), res.gap),
     fig('overshoot', t('kf.overshoot'), tonnes(res.overshoot), res.overshoot, t('kf.overshoot.note', {from: res.last_year + 1, to: T})),
-    mc ? fig('pmeet', t('kf.pmeet'), pct(mc.p_meet, 0), mc.p_meet, t('kf.draws', {n: num(mc.draws)})) : null,
-    res.easy_share !== null && res.easy_share !== undefined ? fig('easy', t('kf.easy'), pct(res.easy_share, 0), res.easy_share) : null);
+    mc ? fig('pmeet', t('kf.pmeet'), share(mc.p_meet), mc.p_meet, t('kf.draws', {n: num(mc.draws)})) : null,
+    res.easy_share !== null && res.easy_share !== undefined ? fig('easy', t('kf.easy'), share(res.easy_share), res.easy_share) : null);
 }
 
 function headline(plan, res) {
   const T = res.target_year;
   const parts = [targetSentence(plan) + '.'];
-  if (res.monte_carlo) parts.push(t('headline.pmeet', {p: pct(res.monte_carlo.p_meet, 0)}));
+  if (res.monte_carlo) parts.push(t('headline.pmeet', {p: share(res.monte_carlo.p_meet)}));
   parts.push(res.gap > 0 ? t('headline.gap', {year: T, t: tonnes(res.gap)}) : t('headline.met', {year: T}));
-  if (res.easy_share !== null && res.easy_share !== undefined) parts.push(t('headline.easy', {p: pct(res.easy_share, 0)}));
+  if (res.easy_share !== null && res.easy_share !== undefined) parts.push(t('headline.easy', {p: share(res.easy_share)}));
   return h('p', {class: 'headline', 'data-testid': 'headline'}, parts.join(' '));
 }
 
@@ -833,9 +833,9 @@ function quickEdit(plan, res, tried, saved) {
       if (!st.cancelled) skipped.push(`${measureName(ms)} (${st.reason})`);
       continue;
     }
-    const share = ms.share !== undefined && ms.share !== null;
+    const isShare = ms.share !== undefined && ms.share !== null;
     const id = `q-${ms.measure_id}`;
-    const stored = inputNum(share ? ms.share * 100 : ms.absolute_t);
+    const stored = inputNum(isShare ? ms.share * 100 : ms.absolute_t);
     const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7, value: stored, 'data-measure': ms.id});
     inputs.push([input, stored]);
     input.addEventListener('change', async () => {
@@ -843,11 +843,11 @@ function quickEdit(plan, res, tried, saved) {
       const v = parseNum(input.value);
       if (v === null || Number.isNaN(v)) { status.textContent = t('err.number'); input.setAttribute('aria-invalid', 'true'); return; }
       input.removeAttribute('aria-invalid');
-      const x = share ? v / 100 : v;
-      const range = share ? ms.share_range : ms.absolute_range;
-      const body = share ? {share: x} : {absolute_t: x};
-      if (range) body[share ? 'share_range' : 'absolute_range'] = [Math.min(range[0], x), x, Math.max(range[2], x)];
-      if (x === (share ? ms.share : ms.absolute_t)) delete overrides[ms.id];
+      const x = isShare ? v / 100 : v;
+      const range = isShare ? ms.share_range : ms.absolute_range;
+      const body = isShare ? {share: x} : {absolute_t: x};
+      if (range) body[isShare ? 'share_range' : 'absolute_range'] = [Math.min(range[0], x), x, Math.max(range[2], x)];
+      if (x === (isShare ? ms.share : ms.absolute_t)) delete overrides[ms.id];
       else overrides[ms.id] = body;
       mark();
       try {
@@ -860,7 +860,7 @@ function quickEdit(plan, res, tried, saved) {
       }
     });
     list.append(h('div', {class: 'qrow'}, h('label', {for: id}, measureName(ms)), input,
-      h('span', {class: 'unit'}, share ? '%' : 't/a')));
+      h('span', {class: 'unit'}, isShare ? '%' : 't/a')));
   }
   resetBtn.addEventListener('click', async () => {
     for (const k of Object.keys(overrides)) delete overrides[k];
@@ -946,7 +946,7 @@ export function classesView(plan, res, editable = false) {
       inScope(x) ? null : h('p', {class: 'why'}, outMark(measureStanding(x.ms, res)))))));
   return h('div', {},
     h('p', {class: 'headline', 'data-testid': 'easy-share'}, res.easy_share === null || res.easy_share === undefined
-      ? t('easy.none') : t('easy.share', {p: pct(res.easy_share, 0), t: tonnes(needed), year: T})),
+      ? t('easy.none') : t('easy.share', {p: share(res.easy_share), t: tonnes(needed), year: T})),
     h('section', {class: 'panel'}, legend, block.el,
       left.length ? h('p', {class: 'muted small'}, t('mac.left', {names: left.map((x) => measureName(x.ms)).join(', ')})) : null),
     h('div', {class: 'cards3 classes'}, CLASSES.map(column)),
