@@ -36,6 +36,7 @@ static const http_route routes[] = {
     {"POST", "/api/plans/{id}/unpublish", h_plan_unpublish, REQ_PLAN_WRITE},
     {"POST", "/api/plans/{id}/measures", h_measure_add, REQ_PLAN_WRITE},
     {"GET", "/api/plans/{id}/pathway", h_pathway, REQ_PLAN_READ},
+    {"POST", "/api/plans/{id}/pathway/trial", h_pathway_trial, REQ_PLAN_READ},
     {"POST", "/api/plans/{id}/optimize", h_optimize, REQ_PLAN_READ},
     {"POST", "/api/plans/{id}/optimize/apply", h_plan_optimize_apply, REQ_PLAN_WRITE},
     {"POST", "/api/plans/{id}/copy", h_plan_copy, REQ_PLAN_WRITE},

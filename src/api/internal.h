@@ -190,6 +190,7 @@ int h_measure_add(void *app, http_request *req);
 int h_measure_put(void *app, http_request *req);
 int h_measure_delete(void *app, http_request *req);
 int h_pathway(void *app, http_request *req);
+int h_pathway_trial(void *app, http_request *req);
 int h_optimize(void *app, http_request *req);
 int h_plan_audit(void *app, http_request *req);
 int h_comments(void *app, http_request *req);

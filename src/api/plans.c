@@ -468,6 +468,160 @@ int h_pathway(void *app, http_request *req)
     return http_reply_take(req, 200, "application/json", json, len);
 }
 
+/* Sets `m`'s fields from the override object `v`; false with `msg` filled
+ * when `v` is not an object or tries to rename the measure. */
+static bool override_measure(json_t *m, const char *mid, json_t *v, char *msg, size_t n)
+{
+    if (!json_is_object(v)) {
+        snprintf(msg, n, "measures.%s: give an object of the fields to try", mid);
+        return false;
+    }
+    json_t *nid = json_object_get(v, "id");
+    if (nid && (!json_is_string(nid) || strcmp(json_string_value(nid), mid) != 0)) {
+        snprintf(msg, n, "measures.%s.id: a trial cannot rename a measure", mid);
+        return false;
+    }
+    json_object_update(m, v);
+    json_object_del(m, "measure_id");
+    return true;
+}
+
+/* The stored plan `stored` as a document with `over`'s measure fields
+ * replaced, parsed into *out; replies 422 and returns false on bad input. */
+static bool trial_plan(http_request *req, api_ctx *c, const ilm_plan *stored, json_t *over,
+                       ilm_plan **out)
+{
+    char *doc_text = ilm_plan_to_json(stored);
+    json_t *doc = doc_text ? json_loads(doc_text, 0, NULL) : NULL;
+    free(doc_text);
+    if (!doc) {
+        http_reply_error(req, 500, NULL, NULL, NULL);
+        return false;
+    }
+    json_t *ms = json_object_get(doc, "measures");
+    char msg[256] = "";
+    const char *mid;
+    json_t *v;
+    json_object_foreach(over, mid, v) {
+        json_t *found = NULL;
+        size_t i;
+        json_t *m;
+        json_array_foreach(ms, i, m) {
+            const char *x = json_string_value(json_object_get(m, "id"));
+            if (x && !strcmp(x, mid))
+                found = m;
+        }
+        if (!found) {
+            snprintf(msg, sizeof msg, "measures.%s: the plan has no measure with this id", mid);
+            break;
+        }
+        if (!override_measure(found, mid, v, msg, sizeof msg))
+            break;
+    }
+    char *text = msg[0] ? NULL : json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (msg[0]) {
+        http_reply_error(req, 422, NULL, msg, "measures");
+        return false;
+    }
+    ilm_errors err = {0};
+    ilm_plan *p = NULL;
+    int rc = text ? ilm_plan_from_json(text, strlen(text), &p, &err) : ILM_ENOMEM;
+    free(text);
+    if (!rc) {
+        p->store_id = stored->store_id;
+        p->version = stored->version;
+        rc = ilm_app_attach_inventory(c->store, p, &err);
+    }
+    if (!rc)
+        rc = ilm_plan_validate(p, &err);
+    if (rc) {
+        ilm_plan_free(p);
+        reply_errors(req, rc, &err);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
+/* POST /api/plans/{id}/pathway/trial: the stored plan's pathway with some
+ * measures' fields replaced ({"measures": {"<id>": {...}}}), computed and
+ * never saved: the try-it panel's sandbox. Same draw caps and model gate as
+ * GET pathway; not cached. */
+int h_pathway_trial(void *app, http_request *req)
+{
+    api_server *a = app;
+    api_ctx *c = api_context(req);
+    int64_t id;
+    long long draws, seed;
+    if (!param_id(req, "id", &id) || !query_int(req, "draws", 0, API_MAX_DRAWS, -1, &draws) ||
+        !query_int(req, "seed", 0, INT64_MAX, -1, &seed))
+        return 0;
+    json_t *body = body_object(req);
+    if (!body)
+        return 0;
+    static const char *const keys[] = {"measures", NULL};
+    json_t *over = json_object_get(body, "measures");
+    if (!only_keys(req, body, keys)) {
+        json_decref(body);
+        return 0;
+    }
+    if (!json_is_object(over)) {
+        json_decref(body);
+        return http_reply_error(req, 422, NULL,
+                                "measures: give an object of measure ids and the fields to try",
+                                "measures");
+    }
+    ilm_plan *stored = NULL;
+    ilm_errors err = {0};
+    int rc = ilm_store_plan_load(c->store, id, &stored, &err);
+    if (rc) {
+        json_decref(body);
+        return reply_errors(req, rc, &err);
+    }
+    if (draws < 0 && stored->draws > API_MAX_DRAWS) {
+        ilm_plan_free(stored);
+        json_decref(body);
+        char msg[160];
+        snprintf(msg, sizeof msg, "draws: the plan asks for more than %d; give ?draws=",
+                 API_MAX_DRAWS);
+        return http_reply_error(req, 422, NULL, msg, "draws");
+    }
+    if (!draws_allowed(req, stored->municipality_code, draws >= 0 ? draws : stored->draws)) {
+        ilm_plan_free(stored);
+        json_decref(body);
+        return 0;
+    }
+    ilm_plan *p = NULL;
+    bool ok = trial_plan(req, c, stored, over, &p);
+    ilm_plan_free(stored);
+    json_decref(body);
+    if (!ok)
+        return 0;
+    ilm_run_options opt = ilm_run_options_default();
+    opt.draws = draws;
+    opt.seed = seed;
+    if (!run_gate_enter(&a->models)) {
+        ilm_plan_free(p);
+        return reply_busy(req, "Too many model runs at once; try again");
+    }
+    ilm_result *r = NULL;
+    rc = ilm_model_run(p, &opt, &r, &err);
+    run_gate_leave(&a->models);
+    char *json = NULL;
+    if (!rc) {
+        json = ilm_result_to_json(r); /* the result points into the plan */
+        ilm_result_free(r);
+    }
+    ilm_plan_free(p);
+    if (rc)
+        return reply_errors(req, rc, &err);
+    if (!json)
+        return http_reply_error(req, 500, NULL, NULL, NULL);
+    http_add_header(req, "X-Trial", "not saved");
+    return http_reply_take(req, 200, "application/json", json, strlen(json));
+}
+
 int h_optimize(void *app, http_request *req)
 {
     api_server *a = app;

@@ -514,7 +514,7 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
 
     /* 1 the target */
     ilm_doc_heading(d, 2, "%s", t->h_target);
-    ilm_doc_para(d, t->target, t->scope_object[p->scope], ilm_doc_percent(a, p->reduction, 0, L),
+    ilm_doc_para(d, t->target, t->scope_object[p->scope], report_share(a, p->reduction, L),
                  p->base_year, p->target_year, report_kt(b, r->target_value, L));
     double published;
     const report_year *base = report_year_find(&f, p->base_year);
@@ -560,7 +560,7 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
                      report_kt(b, r->baseline[ti], L));
     ilm_doc_para(d, r->gap > 0 ? t->gap_short : t->gap_met, report_kt(a, fabs(r->gap), L));
     if (r->monte_carlo) {
-        ilm_doc_para(d, t->p_meet, ilm_doc_percent(a, r->monte_carlo->p_meet, 0, L));
+        ilm_doc_para(d, t->p_meet, report_share(a, r->monte_carlo->p_meet, L));
         /* Met with a margin but under 50 %, or missed but over 50 %. */
         if (r->gap <= 0 && r->monte_carlo->p_meet < 0.5)
             ilm_doc_para(d, "%s", t->p_skew_met);

@@ -940,7 +940,7 @@ static void emissions_part(ilm_doc *d, const phrases *t, const report_facts *f)
     }
     double ets = last->total - last->non_ets;
     if (last->total > 0 && ets / last->total >= 0.25)
-        ilm_doc_para(d, t->ets_share, ilm_doc_percent(a, ets / last->total, 0, L));
+        ilm_doc_para(d, t->ets_share, report_share(a, ets / last->total, L));
 
     const char *cols[4] = {t->year, t->scope_col[0], t->scope_col[1], t->scope_col[2]};
     ilm_doc_table(d, t->emissions_caption, 4, cols, NULL);
@@ -966,7 +966,7 @@ static void target_part(ilm_doc *d, const phrases *t, const report_facts *f)
     const ilm_plan *p = f->plan;
     const ilm_result *r = f->result;
     char pct[48], v[48];
-    ilm_doc_para(d, t->target, t->scope_object[p->scope], ilm_doc_percent(pct, p->reduction, 0, L),
+    ilm_doc_para(d, t->target, t->scope_object[p->scope], report_share(pct, p->reduction, L),
                  p->base_year, p->target_year, report_kt(v, r->target_value, L));
     /* SYKE's own total of the base year beside the sum of the sectors. */
     double published;
@@ -1067,7 +1067,7 @@ static void classes_part(ilm_doc *d, const phrases *t, const report_facts *f)
     if (used)
         ilm_doc_para(d, t->outside_scope, outside);
     if (!r->easy_share_null)
-        ilm_doc_para(d, t->easy_share, ilm_doc_percent(a, r->easy_share, 0, L));
+        ilm_doc_para(d, t->easy_share, report_share(a, r->easy_share, L));
 }
 
 static void probability_part(ilm_doc *d, const phrases *t, const report_facts *f)
@@ -1080,7 +1080,7 @@ static void probability_part(ilm_doc *d, const phrases *t, const report_facts *f
     }
     char a[48], b[48];
     ilm_doc_para(d, t->p_meet, ilm_doc_number(a, (double)mc->draws, 0, L),
-                 ilm_doc_percent(b, mc->p_meet, 0, L));
+                 report_share(b, mc->p_meet, L));
     /* Met with a margin but under 50 %, or missed but over 50 %. */
     if (f->result->gap <= 0 && mc->p_meet < 0.5)
         ilm_doc_para(d, "%s", t->p_skew_met);
@@ -1233,7 +1233,7 @@ int ilm_report_decision(ilm_store *s, int64_t plan_id, const ilm_decision_option
                  : b.kind == BODY_BOARD ? t->proposal_board
                                         : t->proposal_committee,
                  b.name, t->scope_object[f.plan->scope],
-                 ilm_doc_percent(pct, f.plan->reduction, 0, t->lang), f.plan->base_year,
+                 report_share(pct, f.plan->reduction, t->lang), f.plan->base_year,
                  f.plan->target_year, report_kt(v, f.result->target_value, t->lang));
     closing(d, t, o, t->default_recipients);
     char court[400] = "";

@@ -378,16 +378,21 @@ static int xlsx_render(const report_facts *f, const char *lang, char **out, size
 
 /* ---- CSV ---- */
 
+/* One CSV convention per language, as the UI's chart downloads
+ * (web/assets/charts.js csvText): fi and sv ';' with a decimal comma, en
+ * ',' with a decimal point. */
 typedef struct csv_state {
     doc_buf b;
     bool started;
+    char sep;   /* ';' or ',' */
+    bool comma; /* decimal comma */
 } csv_state;
 
 /* A text cell, quoted when needed and neutralised when a spreadsheet could
  * read it as a formula (ilm_csv_cell). */
-static void csv_field(doc_buf *b, const char *s)
+static void csv_field(doc_buf *b, const char *s, char sep)
 {
-    char *text = ilm_csv_cell(s, ',');
+    char *text = ilm_csv_cell(s, sep);
     if (!text) {
         b->failed = true;
         return;
@@ -396,15 +401,40 @@ static void csv_field(doc_buf *b, const char *s)
     free(text);
 }
 
+/* A number at the precision the UI and the documents show: a share 0..1
+ * (`share`) to a tenth of a percent, a whole number as it is, below 100
+ * one decimal, else whole; no trailing zeros, the language's decimal mark. */
+static const char *csv_number(char buf[64], double v, bool share, bool comma)
+{
+    int decimals = share ? 3 : v == floor(v) || fabs(v) >= 100 ? 0 : 1;
+    double scale = pow(10, decimals);
+    double r = round(v * scale) / scale;
+    if (r == 0)
+        r = 0; /* no "-0" */
+    snprintf(buf, 64, "%.*f", decimals, r);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *end = buf + strlen(buf);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = '\0';
+        if (end == dot + 1)
+            *dot = '\0';
+        else if (comma)
+            *dot = ',';
+    }
+    return buf;
+}
+
 static void csv_begin(sink *k, const char *name, size_t n_cols, const char *const *headers)
 {
     (void)name;
     csv_state *c = k->state;
     k->n_cols = n_cols;
+    char sep[2] = {c->sep, '\0'};
     for (size_t i = 0; i < n_cols; i++) {
         if (i)
-            doc_buf_puts(&c->b, ",");
-        csv_field(&c->b, headers[i]);
+            doc_buf_puts(&c->b, sep);
+        csv_field(&c->b, headers[i], c->sep);
     }
     doc_buf_puts(&c->b, "\r\n");
 }
@@ -412,13 +442,16 @@ static void csv_begin(sink *k, const char *name, size_t n_cols, const char *cons
 static void csv_row(sink *k, const cell *cells)
 {
     csv_state *c = k->state;
+    char sep[2] = {c->sep, '\0'};
     for (size_t i = 0; i < k->n_cols; i++) {
         if (i)
-            doc_buf_puts(&c->b, ",");
-        char num[32];
+            doc_buf_puts(&c->b, sep);
+        char num[64];
         switch (cells[i].kind) {
-        case CELL_TEXT: csv_field(&c->b, cells[i].text); break;
-        case CELL_NUMBER: doc_buf_puts(&c->b, ilm_format_number(num, cells[i].number)); break;
+        case CELL_TEXT: csv_field(&c->b, cells[i].text, c->sep); break;
+        case CELL_NUMBER:
+            doc_buf_puts(&c->b, csv_number(num, cells[i].number, cells[i].text != NULL, c->comma));
+            break;
         case CELL_BOOL: doc_buf_puts(&c->b, cells[i].number != 0 ? "true" : "false"); break;
         case CELL_EMPTY: break;
         }
@@ -468,13 +501,13 @@ static int gpc_render(const report_facts *f, doc_buf *b, ilm_errors *err)
         char num[32];
         /* The texts are the store's keys and the sector table's references;
          * they go through the same cell writer as every other CSV. */
-        csv_field(b, f->plan->municipality_code);
+        csv_field(b, f->plan->municipality_code, ',');
         doc_buf_printf(b, ",%d,", r->year);
-        csv_field(b, sector);
+        csv_field(b, sector, ',');
         doc_buf_puts(b, ",");
-        csv_field(b, subs);
+        csv_field(b, subs, ',');
         doc_buf_printf(b, ",%d,", scope);
-        csv_field(b, r->sector);
+        csv_field(b, r->sector, ',');
         doc_buf_printf(b, ",%s,%s\r\n", r->ets ? "true" : "false", ilm_format_number(num, r->t));
     }
     return 0;
@@ -523,7 +556,8 @@ int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char 
     rc = report_facts_load(s, plan_id, &f, err);
     if (rc)
         return rc;
-    csv_state c = {0};
+    bool english = lang && strcmp(lang, "en") == 0;
+    csv_state c = {.sep = english ? ',' : ';', .comma = !english};
     sink k = {csv_begin, csv_row, &c, 0, false};
     write_table(&k, (table_id)id, &f, texts_for(lang), lang ? lang : "fi");
     report_facts_clear(&f);

@@ -55,6 +55,13 @@ char *report_kt(char *buf, double t, const char *lang)
     return ilm_doc_number(buf, t / 1000, 1, lang);
 }
 
+char *report_share(char *buf, double fraction, const char *lang)
+{
+    double tenths = round(fraction * 1000);
+    bool whole = isfinite(tenths) && fmod(tenths, 10) == 0;
+    return ilm_doc_percent(buf, fraction, whole ? 0 : 1, lang);
+}
+
 static int by_owner(const void *x, const void *y)
 {
     const report_measure *a = x, *b = y;
@@ -171,6 +178,11 @@ int report_facts_load(ilm_store *s, int64_t plan_id, report_facts *f, ilm_errors
         goto fail;
     }
     ilm_run_options opt = ilm_run_options_default();
+    /* The draws the UI shows too (web/assets/views-plan.js, drawsOf): a
+     * plan without its own gets REPORT_DEFAULT_DRAWS, never "not computed"
+     * here beside a probability on the screen. */
+    if (f->plan->draws <= 0)
+        opt.draws = REPORT_DEFAULT_DRAWS;
     rc = ilm_model_run(f->plan, &opt, &f->result, err);
     if (rc)
         goto fail;

@@ -18,10 +18,15 @@ typedef struct report_year {
     double total, non_ets, hinku;
 } report_year;
 
+/* Monte Carlo draws for a plan whose settings ask for none: the UI's
+ * views use the same (web/assets/views-plan.js, DRAWS). */
+#define REPORT_DEFAULT_DRAWS 2000
+
 typedef struct report_facts {
     ilm_plan *plan;     /* the stored plan on the store's current inventory */
-    ilm_result *result; /* the model run with the plan's own draws and seed:
-                           the numbers of `ilmava pathway --plan ID --json` */
+    ilm_result *result; /* the model run with the plan's own draws (or
+                           REPORT_DEFAULT_DRAWS when it has none) and seed:
+                           the numbers the UI's views show */
     ilm_municipality muni;
     size_t n_years;
     report_year *years;       /* inventory years, ascending */
@@ -94,6 +99,11 @@ void report_date(char *out, size_t n, const char *iso, const char *lang);
 
 /* t -> "12,3" kt in the document's language. */
 char *report_kt(char *buf, double t, const char *lang);
+
+/* A share or probability as a percentage, as the UI shows it (share() in
+ * web/assets/i18n.js): whole when one decimal would show .0, else one
+ * decimal ("12,5 %", never "13 %"). */
+char *report_share(char *buf, double fraction, const char *lang);
 
 /* Plan model 1.1: why a measure does not count toward the target, in
  * `lang` (a static string): computed but outside the target's scope (an

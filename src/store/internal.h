@@ -78,6 +78,10 @@ void store_rollback(ilm_store *s);
  * memory. */
 char *store_column_text(sqlite3_stmt *st, int col, bool *oom);
 
+/* The file name in `path` without its directories ('/' or '\\'): what
+ * the store keeps and shows of an import's file, never a server path. */
+const char *store_base_name(const char *path);
+
 /* Whether `code` is three ASCII digits. */
 bool store_is_code(const char *code);
 

@@ -943,6 +943,10 @@ static int read_sources(ilm_store *s, const char *code, int from, int to,
         memset(src, 0, sizeof *src);
         src->kind = store_column_text(st, 0, &oom);
         src->file_name = store_column_text(st, 1, &oom);
+        if (src->file_name) { /* rows stored before names were stripped */
+            const char *b = store_base_name(src->file_name);
+            memmove(src->file_name, b, strlen(b) + 1);
+        }
         snprintf(src->imported_at, sizeof src->imported_at, "%s",
                  (const char *)sqlite3_column_text(st, 2));
         src->first_year = sqlite3_column_int(st, 3);

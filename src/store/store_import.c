@@ -86,6 +86,17 @@ static const char stage_row_sql[] =
     "INSERT INTO temp.stage_row (municipality, year, sector, ets, hinku, t)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET t = t + excluded.t";
 
+const char *store_base_name(const char *path)
+{
+    if (!path)
+        return "";
+    const char *b = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' || *p == '\\')
+            b = p + 1;
+    return b;
+}
+
 int ilm_store_import_begin(ilm_store *s, const char *kind, const char *file_name,
                            ilm_store_import **out, ilm_errors *err)
 {
@@ -107,7 +118,7 @@ int ilm_store_import_begin(ilm_store *s, const char *kind, const char *file_name
     im->s = s;
     s->importing = true;
     im->kind = strdup(kind);
-    im->file_name = strdup(file_name ? file_name : "");
+    im->file_name = strdup(store_base_name(file_name));
     if (!im->kind || !im->file_name) {
         rc = store_oom(err);
         goto fail;

@@ -96,6 +96,7 @@ ROUTES = {
     ("POST", "/api/plans/{id}/unpublish"): ("plan.write", 200, "fresh_unpublish"),
     ("POST", "/api/plans/{id}/measures"): ("plan.write", 201, "plan"),
     ("GET", "/api/plans/{id}/pathway"): ("plan.read", 200, "plan"),
+    ("POST", "/api/plans/{id}/pathway/trial"): ("plan.read", 200, "plan"),
     ("POST", "/api/plans/{id}/optimize"): ("plan.read", 200, "plan"),
     ("POST", "/api/plans/{id}/optimize/apply"): ("plan.write", 200, "plan"),
     ("POST", "/api/plans/{id}/copy"): ("plan.write", 201, "plan"),
@@ -392,6 +393,9 @@ def run(store, server, plans):
             kw["json_body"] = {"notes": f"cell {n} by {name}"}
         elif (method, pattern) == ("GET", "/api/plans/{id}/pathway"):
             path += "?draws=200&seed=1"
+        elif (method, pattern) == ("POST", "/api/plans/{id}/pathway/trial"):
+            path += "?draws=200&seed=1"
+            kw["json_body"] = {"measures": {}}
         elif (method, pattern) == ("GET", "/api/plans/{id}/exports/csv"):
             path += "?table=pathway"
         elif (method, pattern) == ("DELETE", "/api/plans/{id}/decision"):

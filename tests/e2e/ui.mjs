@@ -74,6 +74,28 @@ try {
     check(/samankaltainen|eroaa eniten/.test(text), `no Finnish reasons: ${text.slice(0, 200)}`);
   });
 
+  // ---- issue 13, section 4: per capita without a population ----
+  await step('per capita without a population says what is missing and how to bring it in', async () => {
+    check(!(await page.isVisible('[data-testid=percapita-missing]')), 'a missing-population note with the population known');
+    // The store's inventory as if the register had no population.
+    await page.route('**/api/municipalities/901/inventory*', async (route) => {
+      const r = await route.fetch();
+      const body = await r.json();
+      body.totals.forEach((x) => { x.per_capita = null; });
+      await route.fulfill({response: r, json: body});
+    });
+    await page.reload();
+    await page.waitForSelector('[data-testid=percapita-missing]');
+    const dd = await page.textContent('[data-testid=percapita-total]');
+    check(!/–\s*t/.test(dd) && /ei laskettavissa/.test(dd), `per capita shows ${dd}`);
+    const note = await page.textContent('[data-testid=percapita-missing]');
+    check(/väkiluku/.test(note) && /import municipalities/.test(note), `note: ${note}`);
+    await page.unroute('**/api/municipalities/901/inventory*');
+    await page.reload();
+    await page.waitForSelector('[data-testid=scope-total]');
+    check(/\d/.test(await page.textContent('[data-testid=percapita-total]')), 'per capita not back');
+  });
+
   await step('sets a target', async () => {
     await page.click(`a[href="#/m/901/plans/${plan901}/pathway"]`);
     await page.click('a[data-tab=target]');
@@ -183,6 +205,36 @@ try {
     check(ms < 1000, `the chart took ${ms} ms`);
     const gap2 = Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value'));
     check(gap2 < gap, `the gap did not shrink after 30 % -> 40 %: ${gap} -> ${gap2}`);
+  });
+
+  // ---- issue 13, section 4: the try-it panel is a sandbox ----
+  await step('the try-it panel is a trial: nothing saved until "save as the plan"; reset', async () => {
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    check(await page.isVisible('[data-testid=trial-note]'), 'no trial note after a tried value');
+    const tried = Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value'));
+    const stored = (await apiGet(page, `/api/plans/${plan901}/pathway?draws=2000`)).gap;
+    check(tried < stored, `the stored pathway moved with the trial: tried ${tried}, stored ${stored}`);
+    await page.click('[data-testid=trial-reset]');
+    await page.waitForSelector('[data-testid=trial-note]', {state: 'hidden'});
+    await page.waitForFunction((g) => Number(document.querySelector('[data-testid=kf-gap] dd').dataset.value) !== g, tried);
+    const reset = Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value'));
+    check(close(reset, stored), `after reset the gap is ${reset}, the plan's ${stored}`);
+    check(await page.inputValue('input[data-measure=agri-biogas]') !== '40', 'reset left the tried value');
+    await page.fill('input[data-measure=agri-biogas]', '40');
+    await page.press('input[data-measure=agri-biogas]', 'Tab');
+    await page.waitForSelector('[data-testid=trial-note]:not([hidden])');
+    const mid = await apiGet(page, `/api/plans/${plan901}`);
+    check(mid.version === before.version, `a tried value saved the plan: version ${before.version} -> ${mid.version}`);
+    await shot(page, '06b-trial');
+    await page.click('[data-testid=trial-save]');
+    await page.waitForSelector('[data-testid=save-status-trial]:not(:empty)');
+    check(!(await page.isVisible('[data-testid=trial-note]')), 'the trial note stays after saving');
+    const after = await apiGet(page, `/api/plans/${plan901}`);
+    check(after.version === before.version + 1, `saving: version ${before.version} -> ${after.version}`);
+    const bio = after.measures.find((x) => x.id === 'agri-biogas');
+    check(bio && close(bio.share, 0.4), `saved share ${bio && bio.share}`);
+    const gap3 = Number(await page.getAttribute('[data-testid=kf-gap] dd', 'data-value'));
+    check(close(gap3, tried), `after saving the gap is ${gap3}, the trial's ${tried}`);
   });
 
   await step('easy and hard: the cost curve, three columns and the easy share', async () => {

@@ -59,7 +59,7 @@ expect(csvCell(-116045.6), '-116045.6', 'a negative number');
 expect(csvCell(0), '0', 'zero');
 // A whole download: the BOM, ; between cells, CRLF between rows.
 expect(csvText([['Toimenpide', 'EUR/t'], ['=cmd|x', -17.9], ['heat', 55.9]]),
-  '\ufeffToimenpide;EUR/t\r\n"\'=cmd|x";-17.9\r\nheat;55.9', 'csvText');
+  '\ufeffToimenpide;EUR/t\r\n"\'=cmd|x";-17,9\r\nheat;55,9', 'csvText');
 
 console.log(`# test_csv_cells: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -19,14 +19,14 @@ import apilib as A  # noqa: E402
 
 ED = "editor@test.invalid"
 TABLES = ("inventory", "totals", "target", "pathway", "measures", "montecarlo")
-NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+NUMBER = re.compile(r"^[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?$")
 RESPONSIBLE = "=cmd|' /C calc'!A0"
 NAME = "+SUM(A1:A9)"
 NOTES = "@evil"
 HOSTILE = {"responsible": RESPONSIBLE, "name": NAME}
 
 
-def check_csv(what, text, expect_hostile):
+def check_csv(what, text, expect_hostile, sep=","):
     """Parses the CSV as a spreadsheet would see its cells; every cell that
     begins with a formula character must be a plain number, the hostile
     texts come out with a quote before them, and negative numbers stay
@@ -36,9 +36,9 @@ def check_csv(what, text, expect_hostile):
         if expect_hostile:
             quoted = '"\'' + raw.replace('"', '""') + '"'
             A.check(quoted in text, f"{what}: {raw!r} is not written as {quoted!r}")
-        A.check("," + raw not in text and "\n" + raw not in text,
+        A.check(sep + raw not in text and "\n" + raw not in text,
                 f"{what}: {raw!r} is written as it is")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep))
     A.check(len(rows) > 1, f"{what}: no rows")
     negatives = 0
     for r, row in enumerate(rows):
@@ -80,7 +80,8 @@ def run(store, server):
             A.begin(f"API: exports/csv?table={table}&lang={lang}")
             r = ed.get(f"/api/plans/1/exports/csv?table={table}&lang={lang}")
             A.check_eq(r.status, 200, "status")
-            _, neg = check_csv(f"{table}/{lang}", r.body.decode("utf-8"), table == "measures")
+            _, neg = check_csv(f"{table}/{lang}", r.body.decode("utf-8"), table == "measures",
+                               "," if lang == "en" else ";")
             total_negatives += neg
             if table == "measures":
                 A.check(neg > 0, "the measures table lost its negative numbers")
@@ -96,7 +97,7 @@ def run(store, server):
         A.begin(f"CLI: export csv --table {table}")
         p = store.cli("export", "csv", "1", "--table", table)
         A.check_eq(p.returncode, 0, f"exit code ({p.stderr[:200]})")
-        _, neg = check_csv(f"cli {table}", p.stdout, table == "measures")
+        _, neg = check_csv(f"cli {table}", p.stdout, table == "measures", ";")
         if table == "measures":
             A.check(neg > 0, "the measures table lost its negative numbers")
         A.finish()

@@ -3,7 +3,7 @@
 // and the marginal abatement cost chart (SVG: bars of varying width).
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, svg, download} from './dom.js';
-import {t, locale, num} from './i18n.js';
+import {t, locale, num, getLang} from './i18n.js';
 
 // Heating warm, transport blue, electricity yellow, agriculture green, ...
 export const SECTOR_COLORS = {
@@ -102,9 +102,29 @@ export function csvCell(v, sep = ';') {
   return quote ? '"' + body + '"' : body;
 }
 
-/** The text of a chart's CSV download: a BOM, then the rows, CRLF between. */
-export function csvText(rows, sep = ';') {
-  return '\ufeff' + rows.map((r) => r.map((c) => csvCell(c, sep)).join(sep)).join('\r\n');
+/**
+ * A number cell at the precision the tables show, by the rule of the
+ * server's CSV (src/report/export.c csv_number): a whole number as it is,
+ * below 100 one decimal, else whole; no trailing zeros; `comma` for the
+ * decimal comma.
+ */
+export function csvNumber(v, comma) {
+  const d = Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : 1;
+  let r = Math.round(v * 10 ** d) / 10 ** d;
+  if (r === 0) r = 0; // no "-0"
+  const s = r.toFixed(d).replace(/\.0$/, '');
+  return comma ? s.replace('.', ',') : s;
+}
+
+/**
+ * The text of a chart's CSV download in one convention per language, as
+ * the server's CSV exports: fi and sv ';' with a decimal comma, en ',' with
+ * a decimal point. A BOM, then the rows, CRLF between.
+ */
+export function csvText(rows, lang = 'fi') {
+  const sep = lang === 'en' ? ',' : ';';
+  const cell = (c) => (typeof c === 'number' && Number.isFinite(c) ? csvNumber(c, sep === ';') : csvCell(c, sep));
+  return '\ufeff' + rows.map((r) => r.map(cell).join(sep)).join('\r\n');
 }
 
 /**
@@ -124,7 +144,7 @@ export function chartBlock(o) {
       i ? h('td', {class: 'num'}, c) : h('th', {scope: 'row'}, c))))));
   const csv = () => {
     const rows = [o.table.head, ...(o.table.raw || o.table.rows)];
-    download((o.file || 'ilmava') + '.csv', csvText(rows), 'text/csv;charset=utf-8');
+    download((o.file || 'ilmava') + '.csv', csvText(rows, getLang()), 'text/csv;charset=utf-8');
   };
   const image = () => {
     if (canvas) {

@@ -66,6 +66,15 @@ export function pct(v, digits = 1, sign = false) {
   return fmt({style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits,
               signDisplay: sign ? 'exceptZero' : 'auto'}).format(v);
 }
+/**
+ * A share or probability as a percentage, in the documents' rule too
+ * (src/report/facts.c report_share): whole when that is what one decimal
+ * shows, else one decimal, so 12.5 % never reads "13 %".
+ */
+export function share(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return dash;
+  return pct(v, Math.round(v * 1000) % 10 === 0 ? 0 : 1);
+}
 /** Euros, whole ("1 234 567 €"). */
 export function eur(v, digits = 0) {
   if (v === null || v === undefined || !Number.isFinite(v)) return dash;

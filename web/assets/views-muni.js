@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, postText, ApiError} from './api.js';
-import {t, num, tonnes, pct, sectorName, sectorList, date} from './i18n.js';
+import {t, num, tonnes, pct, share, sectorName, sectorList, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks} from './charts.js';
 import {app} from './app.js';
 
@@ -121,6 +121,10 @@ export function scopeCards(invs) {
   const last = Math.max(...invs.total.totals.map((x) => x.year));
   const ets = (totalIn(invs.total, last) || 0) - (totalIn(invs.non_ets, last) || 0);
   const total = totalIn(invs.total, last) || 0;
+  // Per capita needs the year's population: without it, say what is missing
+  // and how to bring it in, not a bare dash (issue 13, section 4).
+  const popRow = invs.total.totals.find((x) => x.year === last) || {};
+  const missingPop = Number.isFinite(popRow.t) && (popRow.per_capita === null || popRow.per_capita === undefined);
   const card = (s) => {
     const inv = invs[s];
     const row = inv.totals.find((x) => x.year === last) || {};
@@ -129,15 +133,17 @@ export function scopeCards(invs) {
       h('p', {class: 'big', 'data-value': row.t}, tonnes(row.t)),
       h('p', {class: 'muted'}, t('overview.inyear', {year: last})),
       h('dl', {class: 'facts'},
-        h('dt', {}, t('overview.percapita')), h('dd', {}, `${num(row.per_capita, 1)} t`),
+        h('dt', {}, t('overview.percapita')), h('dd', {'data-testid': `percapita-${s}`}, missingPop
+          ? h('span', {class: 'muted'}, t('overview.percapita.none'), h('sup', {}, '*')) : `${num(row.per_capita, 1)} t`),
         h('dt', {}, t('overview.since1990')), h('dd', {}, pct(change(inv, 1990, last), 1, true)),
         h('dt', {}, t('overview.since2007')), h('dd', {}, pct(change(inv, 2007, last), 1, true))),
       h('p', {class: 'muted small'}, t(`scope.${s}.help`)));
   };
   return h('div', {class: 'scope-cards'},
     h('div', {class: 'cards3'}, SCOPES.map(card)),
+    missingPop ? h('p', {class: 'help', 'data-testid': 'percapita-missing'}, '* ', t('overview.percapita.missing', {year: last})) : null,
     ets > 0 ? h('p', {class: 'ets-note', 'data-testid': 'ets-note'},
-      t('overview.etsnote', {t: tonnes(ets), share: pct(total ? ets / total : 0, 0), year: last})) : null);
+      t('overview.etsnote', {t: tonnes(ets), share: share(total ? ets / total : 0), year: last})) : null);
 }
 
 /** Streams (sector, ets) of an inventory, in the sectors' order, with their series. */
@@ -208,7 +214,7 @@ export async function viewOverview(ctx, r) {
     h('h2', {id: 'plans-h'}, t('plans.title')),
     plans.length ? h('ul', {class: 'plan-list'}, plans.map((p) => h('li', {},
       h('a', {href: `#/m/${code}/plans/${p.id}/pathway`, 'data-testid': 'plan-link'}, p.name || t('plan.unnamed')),
-      h('span', {class: 'muted'}, ' · ', t('plan.summary', {reduction: pct(-p.reduction, 0), target: p.target_year,
+      h('span', {class: 'muted'}, ' · ', t('plan.summary', {reduction: share(-p.reduction), target: p.target_year,
         base: p.base_year, scope: t(`scope.${p.scope}`)}), ' · ', t('plan.measures', {n: p.measures}),
       p.published ? h('span', {class: 'tag'}, t('publish.published')) : null)))) : h('p', {}, t('plans.none')),
     app.canWrite(code) ? newPlanForm(code, m) : null);

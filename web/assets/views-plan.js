@@ -3,16 +3,24 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
-import {t, num, tonnes, pct, eur, sectorName, sectorList, getLang, date} from './i18n.js';
+import {t, num, tonnes, pct, share, eur, sectorName, sectorList, getLang, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LINE, CLASSES,
   CLASS_COLORS, macChart, classSwatch} from './charts.js';
 import {app, errorPage} from './app.js';
 import {SCOPES, inventories, totalIn, muniName, sourceLine} from './views-muni.js';
 
 const TABS = ['target', 'measures', 'pathway', 'classes', 'optimize', 'publish', 'documents', 'decision', 'comments', 'audit'];
-const DRAWS = 2000; // the interactive views' Monte Carlo: fast enough for every edit
-
-const pathwayUrl = (id, seed) => `/api/plans/${id}/pathway?draws=${DRAWS}` + (seed ? `&seed=${seed}` : '');
+// The Monte Carlo draws of every view and every document (src/report/facts.c
+// report_draws): the plan's own settings.draws, or DRAWS when it sets none,
+// so that the UI and the documents show the same probability.
+const DRAWS = 2000;
+const READER_MAX_DRAWS = 20000; // the API's cap for a reader who cannot edit
+const drawsOf = (plan) => {
+  const d = plan.settings && plan.settings.draws > 0 ? plan.settings.draws : DRAWS;
+  return app.canWrite(plan.municipality.code) ? d : Math.min(d, READER_MAX_DRAWS);
+};
+const runQuery = (plan) => `?draws=${drawsOf(plan)}` + (plan.settings && plan.settings.seed ? `&seed=${plan.settings.seed}` : '');
+const pathwayUrl = (plan) => `/api/plans/${plan.id}/pathway` + runQuery(plan);
 const measureName = (m) => m.name || m.id;
 
 /**
@@ -67,7 +75,7 @@ function inputNum(v, digits = 6) {
 
 function targetSentence(plan) {
   const tg = plan.target;
-  return t('plan.target.sentence', {reduction: pct(-tg.reduction, 0), target: tg.target_year, base: tg.base_year,
+  return t('plan.target.sentence', {reduction: share(-tg.reduction), target: tg.target_year, base: tg.base_year,
     scope: t(`scope.${tg.scope}`)});
 }
 
@@ -373,8 +381,8 @@ const STATUSES = ['idea', 'planned', 'ongoing', 'done', 'cancelled'];
 
 function effectText(ms) {
   if (ms.share !== undefined && ms.share !== null) {
-    const r = ms.share_range ? ` (${pct(ms.share_range[0], 0)}–${pct(ms.share_range[2], 0)})` : '';
-    return pct(ms.share, 0) + r;
+    const r = ms.share_range ? ` (${share(ms.share_range[0])}–${share(ms.share_range[2])})` : '';
+    return share(ms.share) + r;
   }
   const r = ms.absolute_range ? ` (${num(ms.absolute_range[0])}–${num(ms.absolute_range[2])})` : '';
   return `${num(ms.absolute_t)} t/a${r}`;
@@ -392,7 +400,7 @@ function gapLine(res, before) {
 async function tabMeasures(ctx, plan, m) {
   const code = plan.municipality.code;
   const writable = app.canWrite(code);
-  let res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  let res = await get(pathwayUrl(plan));
   if (!ctx.live()) return;
   const gapSlot = h('div', {}, gapLine(res, null));
   const tableSlot = h('div', {class: 'scroll'});
@@ -401,7 +409,7 @@ async function tabMeasures(ctx, plan, m) {
   const afterSave = async (newPlan, message) => {
     Object.assign(plan, newPlan);
     const before = res.gap;
-    res = await get(pathwayUrl(plan.id, plan.settings.seed));
+    res = await get(pathwayUrl(plan));
     gapSlot.replaceChildren(gapLine(res, before));
     drawTable();
     editorSlot.replaceChildren();
@@ -639,16 +647,16 @@ function keyFigures(res) {
     fig('scenario', t('kf.scenario', {year: T}), tonnes(res.scenario[i]), res.scenario[i]),
     fig('gap', t('kf.gap', {year: T}), res.gap > 0 ? tonnes(res.gap) : t('gap.met', {t: tonnes(-res.gap)}), res.gap),
     fig('overshoot', t('kf.overshoot'), tonnes(res.overshoot), res.overshoot, t('kf.overshoot.note', {from: res.last_year + 1, to: T})),
-    mc ? fig('pmeet', t('kf.pmeet'), pct(mc.p_meet, 0), mc.p_meet, t('kf.draws', {n: num(mc.draws)})) : null,
-    res.easy_share !== null && res.easy_share !== undefined ? fig('easy', t('kf.easy'), pct(res.easy_share, 0), res.easy_share) : null);
+    mc ? fig('pmeet', t('kf.pmeet'), share(mc.p_meet), mc.p_meet, t('kf.draws', {n: num(mc.draws)})) : null,
+    res.easy_share !== null && res.easy_share !== undefined ? fig('easy', t('kf.easy'), share(res.easy_share), res.easy_share) : null);
 }
 
 function headline(plan, res) {
   const T = res.target_year;
   const parts = [targetSentence(plan) + '.'];
-  if (res.monte_carlo) parts.push(t('headline.pmeet', {p: pct(res.monte_carlo.p_meet, 0)}));
+  if (res.monte_carlo) parts.push(t('headline.pmeet', {p: share(res.monte_carlo.p_meet)}));
   parts.push(res.gap > 0 ? t('headline.gap', {year: T, t: tonnes(res.gap)}) : t('headline.met', {year: T}));
-  if (res.easy_share !== null && res.easy_share !== undefined) parts.push(t('headline.easy', {p: pct(res.easy_share, 0)}));
+  if (res.easy_share !== null && res.easy_share !== undefined) parts.push(t('headline.easy', {p: share(res.easy_share)}));
   return h('p', {class: 'headline', 'data-testid': 'headline'}, parts.join(' '));
 }
 
@@ -774,7 +782,7 @@ function mix(hex, n) {
 }
 
 async function tabPathway(ctx, plan, m) {
-  let res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  let res = await get(pathwayUrl(plan));
   if (!ctx.live()) return;
   const writable = app.canWrite(plan.municipality.code);
   const chart = pathwayChart(res);
@@ -782,20 +790,38 @@ async function tabPathway(ctx, plan, m) {
   const head = h('div', {}, headline(plan, res), scopeNote(plan, res, writable));
   const wedges = h('div', {}, wedgeChart(plan, res));
   const timing = h('p', {class: 'muted small', role: 'status', 'data-testid': 'update-timing'});
-  const quick = writable ? quickEdit(plan, res, async (newPlan, t0) => {
-    Object.assign(plan, newPlan);
-    res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  // The try-it panel is a sandbox: it computes with the tried values and
+  // saves nothing until "save as the plan" (issue 13, section 4).
+  const show = (r) => {
+    res = r;
     chart.update(res);
     figs.replaceChildren(keyFigures(res));
     head.replaceChildren(headline(plan, res), scopeNote(plan, res, writable) || '');
     wedges.replaceChildren(wedgeChart(plan, res));
+  };
+  const savedNote = h('p', {class: 'status', role: 'status', 'data-testid': 'save-status-trial'});
+  const tried = async (overrides) => {
+    savedNote.textContent = '';
+    const r = Object.keys(overrides).length
+      ? await post(`/api/plans/${plan.id}/pathway/trial` + runQuery(plan),
+        {measures: overrides})
+      : await get(pathwayUrl(plan));
+    show(r);
     performance.mark('ilmava-chart-updated');
     const ms = performance.measure('ilmava-edit-to-chart', 'ilmava-edit-start', 'ilmava-chart-updated');
     window.__ilmavaLastUpdateMs = ms.duration;
     timing.textContent = t('quick.updated', {ms: num(ms.duration, 0)});
     announce(t('kf.gap', {year: res.target_year}) + ': ' + tonnes(res.gap));
-    void t0;
-  }) : null;
+  };
+  const quickSlot = h('div', {});
+  const saved = async (newPlan) => {
+    Object.assign(plan, newPlan);
+    show(await get(pathwayUrl(plan)));
+    quickSlot.replaceChildren(quickEdit(plan, res, tried, saved));
+    savedNote.textContent = t('save.saved', {version: plan.version});
+  };
+  if (writable) quickSlot.append(quickEdit(plan, res, tried, saved));
+  const quick = writable ? h('div', {}, quickSlot, savedNote) : null;
   ctx.show(frame(plan, m, 'pathway', h('div', {},
     head,
     h('div', {class: 'cols wide-left'}, h('section', {class: 'panel'}, chart.el),
@@ -803,10 +829,33 @@ async function tabPathway(ctx, plan, m) {
     h('section', {class: 'panel'}, wedges))));
 }
 
-/** A short list of the measures' effects, editable in place, for what-if. */
-function quickEdit(plan, res, done) {
+/**
+ * The try-it panel: the measures' effects, editable in place for what-if.
+ * A trial: `tried(overrides)` computes the pathway with the tried values
+ * and saves nothing; "save as the plan" writes them with one PUT of the
+ * plan at its version and calls `saved(plan)`; "reset" drops them.
+ */
+function quickEdit(plan, res, tried, saved) {
   const list = h('div', {class: 'quick', 'data-testid': 'quick-edit'});
   const status = h('p', {class: 'field-error', role: 'alert'});
+  const overrides = {};
+  const inputs = [];
+  const note = h('p', {class: 'trial-note', role: 'status', 'data-testid': 'trial-note', hidden: true}, t('quick.trial'));
+  const conflictSlot = h('div', {});
+  const saveBtn = h('button', {type: 'button', class: 'primary', 'data-testid': 'trial-save', disabled: true}, t('quick.save'));
+  const resetBtn = h('button', {type: 'button', 'data-testid': 'trial-reset', disabled: true}, t('quick.reset'));
+  const mark = () => {
+    const on = Object.keys(overrides).length > 0;
+    note.hidden = !on;
+    saveBtn.disabled = !on;
+    resetBtn.disabled = !on;
+    list.classList.toggle('trial', on);
+  };
+  const run = async () => {
+    performance.clearMarks(); performance.clearMeasures();
+    performance.mark('ilmava-edit-start');
+    await tried({...overrides});
+  };
   // Only what counts toward the target: changing a measure outside the
   // target's scope would move nothing here (the measures tab edits it).
   const skipped = [];
@@ -816,35 +865,71 @@ function quickEdit(plan, res, done) {
       if (!st.cancelled) skipped.push(`${measureName(ms)} (${st.reason})`);
       continue;
     }
-    const share = ms.share !== undefined && ms.share !== null;
+    const isShare = ms.share !== undefined && ms.share !== null;
     const id = `q-${ms.measure_id}`;
-    const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7,
-      value: inputNum(share ? ms.share * 100 : ms.absolute_t), 'data-measure': ms.id});
+    const stored = inputNum(isShare ? ms.share * 100 : ms.absolute_t);
+    const input = h('input', {id, type: 'text', inputmode: 'decimal', size: 7, value: stored, 'data-measure': ms.id});
+    inputs.push([input, stored]);
     input.addEventListener('change', async () => {
       status.textContent = '';
       const v = parseNum(input.value);
       if (v === null || Number.isNaN(v)) { status.textContent = t('err.number'); input.setAttribute('aria-invalid', 'true'); return; }
       input.removeAttribute('aria-invalid');
-      performance.clearMarks(); performance.clearMeasures();
-      performance.mark('ilmava-edit-start');
-      const x = share ? v / 100 : v;
-      const range = share ? ms.share_range : ms.absolute_range;
-      const body = share ? {share: x} : {absolute_t: x};
-      if (range) body[share ? 'share_range' : 'absolute_range'] = [Math.min(range[0], x), x, Math.max(range[2], x)];
+      const x = isShare ? v / 100 : v;
+      const range = isShare ? ms.share_range : ms.absolute_range;
+      const body = isShare ? {share: x} : {absolute_t: x};
+      if (range) body[isShare ? 'share_range' : 'absolute_range'] = [Math.min(range[0], x), x, Math.max(range[2], x)];
+      if (x === (isShare ? ms.share : ms.absolute_t)) delete overrides[ms.id];
+      else overrides[ms.id] = body;
+      mark();
       try {
-        const p = await put(`/api/measures/${ms.measure_id}`, body);
-        await done(p);
+        await run();
       } catch (e) {
+        delete overrides[ms.id];
+        mark();
         status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
         input.setAttribute('aria-invalid', 'true');
       }
     });
     list.append(h('div', {class: 'qrow'}, h('label', {for: id}, measureName(ms)), input,
-      h('span', {class: 'unit'}, share ? '%' : 't/a')));
+      h('span', {class: 'unit'}, isShare ? '%' : 't/a')));
   }
+  resetBtn.addEventListener('click', async () => {
+    for (const k of Object.keys(overrides)) delete overrides[k];
+    inputs.forEach(([el, v]) => { el.value = v; el.removeAttribute('aria-invalid'); });
+    status.textContent = '';
+    conflictSlot.replaceChildren();
+    mark();
+    try { await run(); } catch (e) { status.textContent = e.fault ? t(e.fault) : t('err.failed'); }
+  });
+  const save = async (version, measures) => {
+    conflictSlot.replaceChildren();
+    status.textContent = '';
+    const merged = measures.map((x) => (overrides[x.id] ? {...x, ...overrides[x.id]} : x));
+    try {
+      const p = await put(`/api/plans/${plan.id}`, {version, measures: merged});
+      for (const k of Object.keys(overrides)) delete overrides[k];
+      mark();
+      await saved(p);
+    } catch (e) {
+      if (e.status === 409 && e.body && e.body.current) {
+        const cur = e.body.current;
+        const byId = new Map(cur.measures.map((x) => [x.id, x]));
+        const show = (x) => (x === undefined || x === null ? '–' : String(x));
+        conflictSlot.replaceChildren(conflictBox(Object.entries(overrides).flatMap(([mid, b]) => Object.keys(b).map((k) =>
+          [`${mid}: ${t(`field.${k}`)}`, show(b[k]), show(byId.get(mid)?.[k])])),
+        () => save(cur.version, cur.measures), () => app.rerender()));
+        return;
+      }
+      status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+    }
+  };
+  saveBtn.addEventListener('click', () => save(plan.version, plan.measures));
   return h('details', {class: 'quick-wrap no-print', open: true}, h('summary', {}, t('quick.title')),
-    h('p', {class: 'help'}, t('quick.help')), list,
-    skipped.length ? h('p', {class: 'help', 'data-testid': 'quick-skipped'}, t('quick.skipped', {list: skipped.join('; ')})) : null, status);
+    h('p', {class: 'help'}, t('quick.help')), note, list,
+    h('div', {class: 'actions'}, saveBtn, ' ', resetBtn),
+    skipped.length ? h('p', {class: 'help', 'data-testid': 'quick-skipped'}, t('quick.skipped', {list: skipped.join('; ')})) : null,
+    status, conflictSlot);
 }
 
 /* ------------------------------------------------------------ easy and hard */
@@ -893,7 +978,7 @@ export function classesView(plan, res, editable = false) {
       inScope(x) ? null : h('p', {class: 'why'}, outMark(measureStanding(x.ms, res)))))));
   return h('div', {},
     h('p', {class: 'headline', 'data-testid': 'easy-share'}, res.easy_share === null || res.easy_share === undefined
-      ? t('easy.none') : t('easy.share', {p: pct(res.easy_share, 0), t: tonnes(needed), year: T})),
+      ? t('easy.none') : t('easy.share', {p: share(res.easy_share), t: tonnes(needed), year: T})),
     h('section', {class: 'panel'}, legend, block.el,
       left.length ? h('p', {class: 'muted small'}, t('mac.left', {names: left.map((x) => measureName(x.ms)).join(', ')})) : null),
     h('div', {class: 'cards3 classes'}, CLASSES.map(column)),
@@ -902,7 +987,7 @@ export function classesView(plan, res, editable = false) {
 }
 
 async function tabClasses(ctx, plan, m) {
-  const res = await get(pathwayUrl(plan.id, plan.settings.seed));
+  const res = await get(pathwayUrl(plan));
   if (!ctx.live()) return;
   ctx.show(frame(plan, m, 'classes', classesView(plan, res, app.canWrite(plan.municipality.code))));
 }
@@ -1227,7 +1312,8 @@ async function tabDocuments(ctx, plan, m) {
 export async function viewPublic(ctx, r) {
   let plan, res;
   try {
-    [plan, res] = await Promise.all([get(`/api/plans/${r.id}`), get(pathwayUrl(r.id))]);
+    plan = await get(`/api/plans/${r.id}`);
+    res = await get(pathwayUrl(plan));
   } catch (e) {
     app.crumbs([[t('public.title'), location.hash]]);
     ctx.show(errorPage(e.status === 401 || e.status === 403 ? new ApiError(404, null) : e));
