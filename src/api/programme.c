@@ -121,8 +121,7 @@ static int reply_created(http_request *req, const char *kind, int64_t id, char *
 
 /* A string member that may be absent or null; false (after a 422 naming
  * it) when it is another type or longer than max characters. */
-static bool opt_string(http_request *req, json_t *o, const char *key, size_t max,
-                       const char **out)
+static bool opt_string(http_request *req, json_t *o, const char *key, size_t max, const char **out)
 {
     json_t *v = json_object_get(o, key);
     *out = NULL;
@@ -131,12 +130,12 @@ static bool opt_string(http_request *req, json_t *o, const char *key, size_t max
     if (!json_is_string(v)) {
         char msg[120];
         snprintf(msg, sizeof msg, "%s: expected a string", key);
-        http_reply_error(req, 422, NULL, msg, key);
+        reply_invalid(req, ILM_ERR_NOT_A_STRING, key, msg);
         return false;
     }
     ilm_errors err = {0};
     if (ilm_text_check(&err, key, json_string_value(v), max)) {
-        http_reply_error(req, 422, NULL, err.msg[0], key);
+        reply_errors(req, ILM_EINVAL, &err);
         return false;
     }
     *out = json_string_value(v);
@@ -155,7 +154,7 @@ static bool opt_day(http_request *req, json_t *o, const char *key, char out[ILM_
     if (s && !ilm_date_valid(s)) {
         char msg[120];
         snprintf(msg, sizeof msg, "%s: expected a day YYYY-MM-DD", key);
-        http_reply_error(req, 422, NULL, msg, key);
+        reply_invalid(req, ILM_ERR_NOT_A_DATE, key, msg);
         return false;
     }
     snprintf(out, ILM_DATE_LEN, "%s", s ? s : "");
@@ -169,7 +168,7 @@ static bool query_lang(http_request *req, const char **lang)
     *lang = http_query(req, "lang");
     if (!*lang || !strcmp(*lang, "fi") || !strcmp(*lang, "sv") || !strcmp(*lang, "en"))
         return true;
-    http_reply_error(req, 422, NULL, "lang: expected fi, sv or en", "lang");
+    reply_invalid(req, ILM_ERR_NOT_ONE_OF, "lang", "lang: expected fi, sv or en");
     return false;
 }
 
@@ -398,7 +397,8 @@ int h_programme_notifications(void *app, http_request *req)
         return 0;
     const char *lang = http_query(req, "language");
     if (lang && strcmp(lang, "fi") && strcmp(lang, "sv") && strcmp(lang, "en"))
-        return http_reply_error(req, 422, NULL, "language: expected fi, sv or en", "language");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "language",
+                             "language: expected fi, sv or en");
     ilm_errors err = {0};
     ilm_programme *p = NULL;
     ilm_application **v = NULL;
@@ -445,9 +445,8 @@ int h_application_create(void *app, http_request *req)
     const char *code = json_string_value(json_object_get(body, "municipality"));
     if (!code) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "municipality: required, the code of the applying municipality",
-                                "municipality");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "municipality",
+                             "municipality: required, the code of the applying municipality");
     }
     if (!api_can_write(c, code)) {
         json_decref(body);
@@ -464,8 +463,8 @@ int h_application_create(void *app, http_request *req)
         return http_reply_error(req, 500, NULL, NULL, NULL);
     if (!code_ok) {
         free(text);
-        return http_reply_error(req, 422, NULL, "municipality: expected a three-digit code",
-                                "municipality");
+        return reply_invalid(req, ILM_ERR_NOT_A_MUNICIPALITY, "municipality",
+                             "municipality: expected a three-digit code");
     }
     ilm_errors err = {0};
     ilm_application *a = NULL;
@@ -518,9 +517,8 @@ int h_application_put(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     if (moved || (code_copy[0] && strcmp(code_copy, base->code) != 0)) {
         ilm_application_free(base);
-        return http_reply_error(req, 422, NULL,
-                                "municipality: an application stays with its municipality",
-                                "municipality");
+        return reply_invalid(req, ILM_ERR_INVALID, "municipality",
+                             "municipality: an application stays with its municipality");
     }
     rc = ilm_application_from_json(http_body(req), http_body_len(req), base, &a, &err);
     int64_t saved;
@@ -547,20 +545,20 @@ int h_application_decision(void *app, http_request *req)
     const char *reason = NULL;
     ilm_decision d;
     const char *ds = json_string_value(json_object_get(body, "decision"));
-    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason)) {
+    if (!only_keys(req, body, keys) ||
+        !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason)) {
         json_decref(body);
         return 0;
     }
     if (!ds || ilm_decision_parse(ds, &d)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "decision: required: accepted, waitlisted, rejected or pending",
-                                "decision");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "decision",
+                             "decision: required: accepted, waitlisted, rejected or pending");
     }
     if (d != ILM_DECISION_PENDING && d != ILM_DECISION_ACCEPTED && (!reason || !*reason)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "reason: a waitlisting or a rejection needs its reason", "reason");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "reason",
+                             "reason: a waitlisting or a rejection needs its reason");
     }
     ilm_errors err = {0};
     int rc = ilm_app_application_decide(c->store, id, d, reason, &err);
@@ -601,12 +599,13 @@ static bool set_override(http_request *req, json_t *body, ilm_application *a)
 {
     static const char *const keys[] = {"reason", "condition", NULL};
     const char *reason, *condition;
-    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason) ||
+    if (!only_keys(req, body, keys) ||
+        !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason) ||
         !opt_string(req, body, "condition", ILM_SHORT_TEXT_MAX, &condition))
         return false;
     if (reason && !*reason) {
-        http_reply_error(req, 422, NULL, "reason: empty; send null to remove the override",
-                         "reason");
+        reply_invalid(req, ILM_ERR_REQUIRED, "reason",
+                      "reason: empty; send null to remove the override");
         return false;
     }
     free(a->override_reason);
@@ -627,10 +626,9 @@ int h_application_override(void *app, http_request *req)
         return 0;
     if (!json_object_get(body, "reason")) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "reason: required: why to accept despite an unmet criterion "
-                                "(null removes the override)",
-                                "reason");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "reason",
+                             "reason: required: why to accept despite an unmet criterion "
+                             "(null removes the override)");
     }
     return organiser_change(req, id, set_override, body);
 }
@@ -765,8 +763,8 @@ int h_contact_day_add(void *app, http_request *req)
     json_decref(doc);
     if (!found) {
         ilm_programme_free(p);
-        return http_reply_error(req, 422, NULL,
-                                "period_id: no such contact period in this programme", "period_id");
+        return reply_invalid(req, ILM_ERR_NO_SUCH_RECORD, "period_id",
+                             "period_id: no such contact period in this programme");
     }
     rc = text ? ilm_programme_from_json(text, strlen(text), NULL, &q, &err) : ILM_ENOMEM;
     free(text);
@@ -804,9 +802,8 @@ int h_attendance_put(void *app, http_request *req)
     }
     if (!json_is_array(list) || json_array_size(list) > 10000) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "attendance: required, an array of {participant_id, present}",
-                                "attendance");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "attendance",
+                             "attendance: required, an array of {participant_id, present}");
     }
     size_t n = json_array_size(list);
     ilm_attendance *v = calloc(n + 1, sizeof *v);
@@ -824,7 +821,7 @@ int h_attendance_put(void *app, http_request *req)
                      field);
             free(v);
             json_decref(body);
-            return http_reply_error(req, 422, NULL, msg, field);
+            return reply_invalid(req, ILM_ERR_WRONG_TYPE, field, msg);
         }
         v[i] = (ilm_attendance){.contact_day_id = day_id,
                                 .participant_id = json_integer_value(pid),
@@ -873,11 +870,13 @@ static bool read_entry(http_request *req, json_t *body, ilm_sparring_entry *e)
         return false;
     json_t *k = json_object_get(body, "kind");
     if (k && (!json_is_string(k) || ilm_sparring_kind_parse(json_string_value(k), &e->kind))) {
-        http_reply_error(req, 422, NULL, "kind: expected note, commitment or next_step", "kind");
+        reply_invalid(req, ILM_ERR_NOT_ONE_OF, "kind",
+                      "kind: expected note, commitment or next_step");
         return false;
     }
     const char *text, *owner;
-    if (!opt_string(req, body, "body", ILM_TEXT_MAX, &text) || !opt_string(req, body, "owner", ILM_NAME_MAX, &owner))
+    if (!opt_string(req, body, "body", ILM_TEXT_MAX, &text) ||
+        !opt_string(req, body, "owner", ILM_NAME_MAX, &owner))
         return false;
     if (json_object_get(body, "body")) {
         free(e->body);
@@ -891,7 +890,7 @@ static bool read_entry(http_request *req, json_t *body, ilm_sparring_entry *e)
         return false;
     json_t *d = json_object_get(body, "done");
     if (d && !json_is_boolean(d)) {
-        http_reply_error(req, 422, NULL, "done: expected true or false", "done");
+        reply_invalid(req, ILM_ERR_WRONG_TYPE, "done", "done: expected true or false");
         return false;
     }
     if (d)
@@ -912,8 +911,8 @@ int h_sparring_add(void *app, http_request *req)
     ilm_sparring_entry e = {.application_id = id, .kind = ILM_SPARRING_NOTE};
     if (!json_object_get(body, "kind")) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL, "kind: required: note, commitment or next_step",
-                                "kind");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "kind",
+                             "kind: required: note, commitment or next_step");
     }
     bool ok = read_entry(req, body, &e);
     json_decref(body);
@@ -1034,12 +1033,13 @@ int h_peer_groups_form(void *app, http_request *req)
     }
     if (b && !json_is_string(b)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL, "basis: expected similarity or problem", "basis");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "basis",
+                             "basis: expected similarity or problem");
     }
     if (sz && !json_is_integer(sz)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL, "size: expected a whole number from 2 to 10",
-                                "size");
+        return reply_invalid(req, ILM_ERR_OUT_OF_RANGE, "size",
+                             "size: expected a whole number from 2 to 10");
     }
     char basis_buf[16];
     snprintf(basis_buf, sizeof basis_buf, "%s", b ? json_string_value(b) : basis);
@@ -1070,8 +1070,8 @@ int h_peer_groups_put(void *app, http_request *req)
     }
     if (!json_is_array(groups) || json_array_size(groups) > 200) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "groups: required, an array of {name, members: [codes]}", "groups");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "groups",
+                             "groups: required, an array of {name, members: [codes]}");
     }
     ilm_errors err = {0};
     ilm_application **apps = NULL;
@@ -1083,6 +1083,7 @@ int h_peer_groups_put(void *app, http_request *req)
     }
     ilm_peer_group *v = calloc(n + 1, sizeof *v);
     char msg[200] = "", field[60] = "";
+    ilm_error_code why = ILM_ERR_INVALID;
     for (size_t i = 0; v && i < n && !msg[0]; i++) {
         json_t *g = json_array_get(groups, i), *members = json_object_get(g, "members");
         const char *name = json_string_value(json_object_get(g, "name"));
@@ -1091,6 +1092,7 @@ int h_peer_groups_put(void *app, http_request *req)
         if (!json_is_array(members) || json_array_size(members) > 100) {
             snprintf(field, sizeof field, "groups[%zu].members", i);
             snprintf(msg, sizeof msg, "%s: expected an array of municipality codes", field);
+            why = ILM_ERR_WRONG_TYPE;
             break;
         }
         v[i].application_ids = calloc(json_array_size(members) + 1, sizeof(int64_t));
@@ -1103,6 +1105,7 @@ int h_peer_groups_put(void *app, http_request *req)
                 snprintf(field, sizeof field, "groups[%zu].members[%zu]", i, k);
                 snprintf(msg, sizeof msg, "%s: not a municipality that applied to this programme",
                          field);
+                why = ILM_ERR_NOT_APPLICANT;
                 break;
             }
             v[i].application_ids[v[i].n_members++] = apps[j]->id;
@@ -1112,7 +1115,7 @@ int h_peer_groups_put(void *app, http_request *req)
     ilm_applications_free(apps, n_apps);
     if (!v || msg[0]) {
         ilm_peer_groups_free(v, v ? n : 0);
-        return msg[0] ? http_reply_error(req, 422, NULL, msg, field)
+        return msg[0] ? reply_invalid(req, why, field, msg)
                       : http_reply_error(req, 500, NULL, NULL, NULL);
     }
     rc = ilm_store_peer_groups_set(c->store, id, v, n, &err);
@@ -1226,7 +1229,7 @@ int h_programme_report(void *app, http_request *req)
     const char *format = http_query(req, "format");
     bool xlsx = format && strcmp(format, "xlsx") == 0;
     if (format && !xlsx && strcmp(format, "html") != 0)
-        return http_reply_error(req, 422, NULL, "format: expected html or xlsx", "format");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "format", "format: expected html or xlsx");
     ilm_errors err = {0};
     ilm_dashboard d;
     int rc = ilm_app_dashboard(c->store, id, &d, &err);
@@ -1301,7 +1304,8 @@ int h_plan_decision_put(void *app, http_request *req)
     const char *kind, *dbody, *section, *dnro;
     char date[ILM_DATE_LEN];
     if (!only_keys(req, body, keys) || !opt_string(req, body, "kind", ILM_TEXT_KEY, &kind) ||
-        !opt_string(req, body, "body", ILM_NAME_MAX, &dbody) || !opt_string(req, body, "section", SECTION_MAX, &section) ||
+        !opt_string(req, body, "body", ILM_NAME_MAX, &dbody) ||
+        !opt_string(req, body, "section", SECTION_MAX, &section) ||
         !opt_string(req, body, "dnro", DNRO_MAX, &dnro) || !opt_day(req, body, "date", date)) {
         json_decref(body);
         return 0;
@@ -1359,8 +1363,8 @@ int h_plan_decision_delete(void *app, http_request *req)
         return 0;
     const char *kind = http_query(req, "kind");
     if (!kind)
-        return http_reply_error(req, 422, NULL,
-                                "kind: required: council_target or board_proposal", "kind");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "kind",
+                             "kind: required: council_target or board_proposal");
     ilm_errors err = {0};
     int rc = ilm_store_plan_decision_delete(c->store, id, kind, &err);
     if (rc)

@@ -160,21 +160,22 @@ static int run_plan(ilm_store *s, int64_t id, size_t classes[3], double *gap, do
  * "meets" or "does not meet" in its language. */
 typedef struct evidence_texts {
     const char *meets, *fails;
-    const char *council_set;       /* %s ref, %lld plan, %s name */
-    const char *council_missing;   /* %zu plans */
-    const char *council_named;     /* %s ref */
+    const char *council_set;     /* %s ref, %lld plan, %s name */
+    const char *council_missing; /* %zu plans */
+    const char *council_named;   /* %s ref */
     const char *no_plan;
-    const char *not_computable;    /* %lld plan, %s name, %s why */
-    const char *classes;           /* %lld plan, %s name, %zu easy, %zu moderate, %zu hard */
+    const char *not_computable; /* %lld plan, %s name, %s why */
+    const char *classes;        /* %lld plan, %s name, %zu easy, %zu moderate, %zu hard */
     const char *classes_both;
     const char *funding_accepted, *funding_none, *funding_missing; /* %s amount */
-    const char *no_civil;          /* %zu political */
-    const char *wrong_phase;       /* %zu index, %s name, %s level, %s phase, %s audience */
-    const char *participants_ok;   /* %zu civil, %zu political */
+    const char *no_civil;                                          /* %zu political */
+    const char *wrong_phase;     /* %zu index, %s name, %s level, %s phase, %s audience */
+    const char *participants_ok; /* %zu civil, %zu political */
 } evidence_texts;
 
 static const evidence_texts evidence_en = {
-    "meets", "does not meet",
+    "meets",
+    "does not meet",
     "%s set the target of plan %lld \"%s\"",
     "no council-set climate target: none of its %zu plan(s) in ilmava has a council decision on "
     "its target",
@@ -194,7 +195,8 @@ static const evidence_texts evidence_en = {
 };
 
 static const evidence_texts evidence_fi = {
-    "täyttää", "ei täytä",
+    "täyttää",
+    "ei täytä",
     "%s asetti suunnitelman %lld \"%s\" tavoitteen",
     "valtuusto ei ole asettanut ilmastotavoitetta: yhdelläkään kunnan %zu suunnitelmasta "
     "ilmavassa ei ole valtuuston päätöstä tavoitteesta",
@@ -215,7 +217,8 @@ static const evidence_texts evidence_fi = {
 };
 
 static const evidence_texts evidence_sv = {
-    "uppfyller", "uppfyller inte",
+    "uppfyller",
+    "uppfyller inte",
     "%s fastställde målet för plan %lld \"%s\"",
     "inget klimatmål fastställt av fullmäktige: ingen av kommunens %zu planer i ilmava har ett "
     "fullmäktigebeslut om målet",
@@ -281,7 +284,8 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
             snprintf(text + w, sizeof text - (size_t)w, tx->council_named, ref);
         }
     }
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
+             text);
 
     /* 2: easy and hard measures, by the model. */
     it = &out->items[ILM_CRITERION_EASY_AND_HARD];
@@ -309,7 +313,8 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
                 snprintf(text + w, sizeof text - (size_t)w, "%s", tx->classes_both);
         }
     }
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
+             text);
 
     /* 3: own funding. */
     it = &out->items[ILM_CRITERION_OWN_FUNDING];
@@ -321,7 +326,8 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
              : it->met               ? tx->funding_none
                                      : tx->funding_missing,
              eur);
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
+             text);
 
     /* 4: participants at the right level. */
     it = &out->items[ILM_CRITERION_PARTICIPANTS];
@@ -351,7 +357,8 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
         snprintf(text, sizeof text, "%s", problem);
     else
         snprintf(text, sizeof text, tx->participants_ok, civil, political);
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
+             text);
 
     for (int i = 0; i < ILM_CRITERION_COUNT; i++)
         out->n_met += out->items[i].met;
@@ -481,24 +488,28 @@ int ilm_app_application_save(ilm_store *s, ilm_application *a, bool organiser, c
         goto done;
     if (!organiser) {
         if (strcmp(now, p->apply_until) > 0) {
-            ilm_errors_add(err,
-                           "apply_until: applications to \"%s\" closed on %s; only the "
-                           "organiser can change one now",
-                           p->name, p->apply_until);
+            ilm_errors_addc(err, ILM_ERR_APPLICATIONS_CLOSED, "apply_until",
+                            "apply_until: applications to \"%s\" closed on %s; only the "
+                            "organiser can change one now",
+                            p->name, p->apply_until);
+            ilm_errors_text(err, "until", p->apply_until);
             rc = ILM_EINVAL;
             goto done;
         }
         if (old && old->decision != ILM_DECISION_PENDING) {
-            ilm_errors_add(err,
-                           "decision: the application is %s already; only the organiser "
-                           "can change it",
-                           ilm_decision_name(old->decision));
+            ilm_errors_addc(err, ILM_ERR_ALREADY_DECIDED, "decision",
+                            "decision: the application is %s already; only the organiser "
+                            "can change it",
+                            ilm_decision_name(old->decision));
+            ilm_errors_text(err, "status", ilm_decision_name(old->decision));
             rc = ILM_EINVAL;
             goto done;
         }
     }
     if (a->status == ILM_APPLICATION_SUBMITTED && strcmp(now, p->apply_from) < 0 && !organiser) {
-        ilm_errors_add(err, "status: applications to \"%s\" open on %s", p->name, p->apply_from);
+        ilm_errors_addc(err, ILM_ERR_APPLICATIONS_NOT_OPEN, "status",
+                        "status: applications to \"%s\" open on %s", p->name, p->apply_from);
+        ilm_errors_text(err, "from", p->apply_from);
         rc = ILM_EINVAL;
         goto done;
     }
@@ -530,8 +541,10 @@ int ilm_app_application_decide(ilm_store *s, int64_t id, ilm_decision d, const c
     if (rc)
         goto done;
     if (d != ILM_DECISION_PENDING && a->status != ILM_APPLICATION_SUBMITTED) {
-        ilm_errors_add(err, "decision: application %lld is %s, not submitted", (long long)id,
-                       ilm_application_status_name(a->status));
+        ilm_errors_addc(err, ILM_ERR_NOT_SUBMITTED, "decision",
+                        "decision: application %lld is %s, not submitted", (long long)id,
+                        ilm_application_status_name(a->status));
+        ilm_errors_text(err, "status", ilm_application_status_name(a->status));
         rc = ILM_EINVAL;
         goto done;
     }
@@ -610,11 +623,15 @@ int ilm_app_peer_groups_form(ilm_store *s, int64_t programme_id, const char *bas
 {
     bool similarity = basis && strcmp(basis, "similarity") == 0;
     if (!basis || (!similarity && strcmp(basis, "problem") != 0)) {
-        ilm_errors_add(err, "basis: expected similarity or problem");
+        ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, "basis", "basis: expected similarity or problem");
+        ilm_errors_text(err, "allowed", "similarity, problem");
         return ILM_EINVAL;
     }
     if (group_size < 2 || group_size > 10) {
-        ilm_errors_add(err, "size: %d is outside 2..10", group_size);
+        ilm_errors_addc(err, ILM_ERR_OUT_OF_RANGE, "size", "size: %d is outside 2..10", group_size);
+        ilm_errors_num(err, "value", group_size);
+        ilm_errors_num(err, "min", 2);
+        ilm_errors_num(err, "max", 10);
         return ILM_EINVAL;
     }
     ilm_application **apps = NULL;
