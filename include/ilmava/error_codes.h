@@ -85,6 +85,8 @@
     X(BAD_FILE, "bad_file", "") \
     X(FILE_TOO_LARGE, "file_too_large", "max_mib") \
     X(NOT_A_MUNICIPALITY, "not_a_municipality", "value") \
+    X(BAD_DNRO, "bad_dnro", "") \
+    X(BAD_SECTION, "bad_section", "") \
     X(UNKNOWN_MUNICIPALITY, "unknown_municipality", "value") \
     /* accounts and sign-in */ \
     X(BAD_EMAIL, "bad_email", "") \

@@ -612,9 +612,10 @@ static json_t *error_json(const ilm_errors *err, int i)
     return o;
 }
 
-/* {"error": {first message's keys..., "errors": [every message]}}; the
- * top-level code is the status's when the first message has no code of its
- * own. NULL when out of memory. */
+/* {"error": {first message's keys..., "errors": [every message]}}. The
+ * top-level code is the first message's on a 422 (when it has one of its
+ * own), else the status's ("conflict", "not_found") as it always was. NULL
+ * when out of memory. */
 static char *errors_doc(int status, const char *code, const ilm_errors *err)
 {
     json_t *list = json_array();
@@ -625,7 +626,7 @@ static char *errors_doc(int status, const char *code, const ilm_errors *err)
         json_decref(list);
         return NULL;
     }
-    if (code || err->info[0].code == ILM_ERR_INVALID)
+    if (code || status != 422 || err->info[0].code == ILM_ERR_INVALID)
         json_object_set_new(first, "code", json_string(code ? code : http_status_code(status)));
     json_object_set_new(first, "errors", list);
     json_t *doc = json_pack("{so}", "error", first);
