@@ -3,7 +3,7 @@
  * Every message a user can cause has one of these codes besides its English
  * text, so that a client (the web UI) can say it in its own language from
  * its catalogue (web/assets/i18n-*.js, key "err.<code>"). Each entry is
- * X(ENUM, "code", "param param ..."): the parameter names, separated by one
+ * X(ENUM, "code", "names"), where names are the parameter names, separated by one
  * space, are the keys of the message's "params" in the API's errors
  * (docs/API.md, "Error codes"). A parameter named `value` is the value the
  * field was given; for a field that holds a fraction (a share, a
@@ -27,9 +27,9 @@
     X(NOT_A_NUMBER, "not_a_number", "") \
     X(NOT_A_STRING, "not_a_string", "") \
     X(NOT_A_DATE, "not_a_date", "") \
-    X(WRONG_TYPE, "wrong_type", "expected") \
+    X(WRONG_TYPE, "wrong_type", "") \
     X(UNKNOWN_FIELD, "unknown_field", "") \
-    X(NOT_ONE_OF, "not_one_of", "value allowed") \
+    X(NOT_ONE_OF, "not_one_of", "allowed") \
     X(OUT_OF_RANGE, "out_of_range", "value min max") \
     X(BELOW_MIN, "below_min", "value min") \
     X(NOT_ABOVE, "not_above", "value min") \
@@ -57,7 +57,7 @@
     X(BEFORE_TARGET_YEAR, "before_target_year", "value target") \
     X(TOO_MANY_YEARS, "too_many_years", "value max") \
     X(EASY_ABOVE_HARD, "easy_above_hard", "value hard") \
-    X(VERSION_CONFLICT, "version_conflict", "current given") \
+    X(VERSION_CONFLICT, "version_conflict", "") \
     /* the programme */ \
     X(DATE_BEFORE, "date_before", "value other") \
     X(NOT_AFTER_PREVIOUS, "not_after_previous", "value previous") \
@@ -74,20 +74,19 @@
     X(NOT_SUBMITTED, "not_submitted", "status") \
     X(NOT_DECIDED, "not_decided", "") \
     X(ALREADY_APPLIED, "already_applied", "") \
-    X(NO_SUCH_RECORD, "no_such_record", "id") \
-    X(IN_ANOTHER_GROUP, "in_another_group", "id") \
+    X(NO_SUCH_RECORD, "no_such_record", "") \
+    X(IN_ANOTHER_GROUP, "in_another_group", "") \
     X(NOT_APPLICANT, "not_applicant", "") \
-    X(NOT_IN_FUTURE, "not_in_future", "value today") \
-    /* imports */ \
-    X(BAD_VALUE, "bad_value", "line column") \
-    X(BAD_LINE, "bad_line", "line") \
-    X(BAD_HEADER, "bad_header", "column") \
-    X(BAD_FILE, "bad_file", "") \
-    X(FILE_TOO_LARGE, "file_too_large", "max_mib") \
-    X(NOT_A_MUNICIPALITY, "not_a_municipality", "value") \
+    /* decisions and documents */ \
     X(BAD_DNRO, "bad_dnro", "") \
     X(BAD_SECTION, "bad_section", "") \
-    X(UNKNOWN_MUNICIPALITY, "unknown_municipality", "value") \
+    /* imports */ \
+    X(BAD_VALUE, "bad_value", "line column name") \
+    X(BAD_LINE, "bad_line", "line") \
+    X(BAD_HEADER, "bad_header", "column") \
+    X(FILE_TOO_LARGE, "file_too_large", "") \
+    X(NOT_A_MUNICIPALITY, "not_a_municipality", "") \
+    X(UNKNOWN_MUNICIPALITY, "unknown_municipality", "") \
     /* accounts and sign-in */ \
     X(BAD_EMAIL, "bad_email", "") \
     X(PASSWORD_LENGTH, "password_length", "min max") \

@@ -93,10 +93,12 @@ static bool get_int_field(http_request *req, json_t *o, const char *key, bool re
         ilm_errors_addc(&err, v ? ILM_ERR_OUT_OF_RANGE : ILM_ERR_REQUIRED, key,
                         "%s: %s an integer from %lld to %lld", key,
                         v ? "expected" : "required:", lo, hi);
-        if (json_is_number(v))
-            ilm_errors_num(&err, "value", json_number_value(v));
-        ilm_errors_num(&err, "min", (double)lo);
-        ilm_errors_num(&err, "max", (double)hi);
+        if (v) {
+            if (json_is_number(v))
+                ilm_errors_num(&err, "value", json_number_value(v));
+            ilm_errors_num(&err, "min", (double)lo);
+            ilm_errors_num(&err, "max", (double)hi);
+        }
         reply_errors(req, ILM_EINVAL, &err);
         return false;
     }

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h} from './dom.js';
 import {get, post, ApiError} from './api.js';
+import {errorText} from './errors.js';
 import {t, num, tonnes, pct, sectorName, sectorList, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks} from './charts.js';
 import {app} from './app.js';
@@ -244,7 +245,7 @@ function newPlanForm(code, m) {
           reduction: Number(f.reduction.value) / 100, scope: f.scope.value});
         app.navigate(`#/m/${code}/plans/${p.id}/target`);
       } catch (e) {
-        err.textContent = (e.field ? t(`field.${e.field.replace(/^.*\./, '')}`) + ': ' : '') + e.message;
+        err.textContent = errorText(e);
       }
     }},
     h('div', {class: 'field'}, h('label', {for: 'np-name'}, t('field.name')), f.name),

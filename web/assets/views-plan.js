@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
+import {errorText, placeErrors} from './errors.js';
 import {t, num, tonnes, pct, eur, sectorName, sectorList, getLang} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LINE, CLASSES,
   CLASS_COLORS, macChart, classSwatch} from './charts.js';
@@ -219,23 +220,9 @@ async function tabTarget(ctx, plan, m) {
   update();
 }
 
-/** Puts the API's 422 at its field (or at the form's status line). */
+/** Puts each of the API's messages at its field (or at the form's status line). */
 function showFieldError(e, err, f, status) {
-  const key = e.field ? e.field.replace(/^measures\[\d+\]\./, '').replace(/^target\./, '').replace(/[[.].*$/, '') : null;
-  const target = key && err[key] ? key : key && key.endsWith('_range') && err.range ? 'range'
-    : (key === 'share' || key === 'absolute_t') && err.value ? 'value' : null;
-  const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
-  const msg = e.fault ? t(e.fault) : e.status === 422 ? ((key === 'share' || key === 'share_range') && /outside 0\.\.1/.test(detail)
-    ? t('err.share') : t('err.invalid', {msg: detail})) : e.status === 403 ? t('err.forbidden')
-    : e.status === 404 ? t('err.notfound') : t('err.failed') + (e.message ? ` (${e.message})` : '');
-  if (target) {
-    err[target].textContent = msg;
-    const input = f[target] || f[target + '_lo'];
-    if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
-  } else {
-    status.textContent = msg;
-  }
-  announce(msg);
+  announce(placeErrors(e, err, status, f));
 }
 
 function scopeTable(invs, x, last) {
@@ -803,7 +790,7 @@ function quickEdit(plan, res, done) {
         const p = await put(`/api/measures/${ms.measure_id}`, body);
         await done(p);
       } catch (e) {
-        status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+        status.textContent = errorText(e);
         input.setAttribute('aria-invalid', 'true');
       }
     });
@@ -904,7 +891,7 @@ async function tabOptimize(ctx, plan, m) {
             }))) : null),
         h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)}))));
     } catch (e) {
-      out.replaceChildren(h('p', {class: 'form-error'}, ...(e.fault ? [t(e.fault)] : [t('err.failed'), ' ', e.message])));
+      out.replaceChildren(h('p', {class: 'form-error'}, errorText(e)));
     }
     btn.disabled = false;
   });
@@ -933,7 +920,7 @@ async function tabPublish(ctx, plan, m) {
             announce(status.textContent);
             draw();
           } catch (e) {
-            status.textContent = e.fault ? t(e.fault) : t('err.failed') + ' ' + e.message;
+            status.textContent = errorText(e);
             ev.target.disabled = false;
           }
         }}, plan.published ? t('publish.unpublish') : t('publish.publish')) : null);
