@@ -87,6 +87,8 @@
     X(FILE_TOO_LARGE, "file_too_large", "") \
     X(NOT_A_MUNICIPALITY, "not_a_municipality", "") \
     X(UNKNOWN_MUNICIPALITY, "unknown_municipality", "") \
+    X(OTHER_MUNICIPALITY, "other_municipality", "value expected") \
+    X(ABOVE_CAP, "above_cap", "value max") \
     /* accounts and sign-in */ \
     X(BAD_EMAIL, "bad_email", "") \
     X(PASSWORD_LENGTH, "password_length", "min max") \

@@ -79,6 +79,8 @@ export default {
   'err.file_too_large': 'The file is too large.',
   'err.not_a_municipality': 'A municipality code is three digits.',
   'err.unknown_municipality': 'The municipality is not in the register.',
+  'err.other_municipality': 'The file’s municipality {value} is not this one ({expected}).',
+  'err.above_cap': 'The value {value} is above the cap of {max}.',
   'err.bad_dnro': 'A diary number has the form running/class/year, e.g. 727/11.00/2026.',
   'err.bad_section': 'A section is a number, e.g. 45 or § 45.',
   'err.bad_email': 'The e-mail address is not valid.',

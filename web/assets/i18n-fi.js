@@ -79,6 +79,8 @@ export default {
   'err.file_too_large': 'Tiedosto on liian suuri.',
   'err.not_a_municipality': 'Kuntanumerossa on kolme numeroa.',
   'err.unknown_municipality': 'Kuntaa ei löydy rekisteristä.',
+  'err.other_municipality': 'Tiedoston kunta {value} ei ole tämä kunta ({expected}).',
+  'err.above_cap': 'Arvo {value} on yli ylärajan {max}.',
   'err.bad_dnro': 'Diaarinumeron muoto on juokseva/luokka/vuosi, esim. 727/11.00/2026.',
   'err.bad_section': 'Pykälä on numero, esim. 45 tai § 45.',
   'err.bad_email': 'Sähköpostiosoite ei kelpaa.',

@@ -79,6 +79,8 @@ export default {
   'err.file_too_large': 'Filen är för stor.',
   'err.not_a_municipality': 'Kommunnumret har tre siffror.',
   'err.unknown_municipality': 'Kommunen finns inte i registret.',
+  'err.other_municipality': 'Filens kommun {value} är inte denna kommun ({expected}).',
+  'err.above_cap': 'Värdet {value} är över gränsen {max}.',
   'err.bad_dnro': 'Diarienumret har formen löpnummer/klass/år, t.ex. 727/11.00/2026.',
   'err.bad_section': 'Paragrafen är ett nummer, t.ex. 45 eller § 45.',
   'err.bad_email': 'E-postadressen duger inte.',
