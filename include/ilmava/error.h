@@ -20,10 +20,10 @@ extern "C" {
 
 enum {
     ILM_OK = 0,
-    ILM_EINVAL = -1, /* the input is invalid: see the messages */
-    ILM_ENOMEM = -2, /* out of memory */
-    ILM_EIO = -3,    /* a file could not be read or written */
-    ILM_ELIMIT = -4, /* a size cap was exceeded */
+    ILM_EINVAL = -1,  /* the input is invalid: see the messages */
+    ILM_ENOMEM = -2,  /* out of memory */
+    ILM_EIO = -3,     /* a file could not be read or written */
+    ILM_ELIMIT = -4,  /* a size cap was exceeded */
     ILM_EINTERNAL = -5,
     ILM_ENOTFOUND = -6, /* a named record (plan, measure, municipality) does not exist */
     ILM_ESTORE = -7,    /* the store failed (corrupt, too new, missing, I/O error) */

@@ -296,7 +296,10 @@ static void ctx_free(void *data)
     free(c);
 }
 
-api_ctx *api_context(http_request *req) { return http_data(req); }
+api_ctx *api_context(http_request *req)
+{
+    return http_data(req);
+}
 
 static bool has_code(const ilm_user *u, const char *code)
 {
@@ -380,9 +383,9 @@ static int resolve_session(api_ctx *c, http_request *req)
     crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
     sodium_bin2hex(c->token_hash, sizeof c->token_hash, digest, sizeof digest);
     ilm_errors err = {0};
-    int rc =
-        ilm_store_session_get(c->store, c->token_hash, (int64_t)time(NULL), c->app->session_idle_s,
-                              c->app->session_max_s, &c->session, &err);
+    int rc = ilm_store_session_get(c->store, c->token_hash, (int64_t)time(NULL),
+                                   c->app->session_idle_s, c->app->session_max_s, &c->session,
+                                   &err);
     if (rc == ILM_ENOTFOUND) {
         /* Expired or ended: tell the browser to forget it. */
         http_set_cookie(req, "ilmava_session", "", 0);
@@ -499,8 +502,10 @@ static int decide(api_server *a, api_ctx *c, http_request *req, const http_route
     ilm_plan_stamp st = {0};
     int rc;
     switch ((api_requirement)route->required) {
-    case REQ_PUBLIC: return 0;
-    case REQ_USER: return c->signed_in ? 0 : 401;
+    case REQ_PUBLIC:
+        return 0;
+    case REQ_USER:
+        return c->signed_in ? 0 : 401;
     case REQ_ORGANISER:
         if (!c->signed_in)
             return 401;
@@ -540,7 +545,8 @@ static int decide(api_server *a, api_ctx *c, http_request *req, const http_route
     case REQ_APPLICATION_WRITE:
     case REQ_APPLICATION_SPARRING:
     case REQ_SPARRING_WRITE:
-    case REQ_PEER_GROUP_MEMBER: return api_authorize_programme(c, req, route->required);
+    case REQ_PEER_GROUP_MEMBER:
+        return api_authorize_programme(c, req, route->required);
     }
     return 500;
 }
@@ -702,8 +708,8 @@ json_t *body_object(http_request *req)
     json_t *o = json_loadb(http_body(req), http_body_len(req), JSON_REJECT_DUPLICATES, &je);
     if (!o) {
         char msg[ILM_ERROR_LEN];
-        snprintf(msg, sizeof msg, "The body is not valid JSON (line %d, column %d): %s", je.line,
-                 je.column, je.text);
+        snprintf(msg, sizeof msg, "The body is not valid JSON (line %d, column %d): %s",
+                 je.line, je.column, je.text);
         http_reply_error(req, 400, "bad_json", msg, NULL);
         return NULL;
     }
@@ -719,7 +725,7 @@ bool only_keys(http_request *req, json_t *o, const char *const *allowed)
 {
     const char *key;
     json_t *v;
-    json_object_foreach (o, key, v) {
+    json_object_foreach(o, key, v) {
         const char *const *k = allowed;
         while (*k && strcmp(*k, key) != 0)
             k++;
@@ -816,7 +822,10 @@ int api_start(const api_options *o, api_server **out, ilm_errors *err)
     return 0;
 }
 
-int api_port(const api_server *a) { return http_port(a->http); }
+int api_port(const api_server *a)
+{
+    return http_port(a->http);
+}
 
 static void api_free(api_server *a)
 {

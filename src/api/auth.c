@@ -87,8 +87,8 @@ static json_t *user_json(const ilm_user *u)
     json_t *codes = json_array();
     for (size_t i = 0; i < u->n_municipalities; i++)
         json_array_append_new(codes, json_string(u->municipalities[i]));
-    return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)u->id, "email", u->email, "role",
-                     ilm_role_name(u->role), "municipalities", codes);
+    return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)u->id, "email", u->email,
+                     "role", ilm_role_name(u->role), "municipalities", codes);
 }
 
 static void random_hex(char *out, size_t bytes)

@@ -38,8 +38,9 @@ int h_health(void *app, http_request *req)
         http_add_header(req, "Retry-After", rc == ILM_EBUSY ? "1" : "60");
         return http_reply_error(req, 503, code, msg, NULL);
     }
-    return reply_value(
-        req, 200, json_pack("{s:s, s:i}", "status", "ok", "schema", ilm_store_schema_version()));
+    return reply_value(req, 200,
+                       json_pack("{s:s, s:i}", "status", "ok", "schema",
+                                 ilm_store_schema_version()));
 }
 
 int h_sectors(void *app, http_request *req)
@@ -54,9 +55,9 @@ int h_sectors(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", v[i].key, "name_fi",
-                                           v[i].name_fi, "name_sv", v[i].name_sv, "name_en",
-                                           v[i].name_en, "gpc", v[i].gpc));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", v[i].key,
+                                           "name_fi", v[i].name_fi, "name_sv", v[i].name_sv,
+                                           "name_en", v[i].name_en, "gpc", v[i].gpc));
     ilm_sectors_free(v, n);
     return reply_value(req, 200, a);
 }
@@ -83,7 +84,8 @@ static int find_municipality(http_request *req, ilm_municipality *m)
     const char *code = http_param(req, "code");
     ilm_errors err = {0};
     if (strlen(code) != 3 || strspn(code, "0123456789") != 3) {
-        http_reply_error(req, 404, NULL, "No such municipality: a code is three digits", NULL);
+        http_reply_error(req, 404, NULL, "No such municipality: a code is three digits",
+                         NULL);
         return ILM_ENOTFOUND;
     }
     int rc = ilm_store_municipality_find(c->store, code, m, &err);
@@ -131,8 +133,8 @@ int h_inventory_get(void *app, http_request *req)
     char key[DOC_KEY_MAX] = "";
     size_t len = 0;
     if (strlen(code) == 3 && ilm_store_data_version(c->store, code, &data_version, &err) == 0) {
-        snprintf(key, sizeof key, "inventory %s %s %d %d d%lld", code, ilm_scope_name(scope), from,
-                 to, (long long)data_version);
+        snprintf(key, sizeof key, "inventory %s %s %d %d d%lld", code, ilm_scope_name(scope),
+                 from, to, (long long)data_version);
         char *json = doc_cache_get(&a->cache, key, &len);
         if (json) {
             http_add_header(req, "X-Cache", "hit");
@@ -174,13 +176,14 @@ int h_inventory_post(void *app, http_request *req)
     ilm_import_stats st;
     ilm_import_info info;
     ilm_errors err = {0};
-    int rc = ilm_app_import_for(c->store, m.code, http_body(req), http_body_len(req), source, &st,
-                                &info, &err);
+    int rc = ilm_app_import_for(c->store, m.code, http_body(req), http_body_len(req), source,
+                                &st, &info, &err);
     ilm_municipality_clear(&m);
     if (rc)
         return reply_errors(req, rc, &err);
     return reply_value(req, 200,
-                       json_pack("{s:I, s:I, s:I, s:I}", "added", (json_int_t)st.added, "replaced",
-                                 (json_int_t)st.replaced, "unchanged", (json_int_t)st.unchanged,
-                                 "removed", (json_int_t)st.removed));
+                       json_pack("{s:I, s:I, s:I, s:I}", "added", (json_int_t)st.added,
+                                 "replaced", (json_int_t)st.replaced, "unchanged",
+                                 (json_int_t)st.unchanged, "removed",
+                                 (json_int_t)st.removed));
 }

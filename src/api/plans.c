@@ -42,8 +42,9 @@ static int reply_conflict(http_request *req, int64_t id, const ilm_errors *err)
     api_ctx *c = api_context(req);
     ilm_plan *p = NULL;
     ilm_errors quiet = {0};
-    char *current =
-        ilm_store_plan_load(c->store, id, &p, &quiet) == 0 ? ilm_stored_plan_to_json(p) : NULL;
+    char *current = ilm_store_plan_load(c->store, id, &p, &quiet) == 0
+                        ? ilm_stored_plan_to_json(p)
+                        : NULL;
     ilm_plan_free(p);
     json_t *e = json_pack("{s:s, s:s}", "code", "conflict", "message",
                           err->count ? err->msg[0] : "The plan was changed by someone else");
@@ -113,8 +114,8 @@ int h_plans_create(void *app, http_request *req)
     json_t *o = body_object(req);
     if (!o)
         return 0;
-    static const char *const keys[] = {"name",      "base_year", "target_year",
-                                       "reduction", "scope",     NULL};
+    static const char *const keys[] = {"name", "base_year", "target_year", "reduction",
+                                       "scope", NULL};
     long long base, target;
     bool ok = only_keys(req, o, keys) &&
               get_int_field(req, o, "base_year", true, ILM_MIN_YEAR, ILM_MAX_YEAR, &base) &&
@@ -146,8 +147,8 @@ int h_plans_create(void *app, http_request *req)
     int64_t id = 0;
     ilm_errors err = {0};
     int rc = ilm_app_plan_new(c->store, http_param(req, "code"), (int)base, (int)target,
-                              json_number_value(jr), scope, jn ? json_string_value(jn) : NULL, &id,
-                              &err);
+                              json_number_value(jr), scope, jn ? json_string_value(jn) : NULL,
+                              &id, &err);
     json_decref(o);
     /* The model names these fields in the plan document ("target.reduction");
      * in this body they are top-level ("reduction"). */
@@ -185,9 +186,9 @@ int h_plan_put(void *app, http_request *req)
     json_t *body = body_object(req);
     if (!body)
         return 0;
-    static const char *const keys[] = {
-        "ilmava_plan", "name", "municipality", "baseline",  "target", "measures",
-        "settings",    "id",   "version",      "published", NULL};
+    static const char *const keys[] = {"ilmava_plan", "name",     "municipality", "baseline",
+                                       "target",      "measures", "settings",     "id",
+                                       "version",     "published", NULL};
     long long version = 0;
     if (!only_keys(req, body, keys) ||
         !get_int_field(req, body, "version", true, 1, INT64_MAX, &version)) {
@@ -213,7 +214,7 @@ int h_plan_put(void *app, http_request *req)
         bad = "municipality: a plan stays with its municipality";
     const char *key;
     json_t *v;
-    json_object_foreach (body, key, v) {
+    json_object_foreach(body, key, v) {
         if (!strcmp(key, "id") || !strcmp(key, "version") || !strcmp(key, "published") ||
             !strcmp(key, "municipality"))
             continue;
@@ -224,7 +225,7 @@ int h_plan_put(void *app, http_request *req)
     json_t *ms = json_object_get(doc, "measures");
     size_t i;
     json_t *m;
-    json_array_foreach (ms, i, m) {
+    json_array_foreach(ms, i, m) {
         if (json_is_object(m))
             json_object_del(m, "measure_id");
     }
@@ -429,8 +430,8 @@ int h_pathway(void *app, http_request *req)
     if (draws < 0 && p->draws > API_MAX_DRAWS) {
         ilm_plan_free(p);
         char msg[160];
-        snprintf(msg, sizeof msg,
-                 "draws: the plan asks for more than %d; give ?draws=", API_MAX_DRAWS);
+        snprintf(msg, sizeof msg, "draws: the plan asks for more than %d; give ?draws=",
+                 API_MAX_DRAWS);
         return http_reply_error(req, 422, NULL, msg, "draws");
     }
     if (draws < 0 && !draws_allowed(req, st.code, p->draws)) {
@@ -506,8 +507,8 @@ static int reply_audit(http_request *req, const char *code, int64_t plan_id)
     if (!query_int(req, "limit", 1, 1000, 100, &limit) ||
         !query_int(req, "before", 1, INT64_MAX, 0, &before))
         return 0;
-    ilm_audit_filter f = {
-        .code = code, .plan_id = plan_id, .before_id = before, .limit = (size_t)limit};
+    ilm_audit_filter f = {.code = code, .plan_id = plan_id, .before_id = before,
+                          .limit = (size_t)limit};
     ilm_audit_entry *v = NULL;
     size_t n = 0;
     ilm_errors err = {0};
@@ -517,13 +518,14 @@ static int reply_audit(http_request *req, const char *code, int64_t plan_id)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         const ilm_audit_entry *e = &v[i];
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at, "actor",
-                              e->actor, "action", e->action);
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at,
+                              "actor", e->actor, "action", e->action);
         json_object_set_new(o, "municipality", e->code[0] ? json_string(e->code) : json_null());
         json_object_set_new(o, "plan_id",
                             e->plan_id ? json_integer((json_int_t)e->plan_id) : json_null());
-        json_object_set_new(o, "measure_id",
-                            e->measure_id ? json_integer((json_int_t)e->measure_id) : json_null());
+        json_object_set_new(o, "measure_id", e->measure_id
+                                                 ? json_integer((json_int_t)e->measure_id)
+                                                 : json_null());
         json_object_set_new(o, "old", parsed_or_null(e->old_json));
         json_object_set_new(o, "new", parsed_or_null(e->new_json));
         json_array_append_new(a, o);
@@ -570,8 +572,8 @@ static int reply_comments(http_request *req, int status, int64_t id)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)v[i].id,
-                                           "author", v[i].author, "body", v[i].body, "created_at",
-                                           v[i].created_at));
+                                           "author", v[i].author, "body", v[i].body,
+                                           "created_at", v[i].created_at));
     ilm_comments_free(v, n);
     return reply_value(req, status, a);
 }

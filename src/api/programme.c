@@ -121,7 +121,8 @@ static int reply_created(http_request *req, const char *kind, int64_t id, char *
 
 /* A string member that may be absent or null; false (after a 422 naming
  * it) when it is another type or longer than max characters. */
-static bool opt_string(http_request *req, json_t *o, const char *key, size_t max, const char **out)
+static bool opt_string(http_request *req, json_t *o, const char *key, size_t max,
+                       const char **out)
 {
     json_t *v = json_object_get(o, key);
     *out = NULL;
@@ -545,8 +546,7 @@ int h_application_decision(void *app, http_request *req)
     const char *reason = NULL;
     ilm_decision d;
     const char *ds = json_string_value(json_object_get(body, "decision"));
-    if (!only_keys(req, body, keys) ||
-        !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason)) {
+    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason)) {
         json_decref(body);
         return 0;
     }
@@ -599,8 +599,7 @@ static bool set_override(http_request *req, json_t *body, ilm_application *a)
 {
     static const char *const keys[] = {"reason", "condition", NULL};
     const char *reason, *condition;
-    if (!only_keys(req, body, keys) ||
-        !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason) ||
+    if (!only_keys(req, body, keys) || !opt_string(req, body, "reason", ILM_SHORT_TEXT_MAX, &reason) ||
         !opt_string(req, body, "condition", ILM_SHORT_TEXT_MAX, &condition))
         return false;
     if (reason && !*reason) {
@@ -875,8 +874,7 @@ static bool read_entry(http_request *req, json_t *body, ilm_sparring_entry *e)
         return false;
     }
     const char *text, *owner;
-    if (!opt_string(req, body, "body", ILM_TEXT_MAX, &text) ||
-        !opt_string(req, body, "owner", ILM_NAME_MAX, &owner))
+    if (!opt_string(req, body, "body", ILM_TEXT_MAX, &text) || !opt_string(req, body, "owner", ILM_NAME_MAX, &owner))
         return false;
     if (json_object_get(body, "body")) {
         free(e->body);
@@ -1304,8 +1302,7 @@ int h_plan_decision_put(void *app, http_request *req)
     const char *kind, *dbody, *section, *dnro;
     char date[ILM_DATE_LEN];
     if (!only_keys(req, body, keys) || !opt_string(req, body, "kind", ILM_TEXT_KEY, &kind) ||
-        !opt_string(req, body, "body", ILM_NAME_MAX, &dbody) ||
-        !opt_string(req, body, "section", SECTION_MAX, &section) ||
+        !opt_string(req, body, "body", ILM_NAME_MAX, &dbody) || !opt_string(req, body, "section", SECTION_MAX, &section) ||
         !opt_string(req, body, "dnro", DNRO_MAX, &dnro) || !opt_day(req, body, "date", date)) {
         json_decref(body);
         return 0;

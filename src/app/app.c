@@ -60,8 +60,8 @@ static int sink_inventory(void *user, const ilm_import_inventory *r, ilm_errors 
     int rc = check_code(c, r->code, err);
     if (rc)
         return rc;
-    ilm_store_row row = {
-        .year = r->year, .sector = r->sector, .ets = r->ets, .hinku = r->hinku, .t = r->t};
+    ilm_store_row row = {.year = r->year, .sector = r->sector, .ets = r->ets,
+                         .hinku = r->hinku, .t = r->t};
     snprintf(row.code, sizeof row.code, "%s", r->code);
     return ilm_store_import_row(c->im, &row, err);
 }
@@ -85,11 +85,14 @@ static const char *kind_word(ilm_file_kind k)
 }
 
 /* Reads with `read` (a file or a buffer) into one store transaction. */
-static int import_with(
-    ilm_store *s, const char *file_name, ilm_file_kind kind, const char *only_code,
-    int (*read)(const void *src, size_t len, ilm_file_kind kind, const ilm_sector_name *names,
-                size_t n, const ilm_import_sink *sink, ilm_import_info *info, ilm_errors *err),
-    const void *src, size_t len, ilm_import_stats *stats, ilm_import_info *info, ilm_errors *err)
+static int import_with(ilm_store *s, const char *file_name, ilm_file_kind kind,
+                       const char *only_code,
+                       int (*read)(const void *src, size_t len, ilm_file_kind kind,
+                                   const ilm_sector_name *names, size_t n,
+                                   const ilm_import_sink *sink, ilm_import_info *info,
+                                   ilm_errors *err),
+                       const void *src, size_t len, ilm_import_stats *stats,
+                       ilm_import_info *info, ilm_errors *err)
 {
     memset(stats, 0, sizeof *stats);
     ilm_sector *sectors = NULL;
@@ -125,8 +128,9 @@ static int import_with(
     return rc;
 }
 
-static int read_path(const void *src, size_t len, ilm_file_kind kind, const ilm_sector_name *names,
-                     size_t n, const ilm_import_sink *sink, ilm_import_info *info, ilm_errors *err)
+static int read_path(const void *src, size_t len, ilm_file_kind kind,
+                     const ilm_sector_name *names, size_t n, const ilm_import_sink *sink,
+                     ilm_import_info *info, ilm_errors *err)
 {
     (void)len;
     return ilm_import_read(src, kind, names, n, sink, info, err);
@@ -142,13 +146,13 @@ static int read_buffer(const void *src, size_t len, ilm_file_kind kind,
 int ilm_app_import(ilm_store *s, const char *path, const char *file_name, ilm_file_kind kind,
                    ilm_import_stats *stats, ilm_import_info *info, ilm_errors *err)
 {
-    return import_with(s, file_name ? file_name : path, kind, NULL, read_path, path, 0, stats, info,
-                       err);
+    return import_with(s, file_name ? file_name : path, kind, NULL, read_path, path, 0, stats,
+                       info, err);
 }
 
 int ilm_app_import_buffer(ilm_store *s, const char *data, size_t len, const char *file_name,
-                          ilm_file_kind kind, ilm_import_stats *stats, ilm_import_info *info,
-                          ilm_errors *err)
+                          ilm_file_kind kind, ilm_import_stats *stats,
+                          ilm_import_info *info, ilm_errors *err)
 {
     return import_with(s, file_name, kind, NULL, read_buffer, data, len, stats, info, err);
 }
@@ -157,8 +161,8 @@ int ilm_app_import_for(ilm_store *s, const char *code, const char *data, size_t 
                        const char *file_name, ilm_import_stats *stats, ilm_import_info *info,
                        ilm_errors *err)
 {
-    return import_with(s, file_name, ILM_FILE_INVENTORY, code, read_buffer, data, len, stats, info,
-                       err);
+    return import_with(s, file_name, ILM_FILE_INVENTORY, code, read_buffer, data, len, stats,
+                       info, err);
 }
 
 /* ---- plans ---- */
@@ -265,8 +269,8 @@ static int import_plan_inventory(ilm_store *s, const char *path, const ilm_plan 
     rc = ilm_store_import_municipality(im, &m, false, err);
     for (size_t i = 0; with_inventory && !rc && i < p->n_inventory; i++) {
         const ilm_inventory_row *r = &p->inventory[i];
-        ilm_store_row row = {
-            .year = r->year, .sector = r->sector, .ets = r->ets, .hinku = true, .t = r->t};
+        ilm_store_row row = {.year = r->year, .sector = r->sector, .ets = r->ets,
+                             .hinku = true, .t = r->t};
         snprintf(row.code, sizeof row.code, "%s", p->municipality_code);
         rc = ilm_store_import_row(im, &row, err);
     }
@@ -404,7 +408,8 @@ static int measure_delete(ilm_store *s, int64_t measure_id, ilm_errors *err)
     if (rc)
         return rc;
     ilm_measure_clear(&p->measures[i]);
-    memmove(&p->measures[i], &p->measures[i + 1], (p->n_measures - i - 1) * sizeof *p->measures);
+    memmove(&p->measures[i], &p->measures[i + 1],
+            (p->n_measures - i - 1) * sizeof *p->measures);
     p->n_measures--;
     rc = save_checked(s, p, err);
     ilm_plan_free(p);

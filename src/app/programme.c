@@ -160,22 +160,21 @@ static int run_plan(ilm_store *s, int64_t id, size_t classes[3], double *gap, do
  * "meets" or "does not meet" in its language. */
 typedef struct evidence_texts {
     const char *meets, *fails;
-    const char *council_set;     /* %s ref, %lld plan, %s name */
-    const char *council_missing; /* %zu plans */
-    const char *council_named;   /* %s ref */
+    const char *council_set;       /* %s ref, %lld plan, %s name */
+    const char *council_missing;   /* %zu plans */
+    const char *council_named;     /* %s ref */
     const char *no_plan;
-    const char *not_computable; /* %lld plan, %s name, %s why */
-    const char *classes;        /* %lld plan, %s name, %zu easy, %zu moderate, %zu hard */
+    const char *not_computable;    /* %lld plan, %s name, %s why */
+    const char *classes;           /* %lld plan, %s name, %zu easy, %zu moderate, %zu hard */
     const char *classes_both;
     const char *funding_accepted, *funding_none, *funding_missing; /* %s amount */
-    const char *no_civil;                                          /* %zu political */
-    const char *wrong_phase;     /* %zu index, %s name, %s level, %s phase, %s audience */
-    const char *participants_ok; /* %zu civil, %zu political */
+    const char *no_civil;          /* %zu political */
+    const char *wrong_phase;       /* %zu index, %s name, %s level, %s phase, %s audience */
+    const char *participants_ok;   /* %zu civil, %zu political */
 } evidence_texts;
 
 static const evidence_texts evidence_en = {
-    "meets",
-    "does not meet",
+    "meets", "does not meet",
     "%s set the target of plan %lld \"%s\"",
     "no council-set climate target: none of its %zu plan(s) in ilmava has a council decision on "
     "its target",
@@ -195,8 +194,7 @@ static const evidence_texts evidence_en = {
 };
 
 static const evidence_texts evidence_fi = {
-    "täyttää",
-    "ei täytä",
+    "täyttää", "ei täytä",
     "%s asetti suunnitelman %lld \"%s\" tavoitteen",
     "valtuusto ei ole asettanut ilmastotavoitetta: yhdelläkään kunnan %zu suunnitelmasta "
     "ilmavassa ei ole valtuuston päätöstä tavoitteesta",
@@ -217,8 +215,7 @@ static const evidence_texts evidence_fi = {
 };
 
 static const evidence_texts evidence_sv = {
-    "uppfyller",
-    "uppfyller inte",
+    "uppfyller", "uppfyller inte",
     "%s fastställde målet för plan %lld \"%s\"",
     "inget klimatmål fastställt av fullmäktige: ingen av kommunens %zu planer i ilmava har ett "
     "fullmäktigebeslut om målet",
@@ -284,8 +281,7 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
             snprintf(text + w, sizeof text - (size_t)w, tx->council_named, ref);
         }
     }
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
-             text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     /* 2: easy and hard measures, by the model. */
     it = &out->items[ILM_CRITERION_EASY_AND_HARD];
@@ -313,8 +309,7 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
                 snprintf(text + w, sizeof text - (size_t)w, "%s", tx->classes_both);
         }
     }
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
-             text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     /* 3: own funding. */
     it = &out->items[ILM_CRITERION_OWN_FUNDING];
@@ -326,8 +321,7 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
              : it->met               ? tx->funding_none
                                      : tx->funding_missing,
              eur);
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
-             text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     /* 4: participants at the right level. */
     it = &out->items[ILM_CRITERION_PARTICIPANTS];
@@ -357,8 +351,7 @@ int ilm_app_eligibility(ilm_store *s, const ilm_programme *p, const ilm_applicat
         snprintf(text, sizeof text, "%s", problem);
     else
         snprintf(text, sizeof text, tx->participants_ok, civil, political);
-    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails,
-             text);
+    snprintf(it->evidence, sizeof it->evidence, "%s: %.560s", it->met ? tx->meets : tx->fails, text);
 
     for (int i = 0; i < ILM_CRITERION_COUNT; i++)
         out->n_met += out->items[i].met;

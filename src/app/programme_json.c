@@ -74,7 +74,8 @@ static bool only(reader *r, json_t *o, const char *path, const char *const *keys
 /* A string member into *out (strdup; NULL when absent or null), of at most
  * max characters (the caps of programme.h), so that the error says how long
  * the text is: "name: 1048576 characters, at most 200". */
-static void get_str(reader *r, json_t *o, const char *key, const char *path, size_t max, char **out)
+static void get_str(reader *r, json_t *o, const char *key, const char *path, size_t max,
+                    char **out)
 {
     json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v))
@@ -920,8 +921,8 @@ char *ilm_selection_to_json(const ilm_selection *sel)
         json_object_set_new(o, "decision_reason", str_or_null(a->decision_reason));
         json_object_set_new(o, "override",
                             a->override_reason && *a->override_reason
-                                ? json_pack("{s:s, s:o}", "reason", a->override_reason, "condition",
-                                            str_or_null(a->override_condition))
+                                ? json_pack("{s:s, s:o}", "reason", a->override_reason,
+                                            "condition", str_or_null(a->override_condition))
                                 : json_null());
         json_array_append_new(rows, o);
         if (r->proposed)

@@ -60,11 +60,12 @@ static void join(char *out, size_t n, const char *path, const char *key)
 }
 
 /* Reports every key of obj that is not in `allowed` (NULL-terminated). */
-static void check_keys(reader *rd, const json_t *obj, const char *path, const char *const *allowed)
+static void check_keys(reader *rd, const json_t *obj, const char *path,
+                       const char *const *allowed)
 {
     const char *key;
     json_t *v;
-    json_object_foreach ((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v) {
         bool ok = false;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(*a, key) == 0;
@@ -105,8 +106,8 @@ static bool get_number(reader *rd, const json_t *obj, const char *path, const ch
     return true;
 }
 
-static bool get_int(reader *rd, const json_t *obj, const char *path, const char *key, bool required,
-                    long long lo, long long hi, long long *out)
+static bool get_int(reader *rd, const json_t *obj, const char *path, const char *key,
+                    bool required, long long lo, long long hi, long long *out)
 {
     json_t *v = member(rd, obj, path, key, required);
     if (!v)
@@ -149,7 +150,8 @@ static bool get_year(reader *rd, const json_t *obj, const char *path, const char
     return true;
 }
 
-static bool get_bool(reader *rd, const json_t *obj, const char *path, const char *key, bool *out)
+static bool get_bool(reader *rd, const json_t *obj, const char *path, const char *key,
+                     bool *out)
 {
     json_t *v = member(rd, obj, path, key, false);
     if (!v)
@@ -245,8 +247,8 @@ static json_t *get_array(reader *rd, const json_t *obj, const char *path, const 
 }
 
 /* Checks that element i of an array is an object and names its path. */
-static json_t *element_object(reader *rd, json_t *arr, const char *name, size_t i, char *path,
-                              size_t pathlen)
+static json_t *element_object(reader *rd, json_t *arr, const char *name, size_t i,
+                              char *path, size_t pathlen)
 {
     snprintf(path, pathlen, "%s[%zu]", name, i);
     json_t *v = json_array_get(arr, i);
@@ -350,7 +352,7 @@ static void read_baseline(reader *rd, const json_t *root, ilm_plan *p)
     }
     const char *key;
     json_t *v;
-    json_object_foreach (tr, key, v) {
+    json_object_foreach(tr, key, v) {
         char path[160];
         snprintf(path, sizeof path, "baseline.trend.%s", key);
         if (!json_is_number(v)) {
@@ -373,7 +375,8 @@ static void read_target(reader *rd, const json_t *root, ilm_plan *p)
     json_t *t = get_object(rd, root, "", "target", true);
     if (!t)
         return;
-    static const char *const keys[] = {"base_year", "target_year", "reduction", "scope", NULL};
+    static const char *const keys[] = {"base_year", "target_year", "reduction", "scope",
+                                       NULL};
     check_keys(rd, t, "target", keys);
     get_year(rd, t, "target", "base_year", true, &p->base_year);
     get_year(rd, t, "target", "target_year", true, &p->target_year);
@@ -391,8 +394,9 @@ static void read_settings(reader *rd, const json_t *root, ilm_plan *p)
     json_t *s = get_object(rd, root, "", "settings", false);
     if (!s)
         return;
-    static const char *const keys[] = {"horizon", "discount_rate",      "draws",
-                                       "seed",    "easy_max_eur_per_t", "hard_min_eur_per_t",
+    static const char *const keys[] = {"horizon",           "discount_rate",
+                                       "draws",             "seed",
+                                       "easy_max_eur_per_t", "hard_min_eur_per_t",
                                        NULL};
     check_keys(rd, s, "settings", keys);
     get_year(rd, s, "settings", "horizon", false, &p->horizon);
@@ -432,9 +436,10 @@ static void read_range(reader *rd, const json_t *o, const char *path, const char
 static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m)
 {
     static const char *const keys[] = {
-        "id",         "name",        "sector",         "ets",    "start", "full",     "share",
-        "absolute_t", "share_range", "absolute_range", "capex",  "opex",  "lifetime", "control",
-        "optional",   "responsible", "notes",          "status", NULL};
+        "id",    "name",     "sector",   "ets",         "start",       "full",
+        "share", "absolute_t", "share_range", "absolute_range", "capex", "opex",
+        "lifetime", "control", "optional", "responsible", "notes",      "status",
+        NULL};
     check_keys(rd, o, path, keys);
     m->status = ILM_STATUS_PLANNED;
     m->control = ILM_CONTROL_OWN;
@@ -521,12 +526,13 @@ int ilm_plan_from_json(const char *text, size_t len, ilm_plan **out, ilm_errors 
     json_error_t jerr;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        ilm_errors_add(err, "plan: invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
-                       jerr.text);
+        ilm_errors_add(err, "plan: invalid JSON at line %d, column %d: %s", jerr.line,
+                       jerr.column, jerr.text);
         return ILM_EINVAL;
     }
     if (!json_is_object(root)) {
-        ilm_errors_add(err, "plan: the document must be a JSON object, not %s", type_name(root));
+        ilm_errors_add(err, "plan: the document must be a JSON object, not %s",
+                       type_name(root));
         json_decref(root);
         return ILM_EINVAL;
     }
@@ -537,12 +543,14 @@ int ilm_plan_from_json(const char *text, size_t len, ilm_plan **out, ilm_errors 
         return ILM_ENOMEM;
     }
     reader rd = {.err = err};
-    static const char *const keys[] = {"ilmava_plan", "name",     "municipality", "inventory",
-                                       "population",  "baseline", "target",       "measures",
-                                       "settings",    NULL};
+    static const char *const keys[] = {"ilmava_plan", "name",     "municipality",
+                                       "inventory",   "population", "baseline",
+                                       "target",      "measures", "settings",
+                                       NULL};
     check_keys(&rd, root, "", keys);
     long long fmt;
-    if (get_int(&rd, root, "", "ilmava_plan", true, 0, 1000000, &fmt) && fmt != ILM_PLAN_FORMAT) {
+    if (get_int(&rd, root, "", "ilmava_plan", true, 0, 1000000, &fmt) &&
+        fmt != ILM_PLAN_FORMAT) {
         char msg[80];
         snprintf(msg, sizeof msg, "version %lld is not supported (this build reads %d)", fmt,
                  ILM_PLAN_FORMAT);
@@ -626,8 +634,8 @@ int ilm_plan_read_file(const char *path, ilm_plan **out, ilm_errors *err)
 /* Keys whose values are text: "name=2030 plan" stays a string. */
 static bool is_text_key(const char *key)
 {
-    static const char *const text[] = {"id",     "name",        "sector", "control",
-                                       "status", "responsible", "notes",  NULL};
+    static const char *const text[] = {"id",      "name",   "sector", "control",
+                                       "status",  "responsible", "notes", NULL};
     for (const char *const *t = text; *t; t++)
         if (strcmp(*t, key) == 0)
             return true;
@@ -671,8 +679,8 @@ static void edit_fields(reader *rd, json_t *o, const char *const *fields, size_t
             edit_key(o, key, NULL);
             continue;
         }
-        json_t *v =
-            is_text_key(key) ? json_string(value) : json_loads(value, JSON_DECODE_ANY, NULL);
+        json_t *v = is_text_key(key) ? json_string(value)
+                                     : json_loads(value, JSON_DECODE_ANY, NULL);
         if (!v) {
             char path[MAX_KEY + 16];
             snprintf(path, sizeof path, "measure.%s", key);
@@ -701,7 +709,7 @@ static void edit_json(reader *rd, json_t *o, const char *text, size_t len)
     }
     const char *key;
     json_t *v;
-    json_object_foreach (patch, key, v) {
+    json_object_foreach(patch, key, v) {
         if (strlen(key) > MAX_KEY) {
             fail(rd, ILM_ERR_UNKNOWN_FIELD, "measure", "\"%.20s...\": no such field", key);
             continue;

@@ -135,11 +135,15 @@ int ilm_plan_last_year(const ilm_plan *p)
     return last;
 }
 
-int ilm_plan_horizon(const ilm_plan *p) { return p->horizon ? p->horizon : p->target_year; }
+int ilm_plan_horizon(const ilm_plan *p)
+{
+    return p->horizon ? p->horizon : p->target_year;
+}
 
 static const char *const scope_names[] = {"total", "non_ets", "hinku"};
 static const char *const control_names[] = {"own", "steer", "influence", "none"};
-static const char *const status_names[] = {"idea", "planned", "ongoing", "done", "cancelled"};
+static const char *const status_names[] = {"idea", "planned", "ongoing", "done",
+                                           "cancelled"};
 
 const char *ilm_scope_name(ilm_scope s) { return scope_names[s]; }
 const char *ilm_control_name(ilm_control c) { return control_names[c]; }

@@ -400,7 +400,10 @@ static const char staging_sql[] =
  * the server's time. Nothing reads the statistics. It must be set before
  * SQLite initialises; if something else initialised it first, the call
  * fails harmlessly and the default stays. */
-static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 /* Say why an existing store cannot be used without --create: it is
  * missing, or it holds nothing. */
@@ -869,8 +872,8 @@ void ilm_inventory_view_clear(ilm_inventory_view *v)
 }
 
 /* The imports the municipality's rows in years from..to came from. */
-static int read_sources(ilm_store *s, const char *code, int from, int to, ilm_inventory_view *v,
-                        ilm_errors *err)
+static int read_sources(ilm_store *s, const char *code, int from, int to,
+                        ilm_inventory_view *v, ilm_errors *err)
 {
     static const char sql[] =
         "SELECT i.kind, i.file_name, i.imported_at, min(r.year), max(r.year), count(*)"
@@ -907,9 +910,9 @@ static int read_sources(ilm_store *s, const char *code, int from, int to, ilm_in
         src->last_year = sqlite3_column_int(st, 4);
         src->rows = sqlite3_column_int64(st, 5);
     }
-    int result = oom                 ? store_oom(err)
-                 : rc != SQLITE_DONE ? store_error(s, rc, err, "reading the sources of %s", code)
-                                     : 0;
+    int result = oom ? store_oom(err)
+                     : rc != SQLITE_DONE ? store_error(s, rc, err, "reading the sources of %s", code)
+                                         : 0;
     sqlite3_reset(st);
     return result;
 }

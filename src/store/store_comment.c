@@ -25,8 +25,9 @@ int ilm_store_comment_add(ilm_store *s, int64_t plan_id, const char *body, int64
         return ILM_EINVAL;
     }
     static const char head_sql[] = "SELECT municipality FROM plan WHERE id = ?1";
-    static const char insert_sql[] = "INSERT INTO comment (plan_id, author, body, created_at)"
-                                     " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+    static const char insert_sql[] =
+        "INSERT INTO comment (plan_id, author, body, created_at)"
+        " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
     static const char json_sql[] =
         "SELECT json_object('id', id, 'plan_id', plan_id, 'author', author, 'body', body,"
         " 'created_at', created_at) FROM comment WHERE id = ?1";
@@ -75,7 +76,8 @@ done:
     return rc;
 }
 
-int ilm_store_comments(ilm_store *s, int64_t plan_id, ilm_comment **out, size_t *n, ilm_errors *err)
+int ilm_store_comments(ilm_store *s, int64_t plan_id, ilm_comment **out, size_t *n,
+                       ilm_errors *err)
 {
     static const char sql[] = "SELECT id, author, body, created_at FROM comment"
                               " WHERE plan_id = ?1 ORDER BY id";

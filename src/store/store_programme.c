@@ -1945,7 +1945,8 @@ int ilm_store_sparring_delete(ilm_store *s, int64_t id, ilm_errors *err)
         "DELETE FROM sparring_entry WHERE id = ?1", id, NULL, "sparring.delete", 0, missing, err);
 }
 
-int ilm_store_plan_decision_delete(ilm_store *s, int64_t plan_id, const char *kind, ilm_errors *err)
+int ilm_store_plan_decision_delete(ilm_store *s, int64_t plan_id, const char *kind,
+                                   ilm_errors *err)
 {
     if (!kind || (strcmp(kind, "council_target") != 0 && strcmp(kind, "board_proposal") != 0)) {
         ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, "kind",
@@ -1953,8 +1954,8 @@ int ilm_store_plan_decision_delete(ilm_store *s, int64_t plan_id, const char *ki
         return ILM_EINVAL;
     }
     char missing[120];
-    snprintf(missing, sizeof missing, "plan %lld has no %s decision recorded", (long long)plan_id,
-             kind);
+    snprintf(missing, sizeof missing, "plan %lld has no %s decision recorded",
+             (long long)plan_id, kind);
     return delete_audited(
         s,
         "SELECT json_object('plan_id', plan_id, 'kind', kind, 'body', body, 'meeting_date',"
