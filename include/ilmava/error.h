@@ -103,7 +103,7 @@ void ilm_errors_text(ilm_errors *err, const char *name, const char *s);
 const char *ilm_error_code_name(ilm_error_code code);
 
 /* The name of the code's parameter i ("value", "start"), or NULL past the
- * last. The returned text is static. */
+ * last. The text stays valid until the next call on the same thread. */
 const char *ilm_error_param_name(ilm_error_code code, int i);
 
 /* Caps on free texts, in characters (Unicode code points), for every text a
