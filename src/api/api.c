@@ -570,13 +570,79 @@ bool query_int(http_request *req, const char *name, long long lo, long long hi, 
     errno = 0;
     long long v = digits ? strtoll(s, &end, 10) : 0;
     if (!digits || s[sign + digits] || errno || v < lo || v > hi) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: expected a whole number from %lld to %lld", name, lo, hi);
-        http_reply_error(req, 422, NULL, msg, name);
+        ilm_errors err = {0};
+        ilm_errors_addc(&err, ILM_ERR_OUT_OF_RANGE, name,
+                        "%s: expected a whole number from %lld to %lld", name, lo, hi);
+        ilm_errors_num(&err, "min", (double)lo);
+        ilm_errors_num(&err, "max", (double)hi);
+        reply_errors(req, ILM_EINVAL, &err);
         return false;
     }
     *out = v;
     return true;
+}
+
+/* A JSON string of s; bytes that are not UTF-8 (a text cut mid-character)
+ * become '?'. */
+static json_t *json_text(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    char copy[ILM_ERROR_LEN];
+    size_t n = 0;
+    for (; s[n] && n + 1 < sizeof copy; n++)
+        copy[n] = (unsigned char)s[n] < 0x80 ? s[n] : '?';
+    copy[n] = '\0';
+    return json_string(copy);
+}
+
+/* Message i of err as {"code", "message", "field", "params"}. */
+static json_t *error_json(const ilm_errors *err, int i)
+{
+    const ilm_error_info *in = &err->info[i];
+    json_t *params = json_object();
+    const char *name;
+    for (int k = 0; k < ILM_ERROR_PARAMS && (name = ilm_error_param_name(in->code, k)); k++) {
+        const ilm_error_param *p = &in->param[k];
+        if (p->kind == ILM_PARAM_NUMBER)
+            json_object_set_new(params, name,
+                                p->num == (double)(json_int_t)p->num
+                                    ? json_integer((json_int_t)p->num)
+                                    : json_real(p->num));
+        else if (p->kind == ILM_PARAM_TEXT)
+            json_object_set_new(params, name, json_text(p->text));
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(ilm_error_code_name(in->code)));
+    json_object_set_new(o, "message", json_text(err->msg[i]));
+    if (in->field[0])
+        json_object_set_new(o, "field", json_text(in->field));
+    json_object_set_new(o, "params", params);
+    return o;
+}
+
+/* {"error": {first message's keys..., "errors": [every message]}}. The
+ * top-level code is the first message's on a 422 (when it has one of its
+ * own), else the status's ("conflict", "not_found") as it always was. NULL
+ * when out of memory. */
+static char *errors_doc(int status, const char *code, const ilm_errors *err)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < err->count; i++)
+        json_array_append_new(list, error_json(err, i));
+    json_t *first = json_deep_copy(json_array_get(list, 0));
+    if (!first) {
+        json_decref(list);
+        return NULL;
+    }
+    if (code || status != 422 || err->info[0].code == ILM_ERR_INVALID)
+        json_object_set_new(first, "code", json_string(code ? code : http_status_code(status)));
+    json_object_set_new(first, "errors", list);
+    json_t *doc = json_pack("{so}", "error", first);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    return text;
 }
 
 int reply_errors(http_request *req, int rc, const ilm_errors *err)
@@ -595,28 +661,33 @@ int reply_errors(http_request *req, int rc, const ilm_errors *err)
     case ILM_EREADONLY: status = 503, code = "read_only", retry = "60"; break;
     default: status = 500; break;
     }
-    const char *msg = err && err->count ? err->msg[0] : NULL;
-    if (status >= 500) /* the details are for the log, not the client */
-        msg = rc == ILM_EBUSY       ? "The store is busy with another change; try again"
-              : rc == ILM_EFULL     ? "The disk holding the store is full; nothing was saved"
-              : rc == ILM_EREADONLY ? "The store cannot be written now; nothing was saved"
-                                    : NULL;
-    char field[ILM_ERROR_LEN] = "";
-    if (msg && status < 500) {
-        /* "measures[3].share: 1.4 is outside 0..1" names its field. */
-        const char *colon = strstr(msg, ": ");
-        size_t n = colon ? (size_t)(colon - msg) : 0;
-        if (n > 0 && n < sizeof field && !memchr(msg, ' ', n)) {
-            memcpy(field, msg, n);
-            field[n] = '\0';
-        }
-    }
     if (status >= 500 && err && err->count)
         fprintf(stderr, "ilmava: %s %s: %s\n", http_method(req), http_path(req), err->msg[0]);
     if (retry)
         http_add_header(req, "Retry-After", retry);
-    http_reply_error(req, status, code, msg, field[0] ? field : NULL);
+    if (status < 500 && err && err->count) {
+        /* Every message, each with its code, field and parameters. */
+        char *doc = errors_doc(status, code, err);
+        if (doc)
+            return http_reply_take(req, status, "application/json", doc, strlen(doc));
+    }
+    const char *msg = NULL; /* the details are for the log, not the client */
+    if (status >= 500)
+        msg = rc == ILM_EBUSY       ? "The store is busy with another change; try again"
+              : rc == ILM_EFULL     ? "The disk holding the store is full; nothing was saved"
+              : rc == ILM_EREADONLY ? "The store cannot be written now; nothing was saved"
+                                    : NULL;
+    http_reply_error(req, status, code, msg, NULL);
     return 0;
+}
+
+/* A 422 with one message, its code and field, as reply_errors sends it:
+ * for a handler's own checks of the body. */
+int reply_invalid(http_request *req, ilm_error_code code, const char *field, const char *message)
+{
+    ilm_errors err = {0};
+    ilm_errors_addc(&err, code, field, "%s", message);
+    return reply_errors(req, ILM_EINVAL, &err);
 }
 
 int reply_text(http_request *req, int status, char *json)
@@ -663,9 +734,9 @@ bool only_keys(http_request *req, json_t *o, const char *const *allowed)
         while (*k && strcmp(*k, key) != 0)
             k++;
         if (!*k) {
-            char msg[ILM_ERROR_LEN];
-            snprintf(msg, sizeof msg, "%.60s: unknown field", key);
-            http_reply_error(req, 422, "unknown_field", msg, key);
+            ilm_errors err = {0};
+            ilm_errors_addc(&err, ILM_ERR_UNKNOWN_FIELD, key, "%.60s: unknown field", key);
+            reply_errors(req, ILM_EINVAL, &err);
             return false;
         }
     }

@@ -124,7 +124,7 @@ int h_login(void *app, http_request *req)
     if (!json_is_string(je) || !json_is_string(jp)) {
         const char *f = !json_is_string(je) ? "email" : "password";
         json_decref(o);
-        return http_reply_error(req, 422, NULL, "email and password are required strings", f);
+        return reply_invalid(req, ILM_ERR_REQUIRED, f, "email and password are required strings");
     }
     char email[256], address[64];
     snprintf(email, sizeof email, "%s", json_string_value(je));

@@ -116,15 +116,15 @@ int h_inventory_get(void *app, http_request *req)
     ilm_scope scope = ILM_SCOPE_TOTAL;
     const char *sc = http_query(req, "scope");
     if (sc && ilm_scope_parse(sc, &scope) != 0)
-        return http_reply_error(req, 422, NULL, "scope: expected total, non_ets or hinku",
-                                "scope");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "scope",
+                             "scope: expected total, non_ets or hinku");
     long long from_q, to_q;
     if (!query_int(req, "from", 1900, 2200, 0, &from_q) ||
         !query_int(req, "to", 1900, 2200, 0, &to_q))
         return 0;
     int from = (int)from_q, to = (int)to_q;
     if (from && to && from > to)
-        return http_reply_error(req, 422, NULL, "from: after to", "from");
+        return reply_invalid(req, ILM_ERR_DATE_BEFORE, "from", "from: after to");
     /* Cached by everything the document depends on: the data version
      * rises with every import that changes the municipality. */
     const char *code = http_param(req, "code");

@@ -136,9 +136,11 @@ bool api_can_comment(const api_ctx *c, const char *code);
 
 /* Replies with the store's or the engine's errors: the status from the
  * ILM_E* code (EINVAL 422, ENOTFOUND 404, ECONFLICT 409, ELIMIT 413,
- * anything else 500) and the first message, whose "field: ..." prefix
- * becomes the error's field. Returns 0. */
+ * anything else 500) and, below 500, every message with its code, field and
+ * parameters (docs/API.md, "Errors"). Returns 0. */
 int reply_errors(http_request *req, int rc, const ilm_errors *err);
+/* Replies 422 with one message of the given code and field. Returns 0. */
+int reply_invalid(http_request *req, ilm_error_code code, const char *field, const char *message);
 /* Replies with a jansson value (taken) as JSON. */
 int reply_value(http_request *req, int status, json_t *v);
 /* Replies with a malloc'd JSON string (taken); NULL means out of memory. */

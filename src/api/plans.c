@@ -89,11 +89,18 @@ static bool get_int_field(http_request *req, json_t *o, const char *key, bool re
     json_t *v = json_object_get(o, key);
     if (!v && !required)
         return true;
-    char msg[160];
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        snprintf(msg, sizeof msg, "%s: %s an integer from %lld to %lld", key,
-                 v ? "expected" : "required:", lo, hi);
-        http_reply_error(req, 422, NULL, msg, key);
+        ilm_errors err = {0};
+        ilm_errors_addc(&err, v ? ILM_ERR_OUT_OF_RANGE : ILM_ERR_REQUIRED, key,
+                        "%s: %s an integer from %lld to %lld", key,
+                        v ? "expected" : "required:", lo, hi);
+        if (v) {
+            if (json_is_number(v))
+                ilm_errors_num(&err, "value", json_number_value(v));
+            ilm_errors_num(&err, "min", (double)lo);
+            ilm_errors_num(&err, "max", (double)hi);
+        }
+        reply_errors(req, ILM_EINVAL, &err);
         return false;
     }
     *out = json_integer_value(v);
@@ -114,8 +121,8 @@ static bool name_given_blank(http_request *req, json_t *o)
             blank = false;
     if (!blank)
         return false;
-    http_reply_error(req, 422, NULL,
-                     v ? "name: required: a plan needs a name" : "name: expected a string", "name");
+    reply_invalid(req, v ? ILM_ERR_REQUIRED : ILM_ERR_NOT_A_STRING, "name",
+                  v ? "name: required: a plan needs a name" : "name: expected a string");
     return true;
 }
 
@@ -136,12 +143,16 @@ int h_plans_create(void *app, http_request *req)
            *jn = json_object_get(o, "name");
     ilm_scope scope = ILM_SCOPE_TOTAL;
     if (ok && !json_is_number(jr)) {
-        http_reply_error(req, 422, NULL, "reduction: required, a number from 0 to 1",
-                         "reduction");
+        reply_invalid(req, jr ? ILM_ERR_NOT_A_NUMBER : ILM_ERR_REQUIRED, "reduction",
+                      "reduction: required, a number from 0 to 1");
         ok = false;
     }
     if (ok && js && (!json_is_string(js) || ilm_scope_parse(json_string_value(js), &scope))) {
-        http_reply_error(req, 422, NULL, "scope: expected total, non_ets or hinku", "scope");
+        ilm_errors err = {0};
+        ilm_errors_addc(&err, ILM_ERR_NOT_ONE_OF, "scope",
+                        "scope: expected total, non_ets or hinku");
+        ilm_errors_text(&err, "allowed", "total, non_ets, hinku");
+        reply_errors(req, ILM_EINVAL, &err);
         ok = false;
     }
     if (ok && name_given_blank(req, o))
@@ -158,8 +169,11 @@ int h_plans_create(void *app, http_request *req)
     json_decref(o);
     /* The model names these fields in the plan document ("target.reduction");
      * in this body they are top-level ("reduction"). */
-    if (rc == ILM_EINVAL && err.count && strncmp(err.msg[0], "target.", 7) == 0)
-        memmove(err.msg[0], err.msg[0] + 7, strlen(err.msg[0] + 7) + 1);
+    for (int i = 0; rc == ILM_EINVAL && i < err.count; i++) {
+        char *f = err.info[i].field;
+        if (strncmp(f, "target.", 7) == 0)
+            memmove(f, f + 7, strlen(f + 7) + 1);
+    }
     if (rc)
         return reply_errors(req, rc, &err);
     char location[64];
@@ -763,7 +777,7 @@ int h_comment_add(void *app, http_request *req)
     json_t *body = json_object_get(o, "body");
     if (!json_is_string(body)) {
         json_decref(o);
-        return http_reply_error(req, 422, NULL, "body: required, the comment's text", "body");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "body", "body: required, the comment's text");
     }
     ilm_errors err = {0};
     int rc = ilm_text_check(&err, "body", json_string_value(body), ILM_COMMENT_MAX);

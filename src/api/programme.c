@@ -131,12 +131,12 @@ static bool opt_string(http_request *req, json_t *o, const char *key, size_t max
     if (!json_is_string(v)) {
         char msg[120];
         snprintf(msg, sizeof msg, "%s: expected a string", key);
-        http_reply_error(req, 422, NULL, msg, key);
+        reply_invalid(req, ILM_ERR_NOT_A_STRING, key, msg);
         return false;
     }
     ilm_errors err = {0};
     if (ilm_text_check(&err, key, json_string_value(v), max)) {
-        http_reply_error(req, 422, NULL, err.msg[0], key);
+        reply_errors(req, ILM_EINVAL, &err);
         return false;
     }
     *out = json_string_value(v);
@@ -155,7 +155,7 @@ static bool opt_day(http_request *req, json_t *o, const char *key, char out[ILM_
     if (s && !ilm_date_valid(s)) {
         char msg[120];
         snprintf(msg, sizeof msg, "%s: expected a day YYYY-MM-DD", key);
-        http_reply_error(req, 422, NULL, msg, key);
+        reply_invalid(req, ILM_ERR_NOT_A_DATE, key, msg);
         return false;
     }
     snprintf(out, ILM_DATE_LEN, "%s", s ? s : "");
@@ -169,7 +169,7 @@ static bool query_lang(http_request *req, const char **lang)
     *lang = http_query(req, "lang");
     if (!*lang || !strcmp(*lang, "fi") || !strcmp(*lang, "sv") || !strcmp(*lang, "en"))
         return true;
-    http_reply_error(req, 422, NULL, "lang: expected fi, sv or en", "lang");
+    reply_invalid(req, ILM_ERR_NOT_ONE_OF, "lang", "lang: expected fi, sv or en");
     return false;
 }
 
@@ -398,7 +398,8 @@ int h_programme_notifications(void *app, http_request *req)
         return 0;
     const char *lang = http_query(req, "language");
     if (lang && strcmp(lang, "fi") && strcmp(lang, "sv") && strcmp(lang, "en"))
-        return http_reply_error(req, 422, NULL, "language: expected fi, sv or en", "language");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "language",
+                             "language: expected fi, sv or en");
     ilm_errors err = {0};
     ilm_programme *p = NULL;
     ilm_application **v = NULL;
@@ -445,9 +446,8 @@ int h_application_create(void *app, http_request *req)
     const char *code = json_string_value(json_object_get(body, "municipality"));
     if (!code) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "municipality: required, the code of the applying municipality",
-                                "municipality");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "municipality",
+                             "municipality: required, the code of the applying municipality");
     }
     if (!api_can_write(c, code)) {
         json_decref(body);
@@ -464,8 +464,8 @@ int h_application_create(void *app, http_request *req)
         return http_reply_error(req, 500, NULL, NULL, NULL);
     if (!code_ok) {
         free(text);
-        return http_reply_error(req, 422, NULL, "municipality: expected a three-digit code",
-                                "municipality");
+        return reply_invalid(req, ILM_ERR_NOT_A_MUNICIPALITY, "municipality",
+                             "municipality: expected a three-digit code");
     }
     ilm_errors err = {0};
     ilm_application *a = NULL;
@@ -518,9 +518,8 @@ int h_application_put(void *app, http_request *req)
         return reply_errors(req, rc, &err);
     if (moved || (code_copy[0] && strcmp(code_copy, base->code) != 0)) {
         ilm_application_free(base);
-        return http_reply_error(req, 422, NULL,
-                                "municipality: an application stays with its municipality",
-                                "municipality");
+        return reply_invalid(req, ILM_ERR_INVALID, "municipality",
+                             "municipality: an application stays with its municipality");
     }
     rc = ilm_application_from_json(http_body(req), http_body_len(req), base, &a, &err);
     int64_t saved;
@@ -553,14 +552,13 @@ int h_application_decision(void *app, http_request *req)
     }
     if (!ds || ilm_decision_parse(ds, &d)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "decision: required: accepted, waitlisted, rejected or pending",
-                                "decision");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "decision",
+                             "decision: required: accepted, waitlisted, rejected or pending");
     }
     if (d != ILM_DECISION_PENDING && d != ILM_DECISION_ACCEPTED && (!reason || !*reason)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "reason: a waitlisting or a rejection needs its reason", "reason");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "reason",
+                             "reason: a waitlisting or a rejection needs its reason");
     }
     ilm_errors err = {0};
     int rc = ilm_app_application_decide(c->store, id, d, reason, &err);
@@ -605,8 +603,8 @@ static bool set_override(http_request *req, json_t *body, ilm_application *a)
         !opt_string(req, body, "condition", ILM_SHORT_TEXT_MAX, &condition))
         return false;
     if (reason && !*reason) {
-        http_reply_error(req, 422, NULL, "reason: empty; send null to remove the override",
-                         "reason");
+        reply_invalid(req, ILM_ERR_REQUIRED, "reason",
+                      "reason: empty; send null to remove the override");
         return false;
     }
     free(a->override_reason);
@@ -627,10 +625,9 @@ int h_application_override(void *app, http_request *req)
         return 0;
     if (!json_object_get(body, "reason")) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "reason: required: why to accept despite an unmet criterion "
-                                "(null removes the override)",
-                                "reason");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "reason",
+                             "reason: required: why to accept despite an unmet criterion "
+                             "(null removes the override)");
     }
     return organiser_change(req, id, set_override, body);
 }
@@ -765,8 +762,8 @@ int h_contact_day_add(void *app, http_request *req)
     json_decref(doc);
     if (!found) {
         ilm_programme_free(p);
-        return http_reply_error(req, 422, NULL,
-                                "period_id: no such contact period in this programme", "period_id");
+        return reply_invalid(req, ILM_ERR_NO_SUCH_RECORD, "period_id",
+                             "period_id: no such contact period in this programme");
     }
     rc = text ? ilm_programme_from_json(text, strlen(text), NULL, &q, &err) : ILM_ENOMEM;
     free(text);
@@ -823,9 +820,8 @@ int h_attendance_put(void *app, http_request *req)
     }
     if (!json_is_array(list) || json_array_size(list) > 10000) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "attendance: required, an array of {participant_id, present}",
-                                "attendance");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "attendance",
+                             "attendance: required, an array of {participant_id, present}");
     }
     size_t n = json_array_size(list);
     ilm_attendance *v = calloc(n + 1, sizeof *v);
@@ -843,7 +839,7 @@ int h_attendance_put(void *app, http_request *req)
                      field);
             free(v);
             json_decref(body);
-            return http_reply_error(req, 422, NULL, msg, field);
+            return reply_invalid(req, ILM_ERR_WRONG_TYPE, field, msg);
         }
         v[i] = (ilm_attendance){.contact_day_id = day_id,
                                 .participant_id = json_integer_value(pid),
@@ -892,7 +888,8 @@ static bool read_entry(http_request *req, json_t *body, ilm_sparring_entry *e)
         return false;
     json_t *k = json_object_get(body, "kind");
     if (k && (!json_is_string(k) || ilm_sparring_kind_parse(json_string_value(k), &e->kind))) {
-        http_reply_error(req, 422, NULL, "kind: expected note, commitment or next_step", "kind");
+        reply_invalid(req, ILM_ERR_NOT_ONE_OF, "kind",
+                      "kind: expected note, commitment or next_step");
         return false;
     }
     const char *text, *owner;
@@ -910,7 +907,7 @@ static bool read_entry(http_request *req, json_t *body, ilm_sparring_entry *e)
         return false;
     json_t *d = json_object_get(body, "done");
     if (d && !json_is_boolean(d)) {
-        http_reply_error(req, 422, NULL, "done: expected true or false", "done");
+        reply_invalid(req, ILM_ERR_WRONG_TYPE, "done", "done: expected true or false");
         return false;
     }
     if (d)
@@ -931,8 +928,8 @@ int h_sparring_add(void *app, http_request *req)
     ilm_sparring_entry e = {.application_id = id, .kind = ILM_SPARRING_NOTE};
     if (!json_object_get(body, "kind")) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL, "kind: required: note, commitment or next_step",
-                                "kind");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "kind",
+                             "kind: required: note, commitment or next_step");
     }
     bool ok = read_entry(req, body, &e);
     json_decref(body);
@@ -1053,12 +1050,13 @@ int h_peer_groups_form(void *app, http_request *req)
     }
     if (b && !json_is_string(b)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL, "basis: expected similarity or problem", "basis");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "basis",
+                             "basis: expected similarity or problem");
     }
     if (sz && !json_is_integer(sz)) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL, "size: expected a whole number from 2 to 10",
-                                "size");
+        return reply_invalid(req, ILM_ERR_OUT_OF_RANGE, "size",
+                             "size: expected a whole number from 2 to 10");
     }
     char basis_buf[16];
     snprintf(basis_buf, sizeof basis_buf, "%s", b ? json_string_value(b) : basis);
@@ -1089,8 +1087,8 @@ int h_peer_groups_put(void *app, http_request *req)
     }
     if (!json_is_array(groups) || json_array_size(groups) > 200) {
         json_decref(body);
-        return http_reply_error(req, 422, NULL,
-                                "groups: required, an array of {name, members: [codes]}", "groups");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "groups",
+                             "groups: required, an array of {name, members: [codes]}");
     }
     ilm_errors err = {0};
     ilm_application **apps = NULL;
@@ -1102,6 +1100,7 @@ int h_peer_groups_put(void *app, http_request *req)
     }
     ilm_peer_group *v = calloc(n + 1, sizeof *v);
     char msg[200] = "", field[60] = "";
+    ilm_error_code why = ILM_ERR_INVALID;
     for (size_t i = 0; v && i < n && !msg[0]; i++) {
         json_t *g = json_array_get(groups, i), *members = json_object_get(g, "members");
         const char *name = json_string_value(json_object_get(g, "name"));
@@ -1110,6 +1109,7 @@ int h_peer_groups_put(void *app, http_request *req)
         if (!json_is_array(members) || json_array_size(members) > 100) {
             snprintf(field, sizeof field, "groups[%zu].members", i);
             snprintf(msg, sizeof msg, "%s: expected an array of municipality codes", field);
+            why = ILM_ERR_WRONG_TYPE;
             break;
         }
         v[i].application_ids = calloc(json_array_size(members) + 1, sizeof(int64_t));
@@ -1122,6 +1122,7 @@ int h_peer_groups_put(void *app, http_request *req)
                 snprintf(field, sizeof field, "groups[%zu].members[%zu]", i, k);
                 snprintf(msg, sizeof msg, "%s: not a municipality that applied to this programme",
                          field);
+                why = ILM_ERR_NOT_APPLICANT;
                 break;
             }
             v[i].application_ids[v[i].n_members++] = apps[j]->id;
@@ -1131,7 +1132,7 @@ int h_peer_groups_put(void *app, http_request *req)
     ilm_applications_free(apps, n_apps);
     if (!v || msg[0]) {
         ilm_peer_groups_free(v, v ? n : 0);
-        return msg[0] ? http_reply_error(req, 422, NULL, msg, field)
+        return msg[0] ? reply_invalid(req, why, field, msg)
                       : http_reply_error(req, 500, NULL, NULL, NULL);
     }
     rc = ilm_store_peer_groups_set(c->store, id, v, n, &err);
@@ -1245,7 +1246,7 @@ int h_programme_report(void *app, http_request *req)
     const char *format = http_query(req, "format");
     bool xlsx = format && strcmp(format, "xlsx") == 0;
     if (format && !xlsx && strcmp(format, "html") != 0)
-        return http_reply_error(req, 422, NULL, "format: expected html or xlsx", "format");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "format", "format: expected html or xlsx");
     const char *lang;
     if (!query_lang(req, &lang))
         return 0;
@@ -1381,8 +1382,8 @@ int h_plan_decision_delete(void *app, http_request *req)
         return 0;
     const char *kind = http_query(req, "kind");
     if (!kind)
-        return http_reply_error(req, 422, NULL,
-                                "kind: required: council_target or board_proposal", "kind");
+        return reply_invalid(req, ILM_ERR_NOT_ONE_OF, "kind",
+                             "kind: required: council_target or board_proposal");
     ilm_errors err = {0};
     int rc = ilm_store_plan_decision_delete(c->store, id, kind, &err);
     if (rc)

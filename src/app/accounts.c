@@ -27,8 +27,9 @@ int ilm_password_hash(const char *password, char out[ILM_PASSWORD_HASH_MAX], ilm
     out[0] = '\0';
     size_t len = password ? strlen(password) : 0;
     if (len < ILM_PASSWORD_MIN || len > ILM_PASSWORD_MAX) {
-        ilm_errors_add(err, "password: %zu bytes; it must be %d to %d", len, ILM_PASSWORD_MIN,
-                       ILM_PASSWORD_MAX);
+        ilm_errors_addc(err, ILM_ERR_PASSWORD_LENGTH, "password",
+                        "password: %zu bytes; it must be %d to %d", len, ILM_PASSWORD_MIN,
+                        ILM_PASSWORD_MAX);
         return ILM_EINVAL;
     }
     int rc = sodium_ready(err);

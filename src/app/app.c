@@ -24,8 +24,10 @@ static int check_code(const import_ctx *c, const char *code, ilm_errors *err)
 {
     if (!c->only_code || strcmp(code, c->only_code) == 0)
         return 0;
-    ilm_errors_add(err, "municipality %s: this import is for municipality %s only", code,
-                   c->only_code);
+    ilm_errors_addc(err, ILM_ERR_OTHER_MUNICIPALITY, "municipality",
+                    "municipality %s: this import is for municipality %s only", code, c->only_code);
+    ilm_errors_text(err, "value", code);
+    ilm_errors_text(err, "expected", c->only_code);
     return ILM_EINVAL;
 }
 
@@ -245,8 +247,9 @@ int ilm_app_plan_new(ilm_store *s, const char *municipality, int base_year, int 
     if (!rc)
         rc = ilm_app_attach_inventory(s, p, err);
     if (!rc && p->n_inventory == 0) {
-        ilm_errors_add(err, "%s (%s) has no inventory in the store: import its data first",
-                       p->municipality_name, p->municipality_code);
+        ilm_errors_addc(err, ILM_ERR_NO_INVENTORY, "municipality",
+                        "%s (%s) has no inventory in the store: import its data first",
+                        p->municipality_name, p->municipality_code);
         rc = ILM_EINVAL;
     }
     if (!rc)

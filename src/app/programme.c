@@ -559,24 +559,28 @@ int ilm_app_application_save(ilm_store *s, ilm_application *a, bool organiser, c
         goto done;
     if (!organiser) {
         if (strcmp(now, p->apply_until) > 0) {
-            ilm_errors_add(err,
-                           "apply_until: applications to \"%s\" closed on %s; only the "
-                           "organiser can change one now",
-                           p->name, p->apply_until);
+            ilm_errors_addc(err, ILM_ERR_APPLICATIONS_CLOSED, "apply_until",
+                            "apply_until: applications to \"%s\" closed on %s; only the "
+                            "organiser can change one now",
+                            p->name, p->apply_until);
+            ilm_errors_text(err, "until", p->apply_until);
             rc = ILM_EINVAL;
             goto done;
         }
         if (old && old->decision != ILM_DECISION_PENDING) {
-            ilm_errors_add(err,
-                           "decision: the application is %s already; only the organiser "
-                           "can change it",
-                           ilm_decision_name(old->decision));
+            ilm_errors_addc(err, ILM_ERR_ALREADY_DECIDED, "decision",
+                            "decision: the application is %s already; only the organiser "
+                            "can change it",
+                            ilm_decision_name(old->decision));
+            ilm_errors_text(err, "status", ilm_decision_name(old->decision));
             rc = ILM_EINVAL;
             goto done;
         }
     }
     if (a->status == ILM_APPLICATION_SUBMITTED && strcmp(now, p->apply_from) < 0 && !organiser) {
-        ilm_errors_add(err, "status: applications to \"%s\" open on %s", p->name, p->apply_from);
+        ilm_errors_addc(err, ILM_ERR_APPLICATIONS_NOT_OPEN, "status",
+                        "status: applications to \"%s\" open on %s", p->name, p->apply_from);
+        ilm_errors_text(err, "from", p->apply_from);
         rc = ILM_EINVAL;
         goto done;
     }
@@ -608,8 +612,10 @@ int ilm_app_application_decide(ilm_store *s, int64_t id, ilm_decision d, const c
     if (rc)
         goto done;
     if (d != ILM_DECISION_PENDING && a->status != ILM_APPLICATION_SUBMITTED) {
-        ilm_errors_add(err, "decision: application %lld is %s, not submitted", (long long)id,
-                       ilm_application_status_name(a->status));
+        ilm_errors_addc(err, ILM_ERR_NOT_SUBMITTED, "decision",
+                        "decision: application %lld is %s, not submitted", (long long)id,
+                        ilm_application_status_name(a->status));
+        ilm_errors_text(err, "status", ilm_application_status_name(a->status));
         rc = ILM_EINVAL;
         goto done;
     }
@@ -688,11 +694,15 @@ int ilm_app_peer_groups_form(ilm_store *s, int64_t programme_id, const char *bas
 {
     bool similarity = basis && strcmp(basis, "similarity") == 0;
     if (!basis || (!similarity && strcmp(basis, "problem") != 0)) {
-        ilm_errors_add(err, "basis: expected similarity or problem");
+        ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, "basis", "basis: expected similarity or problem");
+        ilm_errors_text(err, "allowed", "similarity, problem");
         return ILM_EINVAL;
     }
     if (group_size < 2 || group_size > 10) {
-        ilm_errors_add(err, "size: %d is outside 2..10", group_size);
+        ilm_errors_addc(err, ILM_ERR_OUT_OF_RANGE, "size", "size: %d is outside 2..10", group_size);
+        ilm_errors_num(err, "value", group_size);
+        ilm_errors_num(err, "min", 2);
+        ilm_errors_num(err, "max", 10);
         return ILM_EINVAL;
     }
     ilm_application **apps = NULL;

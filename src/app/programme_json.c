@@ -36,6 +36,20 @@ static void fail(reader *r, const char *fmt, ...)
     r->rc = ILM_EINVAL;
 }
 
+static void failc(reader *r, ilm_error_code code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Adds "FIELD: <fmt>" with its code and field. */
+static void failc(reader *r, ilm_error_code code, const char *field, const char *fmt, ...)
+{
+    char msg[ILM_ERROR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ilm_errors_addc(r->err, code, field, "%s: %s", field, msg);
+    r->rc = ILM_EINVAL;
+}
+
 static bool only(reader *r, json_t *o, const char *path, const char *const *keys)
 {
     const char *key;
@@ -46,7 +60,11 @@ static bool only(reader *r, json_t *o, const char *path, const char *const *keys
         while (*k && strcmp(*k, key) != 0)
             k++;
         if (!*k) {
-            fail(r, "%s%s%.60s: unknown field", path, *path ? "." : "", key);
+            {
+                char f_[160];
+                snprintf(f_, sizeof f_, "%s%s%.60s", path, *path ? "." : "", key);
+                failc(r, ILM_ERR_UNKNOWN_FIELD, f_, "unknown field");
+            }
             ok = false;
         }
     }
@@ -63,7 +81,11 @@ static void get_str(reader *r, json_t *o, const char *key, const char *path, siz
     if (!v || json_is_null(v))
         return;
     if (!json_is_string(v)) {
-        fail(r, "%s%s%s: expected a string", path, *path ? "." : "", key);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s%s%s", path, *path ? "." : "", key);
+            failc(r, ILM_ERR_NOT_A_STRING, f_, "expected a string");
+        }
         return;
     }
     char field[160];
@@ -88,7 +110,11 @@ static void get_day(reader *r, json_t *o, const char *key, const char *path, cha
         return;
     }
     if (!json_is_string(v) || !ilm_date_valid(json_string_value(v))) {
-        fail(r, "%s%s%s: expected a day YYYY-MM-DD", path, *path ? "." : "", key);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s%s%s", path, *path ? "." : "", key);
+            failc(r, ILM_ERR_NOT_A_DATE, f_, "expected a day YYYY-MM-DD");
+        }
         return;
     }
     snprintf(out, ILM_DATE_LEN, "%s", json_string_value(v));
@@ -100,7 +126,11 @@ static void get_bool(reader *r, json_t *o, const char *key, const char *path, bo
     if (!v)
         return;
     if (!json_is_boolean(v)) {
-        fail(r, "%s%s%s: expected true or false", path, *path ? "." : "", key);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s%s%s", path, *path ? "." : "", key);
+            failc(r, ILM_ERR_WRONG_TYPE, f_, "expected true or false");
+        }
         return;
     }
     *out = json_is_true(v);
@@ -113,7 +143,11 @@ static void get_int(reader *r, json_t *o, const char *key, const char *path, int
         return;
     if (!json_is_integer(v) || json_integer_value(v) < -1000000 ||
         json_integer_value(v) > 1000000) {
-        fail(r, "%s%s%s: expected a whole number", path, *path ? "." : "", key);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s%s%s", path, *path ? "." : "", key);
+            failc(r, ILM_ERR_NOT_A_NUMBER, f_, "expected a whole number");
+        }
         return;
     }
     *out = (int)json_integer_value(v);
@@ -125,7 +159,11 @@ static void get_num(reader *r, json_t *o, const char *key, const char *path, dou
     if (!v)
         return;
     if (!json_is_number(v)) {
-        fail(r, "%s%s%s: expected a number", path, *path ? "." : "", key);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s%s%s", path, *path ? "." : "", key);
+            failc(r, ILM_ERR_NOT_A_NUMBER, f_, "expected a number");
+        }
         return;
     }
     *out = json_number_value(v);
@@ -167,9 +205,12 @@ static json_t *merged(json_t *doc, char *base_json)
 static void read_audience(reader *r, json_t *o, const char *path, ilm_audience *out)
 {
     json_t *v = json_object_get(o, "audience");
-    if (!v || !json_is_string(v) || ilm_audience_parse(json_string_value(v), out))
-        fail(r, "%s.audience: %s civil_service, political or both", path,
-             v ? "expected" : "required:");
+    if (!v || !json_is_string(v) || ilm_audience_parse(json_string_value(v), out)) {
+        char f_[160];
+        snprintf(f_, sizeof f_, "%s.audience", path);
+        failc(r, ILM_ERR_NOT_ONE_OF, f_, "%s civil_service, political or both",
+              v ? "expected" : "required:");
+    }
 }
 
 static void read_day(reader *r, json_t *o, const char *path, ilm_contact_day *d)
@@ -177,20 +218,29 @@ static void read_day(reader *r, json_t *o, const char *path, ilm_contact_day *d)
     static const char *const keys[] = {"id",     "day",      "place", "online",
                                        "agenda", "audience", "phase", NULL};
     if (!json_is_object(o)) {
-        fail(r, "%s: expected an object", path);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s", path);
+            failc(r, ILM_ERR_WRONG_TYPE, f_, "expected an object");
+        }
         return;
     }
     if (!only(r, o, path, keys))
         return;
     json_t *id = json_object_get(o, "id");
     if (id && !json_is_null(id)) {
-        if (!json_is_integer(id) || json_integer_value(id) < 1)
-            fail(r, "%s.id: expected a positive whole number", path);
-        else
+        if (!json_is_integer(id) || json_integer_value(id) < 1) {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s.id", path);
+            failc(r, ILM_ERR_NOT_A_NUMBER, f_, "expected a positive whole number");
+        } else
             d->id = json_integer_value(id);
     }
-    if (!json_object_get(o, "day"))
-        fail(r, "%s.day: required, a day YYYY-MM-DD", path);
+    if (!json_object_get(o, "day")) {
+        char f_[160];
+        snprintf(f_, sizeof f_, "%s.day", path);
+        failc(r, ILM_ERR_NOT_A_DATE, f_, "required, a day YYYY-MM-DD");
+    }
     get_day(r, o, "day", path, d->day);
     get_str(r, o, "place", path, ILM_NAME_MAX, &d->place);
     get_bool(r, o, "online", path, &d->online);
@@ -198,12 +248,12 @@ static void read_day(reader *r, json_t *o, const char *path, ilm_contact_day *d)
     read_audience(r, o, path, &d->audience);
     json_t *ph = json_object_get(o, "phase");
     if (ph && !json_is_null(ph)) {
-        if (!json_is_string(ph) || ilm_phase_parse(json_string_value(ph), &d->phase))
-            fail(r,
-                 "%s.phase: expected orientation, municipal_work, peer_learning or "
-                 "expert_sparring",
-                 path);
-        else
+        if (!json_is_string(ph) || ilm_phase_parse(json_string_value(ph), &d->phase)) {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s.phase", path);
+            failc(r, ILM_ERR_NOT_ONE_OF, f_,
+                  "expected orientation, municipal_work, peer_learning or expert_sparring");
+        } else
             d->has_phase = true;
     }
 }
@@ -211,12 +261,13 @@ static void read_day(reader *r, json_t *o, const char *path, ilm_contact_day *d)
 static void read_periods(reader *r, json_t *a, ilm_programme *p)
 {
     if (!json_is_array(a)) {
-        fail(r, "periods: expected an array");
+        failc(r, ILM_ERR_WRONG_TYPE, "periods", "expected an array");
         return;
     }
     size_t n = json_array_size(a);
     if (n > ILM_PROGRAMME_MAX_PERIODS) {
-        fail(r, "periods: at most %d contact periods", ILM_PROGRAMME_MAX_PERIODS);
+        failc(r, ILM_ERR_TOO_MANY, "periods", "at most %d contact periods",
+              ILM_PROGRAMME_MAX_PERIODS);
         return;
     }
     p->periods = calloc(n + 1, sizeof *p->periods);
@@ -231,30 +282,47 @@ static void read_periods(reader *r, json_t *a, ilm_programme *p)
         char path[64];
         snprintf(path, sizeof path, "periods[%zu]", i);
         if (!json_is_object(o)) {
-            fail(r, "%s: expected an object", path);
+            {
+                char f_[160];
+                snprintf(f_, sizeof f_, "%s", path);
+                failc(r, ILM_ERR_WRONG_TYPE, f_, "expected an object");
+            }
             continue;
         }
         if (!only(r, o, path, keys))
             continue;
         json_t *id = json_object_get(o, "id");
         if (id && !json_is_null(id)) {
-            if (!json_is_integer(id) || json_integer_value(id) < 1)
-                fail(r, "%s.id: expected a positive whole number", path);
-            else
+            if (!json_is_integer(id) || json_integer_value(id) < 1) {
+                char f_[160];
+                snprintf(f_, sizeof f_, "%s.id", path);
+                failc(r, ILM_ERR_NOT_A_NUMBER, f_, "expected a positive whole number");
+            } else
                 c->id = json_integer_value(id);
         }
         get_str(r, o, "name", path, ILM_NAME_MAX, &c->name);
-        if (!json_object_get(o, "starts"))
-            fail(r, "%s.starts: required, a day YYYY-MM-DD", path);
-        if (!json_object_get(o, "ends"))
-            fail(r, "%s.ends: required, a day YYYY-MM-DD", path);
+        if (!json_object_get(o, "starts")) {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s.starts", path);
+            failc(r, ILM_ERR_NOT_A_DATE, f_, "required, a day YYYY-MM-DD");
+        }
+        if (!json_object_get(o, "ends")) {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s.ends", path);
+            failc(r, ILM_ERR_NOT_A_DATE, f_, "required, a day YYYY-MM-DD");
+        }
         get_day(r, o, "starts", path, c->starts);
         get_day(r, o, "ends", path, c->ends);
         json_t *days = json_object_get(o, "days");
         if (!days || json_is_null(days))
             continue;
         if (!json_is_array(days) || json_array_size(days) > ILM_PROGRAMME_MAX_DAYS) {
-            fail(r, "%s.days: expected an array of at most %d days", path, ILM_PROGRAMME_MAX_DAYS);
+            {
+                char f_[160];
+                snprintf(f_, sizeof f_, "%s.days", path);
+                failc(r, ILM_ERR_TOO_MANY, f_, "expected an array of at most %d days",
+                      ILM_PROGRAMME_MAX_DAYS);
+            }
             continue;
         }
         c->days = calloc(json_array_size(days) + 1, sizeof *c->days);
@@ -315,7 +383,7 @@ int ilm_programme_from_json(const char *json, size_t len, const ilm_programme *b
     p->id = base ? base->id : 0;
     json_t *jv = json_object_get(doc, "version");
     if (jv && (!json_is_integer(jv) || json_integer_value(jv) < 1))
-        fail(&r, "version: expected a positive whole number");
+        failc(&r, ILM_ERR_NOT_A_NUMBER, "version", "expected a positive whole number");
     else if (jv)
         p->version = json_integer_value(jv);
     get_str(&r, o, "name", "", ILM_NAME_MAX, &p->name);
@@ -331,7 +399,7 @@ int ilm_programme_from_json(const char *json, size_t len, const ilm_programme *b
     get_num(&r, o, "max_size_share", "", &p->max_size_share);
     json_t *w = json_object_get(o, "score_weights");
     if (w && !json_is_object(w)) {
-        fail(&r, "score_weights: expected an object");
+        failc(&r, ILM_ERR_WRONG_TYPE, "score_weights", "expected an object");
     } else if (w) {
         const char *key;
         json_t *v;
@@ -340,18 +408,23 @@ int ilm_programme_from_json(const char *json, size_t len, const ilm_programme *b
             while (k < ILM_SCORE_COUNT &&
                    strcmp(key, ilm_score_criterion_name((ilm_score_criterion)k)) != 0)
                 k++;
-            if (k == ILM_SCORE_COUNT)
-                fail(&r, "score_weights.%.60s: unknown criterion", key);
-            else if (!json_is_number(v))
-                fail(&r, "score_weights.%s: expected a number", key);
-            else
+            if (k == ILM_SCORE_COUNT) {
+                char f_[160];
+                snprintf(f_, sizeof f_, "score_weights.%.60s", key);
+                failc(&r, ILM_ERR_UNKNOWN_FIELD, f_, "unknown criterion");
+            } else if (!json_is_number(v)) {
+                char f_[160];
+                snprintf(f_, sizeof f_, "score_weights.%s", key);
+                failc(&r, ILM_ERR_NOT_A_NUMBER, f_, "expected a number");
+            } else
                 p->weights[k] = json_number_value(v);
         }
     }
     json_t *ph = json_object_get(o, "phases");
     if (ph && !json_is_null(ph)) {
         if (!json_is_array(ph) || json_array_size(ph) > ILM_PHASE_COUNT) {
-            fail(&r, "phases: expected an array of at most %d phases", ILM_PHASE_COUNT);
+            failc(&r, ILM_ERR_TOO_MANY, "phases", "expected an array of at most %d phases",
+                  ILM_PHASE_COUNT);
         } else {
             static const char *const pkeys[] = {"key", "audience", NULL};
             for (size_t i = 0; i < json_array_size(ph); i++) {
@@ -359,17 +432,21 @@ int ilm_programme_from_json(const char *json, size_t len, const ilm_programme *b
                 char path[32];
                 snprintf(path, sizeof path, "phases[%zu]", i);
                 if (!json_is_object(x) || !only(&r, x, path, pkeys)) {
-                    if (!json_is_object(x))
-                        fail(&r, "%s: expected an object", path);
+                    if (!json_is_object(x)) {
+                        char f_[160];
+                        snprintf(f_, sizeof f_, "%s", path);
+                        failc(&r, ILM_ERR_WRONG_TYPE, f_, "expected an object");
+                    }
                     continue;
                 }
                 ilm_phase *q = &p->phases[p->n_phases++];
                 json_t *k = json_object_get(x, "key");
-                if (!json_is_string(k) || ilm_phase_parse(json_string_value(k), &q->key))
-                    fail(&r,
-                         "%s.key: expected orientation, municipal_work, peer_learning or "
-                         "expert_sparring",
-                         path);
+                if (!json_is_string(k) || ilm_phase_parse(json_string_value(k), &q->key)) {
+                    char f_[160];
+                    snprintf(f_, sizeof f_, "%s.key", path);
+                    failc(&r, ILM_ERR_NOT_ONE_OF, f_,
+                          "expected orientation, municipal_work, peer_learning or expert_sparring");
+                }
                 read_audience(&r, x, path, &q->audience);
             }
         }
@@ -394,16 +471,27 @@ static void read_ref(reader *r, json_t *o, const char *key, ilm_decision_ref *re
     if (!v || json_is_null(v))
         return;
     if (!json_is_object(v)) {
-        fail(r, "%s: expected an object {body, date, section, dnro} or null", key);
+        {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s", key);
+            failc(r, ILM_ERR_WRONG_TYPE, f_,
+                  "expected an object {body, date, section, dnro} or null");
+        }
         return;
     }
     if (!only(r, v, key, keys))
         return;
     get_str(r, v, "body", key, ILM_NAME_MAX, &ref->body);
-    if (!ref->body)
-        fail(r, "%s.body: required (\"Kaupunginvaltuusto\")", key);
-    if (!json_object_get(v, "date"))
-        fail(r, "%s.date: required, a day YYYY-MM-DD", key);
+    if (!ref->body) {
+        char f_[160];
+        snprintf(f_, sizeof f_, "%s.body", key);
+        failc(r, ILM_ERR_REQUIRED, f_, "required (\"Kaupunginvaltuusto\")");
+    }
+    if (!json_object_get(v, "date")) {
+        char f_[160];
+        snprintf(f_, sizeof f_, "%s.date", key);
+        failc(r, ILM_ERR_NOT_A_DATE, f_, "required, a day YYYY-MM-DD");
+    }
     get_day(r, v, "date", key, ref->date);
     get_str(r, v, "section", key, ILM_NAME_MAX, &ref->section);
     get_str(r, v, "dnro", key, ILM_NAME_MAX, &ref->dnro);
@@ -412,7 +500,8 @@ static void read_ref(reader *r, json_t *o, const char *key, ilm_decision_ref *re
 static void read_participants(reader *r, json_t *a, ilm_application *app)
 {
     if (!json_is_array(a) || json_array_size(a) > ILM_APPLICATION_MAX_PARTICIPANTS) {
-        fail(r, "participants: expected an array of at most %d", ILM_APPLICATION_MAX_PARTICIPANTS);
+        failc(r, ILM_ERR_TOO_MANY, "participants", "expected an array of at most %d",
+              ILM_APPLICATION_MAX_PARTICIPANTS);
         return;
     }
     app->participants = calloc(json_array_size(a) + 1, sizeof *app->participants);
@@ -427,39 +516,52 @@ static void read_participants(reader *r, json_t *a, ilm_application *app)
         char path[40];
         snprintf(path, sizeof path, "participants[%zu]", i);
         if (!json_is_object(o)) {
-            fail(r, "%s: expected an object", path);
+            {
+                char f_[160];
+                snprintf(f_, sizeof f_, "%s", path);
+                failc(r, ILM_ERR_WRONG_TYPE, f_, "expected an object");
+            }
             continue;
         }
         if (!only(r, o, path, keys))
             continue;
         json_t *id = json_object_get(o, "id");
         if (id && !json_is_null(id)) {
-            if (!json_is_integer(id) || json_integer_value(id) < 1)
-                fail(r, "%s.id: expected a positive whole number", path);
-            else
+            if (!json_is_integer(id) || json_integer_value(id) < 1) {
+                char f_[160];
+                snprintf(f_, sizeof f_, "%s.id", path);
+                failc(r, ILM_ERR_NOT_A_NUMBER, f_, "expected a positive whole number");
+            } else
                 x->id = json_integer_value(id);
         }
         get_str(r, o, "name", path, ILM_NAME_MAX, &x->name);
         get_str(r, o, "title", path, ILM_NAME_MAX, &x->title);
         json_t *lv = json_object_get(o, "level");
         if (lv && !json_is_null(lv) &&
-            (!json_is_string(lv) || ilm_level_parse(json_string_value(lv), &x->level)))
-            fail(r, "%s.level: expected civil_service or political", path);
+            (!json_is_string(lv) || ilm_level_parse(json_string_value(lv), &x->level))) {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%s.level", path);
+            failc(r, ILM_ERR_NOT_ONE_OF, f_, "expected civil_service or political");
+        }
         json_t *ph = json_object_get(o, "phases");
         if (ph && !json_is_null(ph)) {
             if (!json_is_array(ph)) {
-                fail(r, "%s.phases: expected an array of phase keys", path);
+                {
+                    char f_[160];
+                    snprintf(f_, sizeof f_, "%s.phases", path);
+                    failc(r, ILM_ERR_WRONG_TYPE, f_, "expected an array of phase keys");
+                }
                 continue;
             }
             for (size_t j = 0; j < json_array_size(ph); j++) {
                 json_t *k = json_array_get(ph, j);
                 ilm_phase_key key;
-                if (!json_is_string(k) || ilm_phase_parse(json_string_value(k), &key))
-                    fail(r,
-                         "%s.phases[%zu]: expected orientation, municipal_work, "
-                         "peer_learning or expert_sparring",
-                         path, j);
-                else
+                if (!json_is_string(k) || ilm_phase_parse(json_string_value(k), &key)) {
+                    char f_[160];
+                    snprintf(f_, sizeof f_, "%s.phases[%zu]", path, j);
+                    failc(r, ILM_ERR_NOT_ONE_OF, f_,
+                          "expected orientation, municipal_work, peer_learning or expert_sparring");
+                } else
                     x->phases |= 1u << key;
             }
         }
@@ -525,8 +627,11 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
             known = strcmp(*k, key) == 0;
         for (const char *const *k = view_keys; *k && !known; k++)
             known = strcmp(*k, key) == 0;
-        if (!known)
-            fail(&r, "%.60s: unknown field", key);
+        if (!known) {
+            char f_[160];
+            snprintf(f_, sizeof f_, "%.60s", key);
+            failc(&r, ILM_ERR_UNKNOWN_FIELD, f_, "unknown field");
+        }
     }
     if (r.rc) {
         json_decref(doc);
@@ -545,13 +650,13 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
     }
     json_t *jv = json_object_get(doc, "version");
     if (jv && (!json_is_integer(jv) || json_integer_value(jv) < 1))
-        fail(&r, "version: expected a positive whole number");
+        failc(&r, ILM_ERR_NOT_A_NUMBER, "version", "expected a positive whole number");
     else if (jv)
         a->version = json_integer_value(jv);
     json_t *st = json_object_get(o, "status");
     if (st &&
         (!json_is_string(st) || ilm_application_status_parse(json_string_value(st), &a->status)))
-        fail(&r, "status: expected draft, submitted or withdrawn");
+        failc(&r, ILM_ERR_NOT_ONE_OF, "status", "expected draft, submitted or withdrawn");
     get_str(&r, o, "climate_work", "", ILM_TEXT_MAX, &a->climate_work);
     get_bool(&r, o, "has_council_target", "", &a->has_council_target);
     read_ref(&r, o, "council_target", &a->target);
@@ -560,8 +665,8 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
     json_t *pr = json_object_get(o, "problems");
     if (pr && !json_is_null(pr)) {
         if (!json_is_array(pr) || json_array_size(pr) > ILM_APPLICATION_MAX_PROBLEMS) {
-            fail(&r, "problems: expected an array of at most %d texts",
-                 ILM_APPLICATION_MAX_PROBLEMS);
+            failc(&r, ILM_ERR_TOO_MANY, "problems", "expected an array of at most %d texts",
+                  ILM_APPLICATION_MAX_PROBLEMS);
         } else {
             a->problems = calloc(json_array_size(pr) + 1, sizeof *a->problems);
             if (!a->problems)
@@ -569,7 +674,11 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
             for (size_t i = 0; i < json_array_size(pr); i++) {
                 json_t *x = json_array_get(pr, i);
                 if (!json_is_string(x)) {
-                    fail(&r, "problems[%zu]: expected a string", i);
+                    {
+                        char f_[160];
+                        snprintf(f_, sizeof f_, "problems[%zu]", i);
+                        failc(&r, ILM_ERR_NOT_A_STRING, f_, "expected a string");
+                    }
                     continue;
                 }
                 char field[32];
@@ -589,7 +698,7 @@ int ilm_application_from_json(const char *json, size_t len, const ilm_applicatio
     json_t *lang = json_object_get(o, "language");
     if (lang && !json_is_null(lang)) {
         if (!json_is_string(lang) || strlen(json_string_value(lang)) != 2)
-            fail(&r, "language: expected fi, sv or en");
+            failc(&r, ILM_ERR_NOT_ONE_OF, "language", "expected fi, sv or en");
         else
             memcpy(a->language, json_string_value(lang), 3);
     }

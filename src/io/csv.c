@@ -59,7 +59,8 @@ int csv_open_buffer(csv *c, const char *data, size_t len, char sep, ilm_errors *
     c->sep = sep;
     c->next_line = 1;
     if (len > ILM_IMPORT_MAX_BYTES) {
-        ilm_errors_add(err, "the file is larger than %llu MiB", ILM_IMPORT_MAX_BYTES >> 20);
+        ilm_errors_addc(err, ILM_ERR_FILE_TOO_LARGE, NULL, "the file is larger than %llu MiB",
+                        ILM_IMPORT_MAX_BYTES >> 20);
         return ILM_ELIMIT;
     }
     c->in = data ? data : "";
@@ -93,13 +94,16 @@ static int fill(csv *c)
     c->total += got;
     if (got < want) {
         if (ferror(c->f)) {
-            ilm_errors_add(c->err, "line %lld: cannot read: %s", c->next_line, strerror(errno));
+            ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL, "line %lld: cannot read: %s",
+                            c->next_line, strerror(errno));
+            ilm_errors_num(c->err, "line", (double)(c->next_line));
             return ILM_EIO;
         }
         c->eof = true;
     }
     if (c->total > ILM_IMPORT_MAX_BYTES) {
-        ilm_errors_add(c->err, "the file is larger than %llu MiB", ILM_IMPORT_MAX_BYTES >> 20);
+        ilm_errors_addc(c->err, ILM_ERR_FILE_TOO_LARGE, NULL, "the file is larger than %llu MiB",
+                        ILM_IMPORT_MAX_BYTES >> 20);
         return ILM_ELIMIT;
     }
     return 0;
@@ -122,8 +126,10 @@ static int start(csv *c)
         c->encoding = CSV_ENC_UTF8;
         c->encoding_line = 0; /* decided by the byte order mark */
     } else if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
-        ilm_errors_add(c->err, "line 1: the file is UTF-16; save it as UTF-8 (or Windows-1252) "
-                               "CSV");
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                        "line 1: the file is UTF-16; save it as UTF-8 (or Windows-1252) "
+                        "CSV");
+        ilm_errors_num(c->err, "line", (double)(1));
         return ILM_EINVAL;
     }
     return 0;
@@ -212,8 +218,9 @@ static long decode(csv *c, const char *src, size_t n)
         long long line;
         size_t byte;
         locate(src, (size_t)(nul - src), c->line, &line, &byte);
-        ilm_errors_add(c->err, "line %lld: a NUL byte at byte %zu; this is not a text file", line,
-                       byte);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                        "line %lld: a NUL byte at byte %zu; this is not a text file", line, byte);
+        ilm_errors_num(c->err, "line", (double)(line));
         return ILM_EINVAL;
     }
     const unsigned char *s = (const unsigned char *)src;
@@ -232,17 +239,18 @@ static long decode(csv *c, const char *src, size_t n)
                 size_t byte;
                 locate(src, bad, c->line, &line, &byte);
                 if (c->encoding_line)
-                    ilm_errors_add(c->err,
-                                   "line %lld: invalid UTF-8 at byte %zu (0x%02X), but the "
-                                   "first non-ASCII text (line %lld) was UTF-8; save the "
-                                   "whole file in one encoding",
-                                   line, byte, s[bad], c->encoding_line);
+                    ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                                    "line %lld: invalid UTF-8 at byte %zu (0x%02X), but the "
+                                    "first non-ASCII text (line %lld) was UTF-8; save the "
+                                    "whole file in one encoding",
+                                    line, byte, s[bad], c->encoding_line);
                 else
-                    ilm_errors_add(c->err,
-                                   "line %lld: invalid UTF-8 at byte %zu (0x%02X), but the "
-                                   "file starts with a UTF-8 byte order mark; save the whole "
-                                   "file in one encoding",
-                                   line, byte, s[bad]);
+                    ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                                    "line %lld: invalid UTF-8 at byte %zu (0x%02X), but the "
+                                    "file starts with a UTF-8 byte order mark; save the whole "
+                                    "file in one encoding",
+                                    line, byte, s[bad]);
+                ilm_errors_num(c->err, "line", (double)(line));
                 return ILM_EINVAL;
             }
             memcpy(c->work, src, n);
@@ -261,11 +269,12 @@ static long decode(csv *c, const char *src, size_t n)
             long long line;
             size_t byte;
             locate(src, i, c->line, &line, &byte);
-            ilm_errors_add(c->err,
-                           "line %lld: byte %zu (0x%02X) is not a Windows-1252 character "
-                           "(the file was read as Windows-1252 because its first non-ASCII "
-                           "text, on line %lld, is not UTF-8)",
-                           line, byte, b, c->encoding_line);
+            ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                            "line %lld: byte %zu (0x%02X) is not a Windows-1252 character "
+                            "(the file was read as Windows-1252 because its first non-ASCII "
+                            "text, on line %lld, is not UTF-8)",
+                            line, byte, b, c->encoding_line);
+            ilm_errors_num(c->err, "line", (double)(line));
             return ILM_EINVAL;
         }
         if (cp < 0x800) {
@@ -293,10 +302,12 @@ static char detect_sep(const char *s, size_t n)
 
 static int bare_cr(csv *c, int column)
 {
-    ilm_errors_add(c->err,
-                   "line %lld, column %d: a carriage return inside a field; if the lines "
-                   "end in CR only (old Mac format), save the file with CRLF or LF line ends",
-                   c->line, column);
+    ilm_errors_addc(c->err, ILM_ERR_BAD_VALUE, NULL,
+                    "line %lld, column %d: a carriage return inside a field; if the lines "
+                    "end in CR only (old Mac format), save the file with CRLF or LF line ends",
+                    c->line, column);
+    ilm_errors_num(c->err, "line", (double)(c->line));
+    ilm_errors_num(c->err, "column", (double)(column));
     return ILM_EINVAL;
 }
 
@@ -313,8 +324,9 @@ static int split(csv *c, size_t n, int *open_column)
     int k = 0;
     for (;;) {
         if (k == ILM_IMPORT_MAX_FIELDS) {
-            ilm_errors_add(c->err, "line %lld: more than %d fields", c->line,
-                           ILM_IMPORT_MAX_FIELDS);
+            ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL, "line %lld: more than %d fields",
+                            c->line, ILM_IMPORT_MAX_FIELDS);
+            ilm_errors_num(c->err, "line", (double)(c->line));
             return ILM_ELIMIT;
         }
         char *start = w;
@@ -337,10 +349,12 @@ static int split(csv *c, size_t n, int *open_column)
                 *w++ = *r++;
             }
             if (r < end && *r != sep) {
-                ilm_errors_add(c->err,
-                               "line %lld, column %d: text after the closing quote; write a "
-                               "quote inside a quoted field as \"\"",
-                               c->line, k + 1);
+                ilm_errors_addc(c->err, ILM_ERR_BAD_VALUE, NULL,
+                                "line %lld, column %d: text after the closing quote; write a "
+                                "quote inside a quoted field as \"\"",
+                                c->line, k + 1);
+                ilm_errors_num(c->err, "line", (double)(c->line));
+                ilm_errors_num(c->err, "column", (double)(k + 1));
                 return ILM_EINVAL;
             }
         } else {
@@ -349,10 +363,12 @@ static int split(csv *c, size_t n, int *open_column)
                 stop = end;
             size_t len = (size_t)(stop - r);
             if (quotes && memchr(r, '"', len)) {
-                ilm_errors_add(c->err,
-                               "line %lld, column %d: a quote inside an unquoted field; "
-                               "quote the whole field and write the quote as \"\"",
-                               c->line, k + 1);
+                ilm_errors_addc(c->err, ILM_ERR_BAD_VALUE, NULL,
+                                "line %lld, column %d: a quote inside an unquoted field; "
+                                "quote the whole field and write the quote as \"\"",
+                                c->line, k + 1);
+                ilm_errors_num(c->err, "line", (double)(c->line));
+                ilm_errors_num(c->err, "column", (double)(k + 1));
                 return ILM_EINVAL;
             }
             if (cr && memchr(r, '\r', len))
@@ -378,19 +394,21 @@ static int split(csv *c, size_t n, int *open_column)
 static int too_long(csv *c, const char *rec, bool inside)
 {
     if (inside)
-        ilm_errors_add(c->err,
-                       "line %lld: longer than %d bytes; a quoted field in it may not be "
-                       "closed",
-                       c->line, ILM_IMPORT_MAX_LINE);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                        "line %lld: longer than %d bytes; a quoted field in it may not be "
+                        "closed",
+                        c->line, ILM_IMPORT_MAX_LINE);
     /* Only the first record can show that lines end in CR only: once a line
      * has ended in LF, a long line is just long, whatever CR it holds. */
     else if (c->line == 1 && memchr(rec, '\r', ILM_IMPORT_MAX_LINE))
-        ilm_errors_add(c->err,
-                       "line %lld: longer than %d bytes; the lines seem to end in CR only "
-                       "(old Mac format): save the file with CRLF or LF line ends",
-                       c->line, ILM_IMPORT_MAX_LINE);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                        "line %lld: longer than %d bytes; the lines seem to end in CR only "
+                        "(old Mac format): save the file with CRLF or LF line ends",
+                        c->line, ILM_IMPORT_MAX_LINE);
     else
-        ilm_errors_add(c->err, "line %lld: longer than %d bytes", c->line, ILM_IMPORT_MAX_LINE);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL, "line %lld: longer than %d bytes", c->line,
+                        ILM_IMPORT_MAX_LINE);
+    ilm_errors_num(c->err, "line", (double)(c->line));
     return ILM_ELIMIT;
 }
 
@@ -405,10 +423,12 @@ static int unterminated(csv *c, const char *rec, size_t n, bool inside, long lon
         if (rc < 0)
             return rc;
         if (rc == SPLIT_OPEN) {
-            ilm_errors_add(c->err,
-                           "line %lld, column %d: the quoted field is not closed before the "
-                           "end of the file",
-                           c->line, column);
+            ilm_errors_addc(c->err, ILM_ERR_BAD_VALUE, NULL,
+                            "line %lld, column %d: the quoted field is not closed before the "
+                            "end of the file",
+                            c->line, column);
+            ilm_errors_num(c->err, "line", (double)(c->line));
+            ilm_errors_num(c->err, "column", (double)(column));
             return ILM_EINVAL;
         }
     }
@@ -416,14 +436,16 @@ static int unterminated(csv *c, const char *rec, size_t n, bool inside, long lon
     while (last > rec && last[-1] != '\n')
         last--;
     if (memchr(last, '\r', n - (size_t)(last - rec)))
-        ilm_errors_add(c->err,
-                       "line %lld: the last line has no line end; the file looks cut off, or "
-                       "its lines end in CR only (old Mac format): save it with CRLF or LF line "
-                       "ends",
-                       c->line + lines - 1);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                        "line %lld: the last line has no line end; the file looks cut off, or "
+                        "its lines end in CR only (old Mac format): save it with CRLF or LF line "
+                        "ends",
+                        c->line + lines - 1);
     else
-        ilm_errors_add(c->err, "line %lld: the last line has no line end; the file looks cut off",
-                       c->line + lines - 1);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                        "line %lld: the last line has no line end; the file looks cut off",
+                        c->line + lines - 1);
+    ilm_errors_num(c->err, "line", (double)(c->line + lines - 1));
     return ILM_EINVAL;
 }
 
@@ -537,10 +559,11 @@ static int next_nonempty(csv *c)
             continue;
         }
         if (c->blank_line) {
-            ilm_errors_add(c->err,
-                           "line %lld: an empty line; empty lines are allowed only at the "
-                           "end of the file",
-                           c->blank_line);
+            ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL,
+                            "line %lld: an empty line; empty lines are allowed only at the "
+                            "end of the file",
+                            c->blank_line);
+            ilm_errors_num(c->err, "line", (double)(c->blank_line));
             return ILM_EINVAL;
         }
         return 1;
@@ -551,7 +574,8 @@ int csv_read_header(csv *c)
 {
     int rc = next_nonempty(c);
     if (rc == 0) {
-        ilm_errors_add(c->err, "line 1: the file is empty");
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL, "line 1: the file is empty");
+        ilm_errors_num(c->err, "line", (double)(1));
         return ILM_EINVAL;
     }
     if (rc < 0)
@@ -571,8 +595,9 @@ int csv_next(csv *c)
     if (rc <= 0)
         return rc;
     if (c->n_fields != c->n_head) {
-        ilm_errors_add(c->err, "line %lld: %d fields, expected %d", c->line, c->n_fields,
-                       c->n_head);
+        ilm_errors_addc(c->err, ILM_ERR_BAD_LINE, NULL, "line %lld: %d fields, expected %d",
+                        c->line, c->n_fields, c->n_head);
+        ilm_errors_num(c->err, "line", (double)(c->line));
         return ILM_EINVAL;
     }
     c->records++;

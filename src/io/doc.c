@@ -19,7 +19,9 @@ int ilm_doc_format_parse(const char *s, const char *field, ilm_doc_format *out, 
             *out = (ilm_doc_format)i;
             return 0;
         }
-    ilm_errors_add(err, "%s: \"%.40s\" is not one of md, html, pdf", field, s ? s : "");
+    ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, field, "%s: \"%.40s\" is not one of md, html, pdf",
+                    field, s ? s : "");
+    ilm_errors_text(err, "allowed", "md, html, pdf");
     return ILM_EINVAL;
 }
 
@@ -27,7 +29,9 @@ int ilm_report_lang_check(const char *lang, const char *field, ilm_errors *err)
 {
     if (lang && (strcmp(lang, "fi") == 0 || strcmp(lang, "sv") == 0 || strcmp(lang, "en") == 0))
         return 0;
-    ilm_errors_add(err, "%s: \"%.40s\" is not one of fi, sv, en", field, lang ? lang : "");
+    ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, field, "%s: \"%.40s\" is not one of fi, sv, en", field,
+                    lang ? lang : "");
+    ilm_errors_text(err, "allowed", "fi, sv, en");
     return ILM_EINVAL;
 }
 

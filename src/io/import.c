@@ -111,7 +111,11 @@ static int column_error(reader *r, int col, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     csv_shorten(name, sizeof name, csv_column_name(&r->c, col));
-    ilm_errors_add(r->err, "line %lld, column %d (%s): %s", r->c.line, col + 1, name, what);
+    ilm_errors_addc(r->err, ILM_ERR_BAD_VALUE, NULL, "line %lld, column %d (%s): %s", r->c.line,
+                    col + 1, name, what);
+    ilm_errors_num(r->err, "line", (double)r->c.line);
+    ilm_errors_num(r->err, "column", col + 1);
+    ilm_errors_text(r->err, "name", name);
     return ILM_EINVAL;
 }
 
@@ -538,11 +542,11 @@ static int detect_syke(reader *r)
         return 0;
     }
     char found[48];
-    ilm_errors_add(r->err,
-                   "line 1: not a SYKE file: expected a header starting "
-                   "\"vuosi;kuntanumero;ktCO2e\" (long), \"kuntanumero,kunta,vuosi,sektori\" "
-                   "(simple) or \"kuntanumero,kunta,vuosi,Kulutussähkö\" (wide); found \"%s\"",
-                   header_text(r, found, sizeof found));
+    ilm_errors_addc(r->err, ILM_ERR_BAD_HEADER, NULL,
+                    "line 1: not a SYKE file: expected a header starting "
+                    "\"vuosi;kuntanumero;ktCO2e\" (long), \"kuntanumero,kunta,vuosi,sektori\" "
+                    "(simple) or \"kuntanumero,kunta,vuosi,Kulutussähkö\" (wide); found \"%s\"",
+                    header_text(r, found, sizeof found));
     return ILM_EINVAL;
 }
 
@@ -608,14 +612,16 @@ static int map_header(reader *r)
     for (size_t s = 0; s < sh->n_columns && !any; s++)
         any = has_column(r, sh->columns[s].name);
     if (!any) {
-        ilm_errors_add(r->err, "line 1: not %s: expected a header like \"%s\"; found \"%s\"",
-                       sh->what, sh->expected, header_text(r, found, sizeof found));
+        ilm_errors_addc(r->err, ILM_ERR_BAD_HEADER, NULL,
+                        "line 1: not %s: expected a header like \"%s\"; found \"%s\"", sh->what,
+                        sh->expected, header_text(r, found, sizeof found));
         return ILM_EINVAL;
     }
     for (size_t s = 0; s < sh->n_columns; s++) {
         if (sh->columns[s].required && !has_column(r, sh->columns[s].name)) {
-            ilm_errors_add(r->err, "line 1: not %s: no column \"%s\"; found \"%s\"", sh->what,
-                           sh->columns[s].name, header_text(r, found, sizeof found));
+            ilm_errors_addc(r->err, ILM_ERR_BAD_HEADER, NULL,
+                            "line 1: not %s: no column \"%s\"; found \"%s\"", sh->what,
+                            sh->columns[s].name, header_text(r, found, sizeof found));
             return ILM_EINVAL;
         }
     }
@@ -627,8 +633,10 @@ static int map_header(reader *r)
             continue;
         for (int j = 0; j < i; j++) {
             if (strcmp(h, r->c.head[j]) == 0) {
-                ilm_errors_add(r->err, "line 1, column %d: \"%s\" is there twice (also column %d)",
-                               i + 1, csv_shorten(name, sizeof name, h), j + 1);
+                ilm_errors_addc(r->err, ILM_ERR_BAD_HEADER, NULL,
+                                "line 1, column %d: \"%s\" is there twice (also column %d)", i + 1,
+                                csv_shorten(name, sizeof name, h), j + 1);
+                ilm_errors_num(r->err, "column", i + 1);
                 return ILM_EINVAL;
             }
         }
@@ -647,8 +655,10 @@ static int map_header(reader *r)
         if (r->kind == ILM_FILE_MUNICIPALITIES && (r->year_of[i] = population_year(h)))
             continue;
         if (sh->known) {
-            ilm_errors_add(r->err, "line 1, column %d: unknown column \"%s\": %s", i + 1,
-                           csv_shorten(name, sizeof name, h), sh->known);
+            ilm_errors_addc(r->err, ILM_ERR_BAD_HEADER, NULL,
+                            "line 1, column %d: unknown column \"%s\": %s", i + 1,
+                            csv_shorten(name, sizeof name, h), sh->known);
+            ilm_errors_num(r->err, "column", i + 1);
             return ILM_EINVAL;
         }
     }

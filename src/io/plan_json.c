@@ -22,17 +22,18 @@ typedef struct reader {
     bool oom;
 } reader;
 
-static void fail(reader *rd, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void fail(reader *rd, ilm_error_code code, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static void fail(reader *rd, const char *path, const char *fmt, ...)
+/* Adds "PATH: <fmt>" with its code, about the field at path. */
+static void fail(reader *rd, ilm_error_code code, const char *path, const char *fmt, ...)
 {
     char msg[ILM_ERROR_LEN];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ilm_errors_add(rd->err, "%s: %s", path, msg);
+    ilm_errors_addc(rd->err, code, path, "%s: %s", path, msg);
     rd->bad = true;
 }
 
@@ -71,7 +72,7 @@ static void check_keys(reader *rd, const json_t *obj, const char *path,
         if (!ok) {
             char p[160];
             join(p, sizeof p, path, key);
-            fail(rd, p, "unknown key");
+            fail(rd, ILM_ERR_UNKNOWN_FIELD, p, "unknown key");
         }
     }
 }
@@ -84,7 +85,7 @@ static json_t *member(reader *rd, const json_t *obj, const char *path, const cha
     if (!v && required) {
         char p[160];
         join(p, sizeof p, path, key);
-        fail(rd, p, "is required");
+        fail(rd, ILM_ERR_REQUIRED, p, "is required");
     }
     return v;
 }
@@ -98,7 +99,7 @@ static bool get_number(reader *rd, const json_t *obj, const char *path, const ch
     char p[160];
     join(p, sizeof p, path, key);
     if (!json_is_number(v)) {
-        fail(rd, p, "must be a number, not %s", type_name(v));
+        fail(rd, ILM_ERR_NOT_A_NUMBER, p, "must be a number, not %s", type_name(v));
         return false;
     }
     *out = json_number_value(v);
@@ -119,17 +120,20 @@ static bool get_int(reader *rd, const json_t *obj, const char *path, const char 
     } else if (json_is_real(v)) {
         d = json_real_value(v);
         if (d != floor(d)) {
-            fail(rd, p, "%s is not a whole number", ilm_format_number(a, d));
+            fail(rd, ILM_ERR_NOT_A_NUMBER, p, "%s is not a whole number", ilm_format_number(a, d));
             return false;
         }
     } else {
-        fail(rd, p, "must be a whole number, not %s", type_name(v));
+        fail(rd, ILM_ERR_NOT_A_NUMBER, p, "must be a whole number, not %s", type_name(v));
         return false;
     }
     if (d < (double)lo || d > (double)hi) {
         char msg[120];
         snprintf(msg, sizeof msg, "%s is outside %lld..%lld", ilm_format_number(a, d), lo, hi);
-        fail(rd, p, "%s", msg);
+        fail(rd, ILM_ERR_OUT_OF_RANGE, p, "%s", msg);
+        ilm_errors_num(rd->err, "value", d);
+        ilm_errors_num(rd->err, "min", (double)lo);
+        ilm_errors_num(rd->err, "max", (double)hi);
         return false;
     }
     *out = json_is_integer(v) ? json_integer_value(v) : (long long)d;
@@ -155,7 +159,7 @@ static bool get_bool(reader *rd, const json_t *obj, const char *path, const char
     if (!json_is_boolean(v)) {
         char p[160];
         join(p, sizeof p, path, key);
-        fail(rd, p, "must be true or false, not %s", type_name(v));
+        fail(rd, ILM_ERR_WRONG_TYPE, p, "must be true or false, not %s", type_name(v));
         return false;
     }
     *out = json_is_true(v);
@@ -173,13 +177,13 @@ static bool get_string(reader *rd, const json_t *obj, const char *path, const ch
     char p[160];
     join(p, sizeof p, path, key);
     if (!json_is_string(v)) {
-        fail(rd, p, "must be a string, not %s", type_name(v));
+        fail(rd, ILM_ERR_NOT_A_STRING, p, "must be a string, not %s", type_name(v));
         return false;
     }
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (n == 0 && (required || is_key)) {
-        fail(rd, p, "must not be empty");
+        fail(rd, ILM_ERR_REQUIRED, p, "must not be empty");
         return false;
     }
     /* In characters, as ilm_plan_validate counts them: "notes: 5000
@@ -193,7 +197,8 @@ static bool get_string(reader *rd, const json_t *obj, const char *path, const ch
             char c = s[i];
             if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
                   (c >= 'A' && c <= 'Z'))) {
-                fail(rd, p, "\"%s\" may hold only letters, digits, '_' and '-'", s);
+                fail(rd, ILM_ERR_BAD_KEY, p, "\"%s\" may hold only letters, digits, '_' and '-'",
+                     s);
                 return false;
             }
         }
@@ -212,7 +217,7 @@ static json_t *get_object(reader *rd, const json_t *obj, const char *path, const
     if (v && !json_is_object(v)) {
         char p[160];
         join(p, sizeof p, path, key);
-        fail(rd, p, "must be an object, not %s", type_name(v));
+        fail(rd, ILM_ERR_WRONG_TYPE, p, "must be an object, not %s", type_name(v));
         return NULL;
     }
     return v;
@@ -227,13 +232,15 @@ static json_t *get_array(reader *rd, const json_t *obj, const char *path, const 
     char p[160];
     join(p, sizeof p, path, key);
     if (!json_is_array(v)) {
-        fail(rd, p, "must be an array, not %s", type_name(v));
+        fail(rd, ILM_ERR_WRONG_TYPE, p, "must be an array, not %s", type_name(v));
         return NULL;
     }
     if (json_array_size(v) > max) {
         char msg[64];
         snprintf(msg, sizeof msg, "has more than %zu entries", max);
-        fail(rd, p, "%s", msg);
+        fail(rd, ILM_ERR_TOO_MANY, p, "%s", msg);
+        ilm_errors_num(rd->err, "count", (double)json_array_size(v));
+        ilm_errors_num(rd->err, "max", (double)max);
         return NULL;
     }
     return v;
@@ -246,7 +253,7 @@ static json_t *element_object(reader *rd, json_t *arr, const char *name, size_t 
     snprintf(path, pathlen, "%s[%zu]", name, i);
     json_t *v = json_array_get(arr, i);
     if (!json_is_object(v)) {
-        fail(rd, path, "must be an object, not %s", type_name(v));
+        fail(rd, ILM_ERR_WRONG_TYPE, path, "must be an object, not %s", type_name(v));
         return NULL;
     }
     return v;
@@ -261,9 +268,10 @@ static void read_municipality(reader *rd, const json_t *root, ilm_plan *p)
     check_keys(rd, mu, "municipality", keys);
     if (get_string(rd, mu, "municipality", "code", true, MAX_KEY, false, &p->municipality_code)) {
         const char *c = p->municipality_code;
-        if (strlen(c) != 3 || c[0] < '0' || c[0] > '9' || c[1] < '0' || c[1] > '9' ||
-            c[2] < '0' || c[2] > '9')
-            fail(rd, "municipality.code", "\"%s\" is not a 3-digit code", c);
+        if (strlen(c) != 3 || c[0] < '0' || c[0] > '9' || c[1] < '0' || c[1] > '9' || c[2] < '0' ||
+            c[2] > '9')
+            fail(rd, ILM_ERR_NOT_A_MUNICIPALITY, "municipality.code",
+                 "\"%s\" is not a 3-digit code", c);
     }
     get_string(rd, mu, "municipality", "name", true, ILM_TEXT_NAME, false, &p->municipality_name);
 }
@@ -348,7 +356,7 @@ static void read_baseline(reader *rd, const json_t *root, ilm_plan *p)
         char path[160];
         snprintf(path, sizeof path, "baseline.trend.%s", key);
         if (!json_is_number(v)) {
-            fail(rd, path, "must be a number, not %s", type_name(v));
+            fail(rd, ILM_ERR_NOT_A_NUMBER, path, "must be a number, not %s", type_name(v));
             continue;
         }
         ilm_trend *t = &p->trends[p->n_trends];
@@ -376,7 +384,8 @@ static void read_target(reader *rd, const json_t *root, ilm_plan *p)
     char *scope = NULL;
     if (get_string(rd, t, "target", "scope", false, MAX_KEY, false, &scope) &&
         ilm_scope_parse(scope, &p->scope) != 0)
-        fail(rd, "target.scope", "\"%s\" is not one of total, non_ets, hinku", scope);
+        fail(rd, ILM_ERR_NOT_ONE_OF, "target.scope", "\"%s\" is not one of total, non_ets, hinku",
+             scope);
     free(scope);
 }
 
@@ -410,13 +419,13 @@ static void read_range(reader *rd, const json_t *o, const char *path, const char
     char p[160];
     join(p, sizeof p, path, key);
     if (!json_is_array(v) || json_array_size(v) != 3) {
-        fail(rd, p, "must be an array [low, mode, high]");
+        fail(rd, ILM_ERR_WRONG_TYPE, p, "must be an array [low, mode, high]");
         return;
     }
     for (size_t i = 0; i < 3; i++) {
         json_t *x = json_array_get(v, i);
         if (!json_is_number(x)) {
-            fail(rd, p, "must hold three numbers [low, mode, high]");
+            fail(rd, ILM_ERR_WRONG_TYPE, p, "must hold three numbers [low, mode, high]");
             return;
         }
         m->range[i] = json_number_value(x);
@@ -444,9 +453,9 @@ static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m
     bool has_share = json_object_get(o, "share") != NULL;
     bool has_abs = json_object_get(o, "absolute_t") != NULL;
     if (has_share && has_abs) {
-        fail(rd, path, "give share or absolute_t, not both");
+        fail(rd, ILM_ERR_SHARE_OR_ABSOLUTE, path, "give share or absolute_t, not both");
     } else if (!has_share && !has_abs) {
-        fail(rd, path, "give one of share or absolute_t");
+        fail(rd, ILM_ERR_SHARE_OR_ABSOLUTE, path, "give one of share or absolute_t");
     } else {
         m->is_absolute = has_abs;
         get_number(rd, o, path, has_abs ? "absolute_t" : "share", true, &m->amount);
@@ -456,7 +465,8 @@ static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m
     if (json_object_get(o, other_range) && (has_share || has_abs)) {
         char p[160];
         join(p, sizeof p, path, other_range);
-        fail(rd, p, "does not fit a measure given by %s", has_abs ? "absolute_t" : "share");
+        fail(rd, ILM_ERR_WRONG_TYPE, p, "does not fit a measure given by %s",
+             has_abs ? "absolute_t" : "share");
     }
     read_range(rd, o, path, own_range, m);
 
@@ -468,7 +478,7 @@ static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m
         ilm_control_parse(s, &m->control) != 0) {
         char p[160];
         join(p, sizeof p, path, "control");
-        fail(rd, p, "\"%s\" is not one of own, steer, influence, none", s);
+        fail(rd, ILM_ERR_NOT_ONE_OF, p, "\"%s\" is not one of own, steer, influence, none", s);
     }
     free(s);
     s = NULL;
@@ -476,7 +486,8 @@ static void read_measure(reader *rd, json_t *o, const char *path, ilm_measure *m
         ilm_status_parse(s, &m->status) != 0) {
         char p[160];
         join(p, sizeof p, path, "status");
-        fail(rd, p, "\"%s\" is not one of idea, planned, ongoing, done, cancelled", s);
+        fail(rd, ILM_ERR_NOT_ONE_OF, p,
+             "\"%s\" is not one of idea, planned, ongoing, done, cancelled", s);
     }
     free(s);
     get_bool(rd, o, path, "optional", &m->optional);
@@ -543,7 +554,7 @@ int ilm_plan_from_json(const char *text, size_t len, ilm_plan **out, ilm_errors 
         char msg[80];
         snprintf(msg, sizeof msg, "version %lld is not supported (this build reads %d)", fmt,
                  ILM_PLAN_FORMAT);
-        fail(&rd, "ilmava_plan", "%s", msg);
+        fail(&rd, ILM_ERR_INVALID, "ilmava_plan", "%s", msg);
     }
     get_string(&rd, root, "", "name", false, ILM_TEXT_NAME, false, &p->name);
     read_municipality(&rd, root, p);
@@ -652,13 +663,13 @@ static void edit_fields(reader *rd, json_t *o, const char *const *fields, size_t
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(fields[i], '=');
         if (!eq || eq == fields[i]) {
-            fail(rd, "measure", "'%s': expected FIELD=VALUE", fields[i]);
+            fail(rd, ILM_ERR_WRONG_TYPE, "measure", "'%s': expected FIELD=VALUE", fields[i]);
             continue;
         }
         char key[MAX_KEY + 1];
         size_t klen = (size_t)(eq - fields[i]);
         if (klen > MAX_KEY) {
-            fail(rd, "measure", "'%.*s...': no such field", 20, fields[i]);
+            fail(rd, ILM_ERR_UNKNOWN_FIELD, "measure", "'%.*s...': no such field", 20, fields[i]);
             continue;
         }
         memcpy(key, fields[i], klen);
@@ -673,8 +684,8 @@ static void edit_fields(reader *rd, json_t *o, const char *const *fields, size_t
         if (!v) {
             char path[MAX_KEY + 16];
             snprintf(path, sizeof path, "measure.%s", key);
-            fail(rd, path, "'%s' is not a value (a number, true, false or [low, mode, high])",
-                 value);
+            fail(rd, ILM_ERR_WRONG_TYPE, path,
+                 "'%s' is not a value (a number, true, false or [low, mode, high])", value);
             continue;
         }
         edit_key(o, key, v);
@@ -687,12 +698,12 @@ static void edit_json(reader *rd, json_t *o, const char *text, size_t len)
     json_error_t je;
     json_t *patch = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!patch) {
-        fail(rd, "measure", "not valid JSON (line %d, column %d): %s", je.line, je.column,
-             je.text);
+        fail(rd, ILM_ERR_INVALID, "measure", "not valid JSON (line %d, column %d): %s", je.line,
+             je.column, je.text);
         return;
     }
     if (!json_is_object(patch)) {
-        fail(rd, "measure", "expected an object, found %s", type_name(patch));
+        fail(rd, ILM_ERR_WRONG_TYPE, "measure", "expected an object, found %s", type_name(patch));
         json_decref(patch);
         return;
     }
@@ -700,7 +711,7 @@ static void edit_json(reader *rd, json_t *o, const char *text, size_t len)
     json_t *v;
     json_object_foreach(patch, key, v) {
         if (strlen(key) > MAX_KEY) {
-            fail(rd, "measure", "\"%.20s...\": no such field", key);
+            fail(rd, ILM_ERR_UNKNOWN_FIELD, "measure", "\"%.20s...\": no such field", key);
             continue;
         }
         edit_key(o, key, json_is_null(v) ? NULL : json_incref(v));

@@ -259,98 +259,141 @@ static void check_inventory_duplicates(const ilm_plan *p, ilm_errors *err, bool 
                 a = b;
                 b = t;
             }
-            ilm_errors_add(err,
-                           "inventory[%zu]: duplicate record for year %d, sector "
-                           "\"%s\", ets %s (first at inventory[%zu])",
-                           b, v[i]->year, v[i]->sector, v[i]->ets ? "true" : "false", a);
+            char f[ILM_ERROR_FIELD_LEN];
+            snprintf(f, sizeof f, "inventory[%zu]", b);
+            ilm_errors_addc(err, ILM_ERR_DUPLICATE_RECORD, f,
+                            "%s: duplicate record for year %d, sector "
+                            "\"%s\", ets %s (first at inventory[%zu])",
+                            f, v[i]->year, v[i]->sector, v[i]->ets ? "true" : "false", a);
+            ilm_errors_num(err, "year", v[i]->year);
+            ilm_errors_text(err, "sector", v[i]->sector);
             *bad = true;
         }
     }
     free(v);
 }
 
-static void check_measure(const ilm_plan *p, size_t i, int target_year, ilm_errors *err,
-                          bool *bad)
+/* "measures[i].lifetime: 0.5 is below 1". */
+static void below_one(ilm_errors *err, char *f, size_t fn, size_t i, double lifetime)
+{
+    char a[32];
+    snprintf(f, fn, "measures[%zu].lifetime", i);
+    ilm_errors_addc(err, ILM_ERR_BELOW_MIN, f, "%s: %s is below 1", f,
+                    ilm_format_number(a, lifetime));
+    ilm_errors_num(err, "value", lifetime);
+    ilm_errors_num(err, "min", 1);
+}
+
+static void check_measure(const ilm_plan *p, size_t i, int target_year, ilm_errors *err, bool *bad)
 {
     const ilm_measure *m = &p->measures[i];
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], f[ILM_ERROR_FIELD_LEN];
     const char *what = m->is_absolute ? "absolute_t" : "share";
     const char *range = m->is_absolute ? "absolute_range" : "share_range";
     (void)target_year;
+#define FIELD(key) snprintf(f, sizeof f, "measures[%zu].%s", i, key)
 
     for (size_t j = 0; j < i; j++)
         if (strcmp(p->measures[j].id, m->id) == 0) {
-            ilm_errors_add(err, "measures[%zu].id: \"%s\" is already used by measures[%zu]",
-                           i, m->id, j);
+            FIELD("id");
+            ilm_errors_addc(err, ILM_ERR_DUPLICATE_ID, f,
+                            "%s: \"%s\" is already used by measures[%zu]", f, m->id, j);
+            ilm_errors_text(err, "value", m->id);
             *bad = true;
             break;
         }
     if (!sector_usable(p, m->sector)) {
-        ilm_errors_add(err,
-                       "measures[%zu].sector: no inventory records for sector \"%s\", and "
-                       "it is not a known sector key",
-                       i, m->sector);
+        FIELD("sector");
+        ilm_errors_addc(err, ILM_ERR_UNKNOWN_SECTOR, f,
+                        "%s: no inventory records for sector \"%s\", and "
+                        "it is not a known sector key",
+                        f, m->sector);
+        ilm_errors_text(err, "value", m->sector);
         *bad = true;
     }
     if (m->full < m->start) {
-        ilm_errors_add(err, "measures[%zu].full: %d is before start %d", i, m->full,
-                       m->start);
+        FIELD("full");
+        ilm_errors_addc(err, ILM_ERR_BEFORE_START, f, "%s: %d is before start %d", f, m->full,
+                        m->start);
+        ilm_errors_num(err, "value", m->full);
+        ilm_errors_num(err, "start", m->start);
         *bad = true;
     }
     if (!m->is_absolute && !(m->amount >= 0 && m->amount <= 1)) {
-        ilm_errors_add(err, "measures[%zu].share: %s is outside 0..1", i,
-                       ilm_format_number(a, m->amount));
+        FIELD("share");
+        ilm_errors_addc(err, ILM_ERR_NOT_SHARE, f, "%s: %s is outside 0..1", f,
+                        ilm_format_number(a, m->amount));
+        ilm_errors_num(err, "value", m->amount);
         *bad = true;
     }
     if (m->is_absolute && !(m->amount >= 0)) {
-        ilm_errors_add(err, "measures[%zu].absolute_t: %s is negative", i,
-                       ilm_format_number(a, m->amount));
+        FIELD("absolute_t");
+        ilm_errors_addc(err, ILM_ERR_NEGATIVE, f, "%s: %s is negative", f,
+                        ilm_format_number(a, m->amount));
+        ilm_errors_num(err, "value", m->amount);
         *bad = true;
     }
     if (m->has_range) {
         const double *r = m->range;
         if (!(r[0] <= r[1] && r[1] <= r[2])) {
-            ilm_errors_add(err, "measures[%zu].%s: [%s, %s, %s] is not low <= mode <= high",
-                           i, range, ilm_format_number(a, r[0]), ilm_format_number(b, r[1]),
-                           ilm_format_number(c, r[2]));
+            FIELD(range);
+            ilm_errors_addc(
+                err, ILM_ERR_RANGE_ORDER, f, "%s: [%s, %s, %s] is not low <= mode <= high", f,
+                ilm_format_number(a, r[0]), ilm_format_number(b, r[1]), ilm_format_number(c, r[2]));
+            ilm_errors_num(err, "low", r[0]);
+            ilm_errors_num(err, "mode", r[1]);
+            ilm_errors_num(err, "high", r[2]);
             *bad = true;
         } else if (!m->is_absolute && !(r[0] >= 0 && r[2] <= 1)) {
-            ilm_errors_add(err, "measures[%zu].share_range: [%s, %s, %s] is outside 0..1",
-                           i, ilm_format_number(a, r[0]), ilm_format_number(b, r[1]),
-                           ilm_format_number(c, r[2]));
+            FIELD("share_range");
+            ilm_errors_addc(err, ILM_ERR_RANGE_NOT_SHARE, f, "%s: [%s, %s, %s] is outside 0..1", f,
+                            ilm_format_number(a, r[0]), ilm_format_number(b, r[1]),
+                            ilm_format_number(c, r[2]));
+            ilm_errors_num(err, "low", r[0]);
+            ilm_errors_num(err, "mode", r[1]);
+            ilm_errors_num(err, "high", r[2]);
             *bad = true;
         } else if (m->is_absolute && !(r[0] >= 0)) {
-            ilm_errors_add(err, "measures[%zu].absolute_range: low %s is negative", i,
-                           ilm_format_number(a, r[0]));
+            FIELD("absolute_range");
+            ilm_errors_addc(err, ILM_ERR_NEGATIVE, f, "%s: low %s is negative", f,
+                            ilm_format_number(a, r[0]));
+            ilm_errors_num(err, "value", r[0]);
             *bad = true;
         }
         if (r[1] != m->amount) {
-            ilm_errors_add(err, "measures[%zu].%s: mode %s differs from %s %s", i, range,
-                           ilm_format_number(a, r[1]), what, ilm_format_number(b, m->amount));
+            FIELD(range);
+            ilm_errors_addc(err, ILM_ERR_MODE_DIFFERS, f, "%s: mode %s differs from %s %s", f,
+                            ilm_format_number(a, r[1]), what, ilm_format_number(b, m->amount));
+            ilm_errors_num(err, "mode", r[1]);
+            ilm_errors_num(err, "value", m->amount);
             *bad = true;
         }
     }
     if (!(m->capex >= 0)) {
-        ilm_errors_add(err, "measures[%zu].capex: %s is negative", i,
-                       ilm_format_number(a, m->capex));
+        FIELD("capex");
+        ilm_errors_addc(err, ILM_ERR_NEGATIVE, f, "%s: %s is negative", f,
+                        ilm_format_number(a, m->capex));
+        ilm_errors_num(err, "value", m->capex);
         *bad = true;
     }
     if (!isfinite(m->opex)) {
-        ilm_errors_add(err, "measures[%zu].opex: not a finite number", i);
+        FIELD("opex");
+        ilm_errors_addc(err, ILM_ERR_NOT_FINITE, f, "%s: not a finite number", f);
         *bad = true;
     }
     if (m->capex > 0 && !(m->lifetime >= 1)) {
-        if (m->lifetime == 0)
-            ilm_errors_add(err, "measures[%zu].lifetime: required when capex > 0", i);
-        else
-            ilm_errors_add(err, "measures[%zu].lifetime: %s is below 1", i,
-                           ilm_format_number(a, m->lifetime));
+        if (m->lifetime == 0) {
+            FIELD("lifetime");
+            ilm_errors_addc(err, ILM_ERR_LIFETIME_REQUIRED, f, "%s: required when capex > 0", f);
+        } else {
+            below_one(err, f, sizeof f, i, m->lifetime);
+        }
         *bad = true;
     } else if (m->lifetime != 0 && !(m->lifetime >= 1)) {
-        ilm_errors_add(err, "measures[%zu].lifetime: %s is below 1", i,
-                       ilm_format_number(a, m->lifetime));
+        below_one(err, f, sizeof f, i, m->lifetime);
         *bad = true;
     }
+#undef FIELD
 }
 
 /* Numbers and years that JSON cannot carry but a plan built in memory (from
@@ -367,7 +410,7 @@ static void check_finite(ilm_errors *err, bool *bad, double v, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(field, sizeof field, fmt, ap);
     va_end(ap);
-    ilm_errors_add(err, "%s: not a finite number", field);
+    ilm_errors_addc(err, ILM_ERR_NOT_FINITE, field, "%s: not a finite number", field);
     *bad = true;
 }
 
@@ -376,12 +419,16 @@ static void check_year(ilm_errors *err, bool *bad, int year, const char *field, 
 {
     if (year >= ILM_MIN_YEAR && year <= ILM_MAX_YEAR)
         return;
+    char f[ILM_ERROR_FIELD_LEN];
     if (key)
-        ilm_errors_add(err, "%s[%zu].%s: %d is outside %d..%d", field, i, key, year,
-                       ILM_MIN_YEAR, ILM_MAX_YEAR);
+        snprintf(f, sizeof f, "%s[%zu].%s", field, i, key);
     else
-        ilm_errors_add(err, "%s: %d is outside %d..%d", field, year, ILM_MIN_YEAR,
-                       ILM_MAX_YEAR);
+        snprintf(f, sizeof f, "%s", field);
+    ilm_errors_addc(err, ILM_ERR_OUT_OF_RANGE, f, "%s: %d is outside %d..%d", f, year, ILM_MIN_YEAR,
+                    ILM_MAX_YEAR);
+    ilm_errors_num(err, "value", year);
+    ilm_errors_num(err, "min", ILM_MIN_YEAR);
+    ilm_errors_num(err, "max", ILM_MAX_YEAR);
     *bad = true;
 }
 
@@ -449,14 +496,17 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
         return ILM_EINVAL;
 
     if (p->n_inventory == 0) {
-        ilm_errors_add(err, "inventory: no records");
+        ilm_errors_addc(err, ILM_ERR_NO_INVENTORY, "inventory", "inventory: no records");
         return ILM_EINVAL;
     }
     for (size_t i = 0; i < p->n_inventory; i++) {
         const ilm_inventory_row *r = &p->inventory[i];
         if (!(r->t >= 0)) {
-            ilm_errors_add(err, "inventory[%zu].t: %s is negative (year %d, sector \"%s\")",
-                           i, ilm_format_number(a, r->t), r->year, r->sector);
+            char f[ILM_ERROR_FIELD_LEN];
+            snprintf(f, sizeof f, "inventory[%zu].t", i);
+            ilm_errors_addc(err, ILM_ERR_NEGATIVE, f, "%s: %s is negative (year %d, sector \"%s\")",
+                            f, ilm_format_number(a, r->t), r->year, r->sector);
+            ilm_errors_num(err, "value", r->t);
             bad = true;
         }
     }
@@ -464,15 +514,21 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
 
     for (size_t i = 0; i < p->n_population; i++) {
         if (!(p->population[i].n >= 0)) {
-            ilm_errors_add(err, "population[%zu].n: %s is negative", i,
-                           ilm_format_number(a, p->population[i].n));
+            char f[ILM_ERROR_FIELD_LEN];
+            snprintf(f, sizeof f, "population[%zu].n", i);
+            ilm_errors_addc(err, ILM_ERR_NEGATIVE, f, "%s: %s is negative", f,
+                            ilm_format_number(a, p->population[i].n));
+            ilm_errors_num(err, "value", p->population[i].n);
             bad = true;
         }
         for (size_t j = 0; j < i; j++)
             if (p->population[j].year == p->population[i].year) {
-                ilm_errors_add(err, "population[%zu].year: %d is already given at "
-                                    "population[%zu]",
-                               i, p->population[i].year, j);
+                char f[ILM_ERROR_FIELD_LEN];
+                snprintf(f, sizeof f, "population[%zu].year", i);
+                ilm_errors_addc(err, ILM_ERR_DUPLICATE_YEAR, f,
+                                "%s: %d is already given at population[%zu]", f,
+                                p->population[i].year, j);
+                ilm_errors_num(err, "value", p->population[i].year);
                 bad = true;
                 break;
             }
@@ -480,26 +536,37 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
 
     for (size_t i = 0; i < p->n_trends; i++) {
         if (!sector_usable(p, p->trends[i].sector)) {
-            ilm_errors_add(err,
-                           "baseline.trend.%s: no inventory records for this sector, "
-                           "and it is not a known sector key",
-                           p->trends[i].sector);
+            char f[ILM_ERROR_FIELD_LEN];
+            snprintf(f, sizeof f, "baseline.trend.%s", p->trends[i].sector);
+            ilm_errors_addc(err, ILM_ERR_UNKNOWN_SECTOR, f,
+                            "baseline.trend.%s: no inventory records for this sector, "
+                            "and it is not a known sector key",
+                            p->trends[i].sector);
+            ilm_errors_text(err, "value", p->trends[i].sector);
             bad = true;
         }
         if (!(p->trends[i].rate > -1)) {
-            ilm_errors_add(err, "baseline.trend.%s: %s is not above -1",
-                           p->trends[i].sector, ilm_format_number(a, p->trends[i].rate));
+            char f[ILM_ERROR_FIELD_LEN];
+            snprintf(f, sizeof f, "baseline.trend.%s", p->trends[i].sector);
+            ilm_errors_addc(err, ILM_ERR_NOT_ABOVE, f, "%s: %s is not above -1", f,
+                            ilm_format_number(a, p->trends[i].rate));
+            ilm_errors_num(err, "value", p->trends[i].rate);
+            ilm_errors_num(err, "min", -1);
             bad = true;
         }
     }
     if (!(p->default_trend > -1)) {
-        ilm_errors_add(err, "baseline.default_trend: %s is not above -1",
-                       ilm_format_number(a, p->default_trend));
+        ilm_errors_addc(err, ILM_ERR_NOT_ABOVE, "baseline.default_trend",
+                        "baseline.default_trend: %s is not above -1",
+                        ilm_format_number(a, p->default_trend));
+        ilm_errors_num(err, "value", p->default_trend);
+        ilm_errors_num(err, "min", -1);
         bad = true;
     }
     if (!(p->trend_sd >= 0 && p->trend_sd < 1)) {
-        ilm_errors_add(err, "baseline.trend_sd: %s is outside 0..1",
-                       ilm_format_number(a, p->trend_sd));
+        ilm_errors_addc(err, ILM_ERR_NOT_SHARE, "baseline.trend_sd",
+                        "baseline.trend_sd: %s is outside 0..1", ilm_format_number(a, p->trend_sd));
+        ilm_errors_num(err, "value", p->trend_sd);
         bad = true;
     }
 
@@ -509,52 +576,76 @@ int ilm_plan_validate(const ilm_plan *p, ilm_errors *err)
     for (size_t i = 0; i < p->n_inventory && !base_found; i++)
         base_found = p->inventory[i].year == p->base_year;
     if (!base_found) {
-        ilm_errors_add(err, "target.base_year: %d is not in the inventory", p->base_year);
+        ilm_errors_addc(err, ILM_ERR_BASE_NOT_IN_INVENTORY, "target.base_year",
+                        "target.base_year: %d is not in the inventory", p->base_year);
+        ilm_errors_num(err, "value", p->base_year);
         bad = true;
     }
     if (!(p->reduction >= 0 && p->reduction <= 1)) {
-        ilm_errors_add(err, "target.reduction: %s is outside 0..1",
-                       ilm_format_number(a, p->reduction));
+        ilm_errors_addc(err, ILM_ERR_NOT_SHARE, "target.reduction",
+                        "target.reduction: %s is outside 0..1", ilm_format_number(a, p->reduction));
+        ilm_errors_num(err, "value", p->reduction);
         bad = true;
     }
     if (p->base_year > last) {
-        ilm_errors_add(err, "target.base_year: %d is after the last inventory year %d",
-                       p->base_year, last);
+        ilm_errors_addc(err, ILM_ERR_AFTER_LAST_INVENTORY, "target.base_year",
+                        "target.base_year: %d is after the last inventory year %d", p->base_year,
+                        last);
+        ilm_errors_num(err, "value", p->base_year);
+        ilm_errors_num(err, "last", last);
         bad = true;
     }
     if (p->target_year <= last) {
-        ilm_errors_add(err,
-                       "target.target_year: %d must be after the last inventory year %d",
-                       p->target_year, last);
+        ilm_errors_addc(err, ILM_ERR_NOT_AFTER_INVENTORY, "target.target_year",
+                        "target.target_year: %d must be after the last inventory year %d",
+                        p->target_year, last);
+        ilm_errors_num(err, "value", p->target_year);
+        ilm_errors_num(err, "last", last);
         bad = true;
     }
     if (p->horizon != 0 && p->horizon < p->target_year) {
-        ilm_errors_add(err, "settings.horizon: %d is before the target year %d", p->horizon,
-                       p->target_year);
+        ilm_errors_addc(err, ILM_ERR_BEFORE_TARGET_YEAR, "settings.horizon",
+                        "settings.horizon: %d is before the target year %d", p->horizon,
+                        p->target_year);
+        ilm_errors_num(err, "value", p->horizon);
+        ilm_errors_num(err, "target", p->target_year);
         bad = true;
     }
     if (horizon - p->base_year + 1 > ILM_MAX_YEARS) {
-        ilm_errors_add(err, "settings.horizon: %d is more than %d years after the base year",
-                       horizon, ILM_MAX_YEARS - 1);
+        ilm_errors_addc(err, ILM_ERR_TOO_MANY_YEARS, "settings.horizon",
+                        "settings.horizon: %d is more than %d years after the base year", horizon,
+                        ILM_MAX_YEARS - 1);
+        ilm_errors_num(err, "value", horizon);
+        ilm_errors_num(err, "max", ILM_MAX_YEARS - 1);
         bad = true;
     }
 
     if (!(p->discount_rate > -1 && p->discount_rate <= 1)) {
-        ilm_errors_add(err, "settings.discount_rate: %s is outside -1..1 (exclusive of -1)",
-                       ilm_format_number(a, p->discount_rate));
+        ilm_errors_addc(err, ILM_ERR_OUT_OF_RANGE, "settings.discount_rate",
+                        "settings.discount_rate: %s is outside -1..1 (exclusive of -1)",
+                        ilm_format_number(a, p->discount_rate));
+        ilm_errors_num(err, "value", p->discount_rate);
+        ilm_errors_num(err, "min", -1);
+        ilm_errors_num(err, "max", 1);
         bad = true;
     }
     if (p->draws < 0 || p->draws > ILM_MAX_DRAWS) {
-        ilm_errors_add(err, "settings.draws: %lld is outside 0..%d", (long long)p->draws,
-                       ILM_MAX_DRAWS);
+        ilm_errors_addc(err, ILM_ERR_OUT_OF_RANGE, "settings.draws",
+                        "settings.draws: %lld is outside 0..%d", (long long)p->draws,
+                        ILM_MAX_DRAWS);
+        ilm_errors_num(err, "value", (double)p->draws);
+        ilm_errors_num(err, "min", 0);
+        ilm_errors_num(err, "max", ILM_MAX_DRAWS);
         bad = true;
     }
     if (!(p->easy_max_eur_per_t <= p->hard_min_eur_per_t)) {
         char b[32];
-        ilm_errors_add(err,
-                       "settings.easy_max_eur_per_t: %s is above hard_min_eur_per_t %s",
-                       ilm_format_number(a, p->easy_max_eur_per_t),
-                       ilm_format_number(b, p->hard_min_eur_per_t));
+        ilm_errors_addc(err, ILM_ERR_EASY_ABOVE_HARD, "settings.easy_max_eur_per_t",
+                        "settings.easy_max_eur_per_t: %s is above hard_min_eur_per_t %s",
+                        ilm_format_number(a, p->easy_max_eur_per_t),
+                        ilm_format_number(b, p->hard_min_eur_per_t));
+        ilm_errors_num(err, "value", p->easy_max_eur_per_t);
+        ilm_errors_num(err, "hard", p->hard_min_eur_per_t);
         bad = true;
     }
 

@@ -5,6 +5,7 @@
  * no I/O: the app layer (src/app/programme.c) feeds them.
  * SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,105 +212,215 @@ size_t ilm_programme_contact_days(const ilm_programme *p)
     return n;
 }
 
+/* Adds "FIELD: <fmt>" with its code and field. */
+static void bad(ilm_errors *err, ilm_error_code code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void bad(ilm_errors *err, ilm_error_code code, const char *field, const char *fmt, ...)
+{
+    char rest[ILM_ERROR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rest, sizeof rest, fmt, ap);
+    va_end(ap);
+    ilm_errors_addc(err, code, field, "%s: %s", field, rest);
+}
+
+/* In the checks below: FIELD names the field (printf-style) into f, BADC
+ * adds the message about it; its parameters follow. */
+#define FIELD(...) snprintf(f, sizeof f, __VA_ARGS__)
+#define BADC(code, ...)                                                                            \
+    do {                                                                                           \
+        bad(err, code, f, __VA_ARGS__);                                                            \
+        rc = ILM_EINVAL;                                                                           \
+    } while (0)
+
 int ilm_programme_check(const ilm_programme *p, ilm_errors *err)
 {
     int rc = 0;
-#define BAD(...)                                                                                   \
-    do {                                                                                           \
-        ilm_errors_add(err, __VA_ARGS__);                                                          \
-        rc = ILM_EINVAL;                                                                           \
-    } while (0)
-    if (!text_ok(p->name, 1, ILM_NAME_MAX))
-        BAD("name: required, 1 to %d characters", ILM_NAME_MAX);
-    if (p->year < 2000 || p->year > 2100)
-        BAD("year: %d is outside 2000..2100", p->year);
-    if (!text_ok(p->description, 0, ILM_TEXT_MAX))
-        BAD("description: at most %d characters", ILM_TEXT_MAX);
-    if (!text_ok(p->eligibility_text, 0, ILM_TEXT_MAX))
-        BAD("eligibility_text: at most %d characters", ILM_TEXT_MAX);
-    if (!ilm_date_valid(p->apply_from))
-        BAD("apply_from: required, a day YYYY-MM-DD");
-    if (!ilm_date_valid(p->apply_until))
-        BAD("apply_until: required, a day YYYY-MM-DD");
-    else if (ilm_date_valid(p->apply_from) && strcmp(p->apply_from, p->apply_until) > 0)
-        BAD("apply_until: %s is before apply_from %s", p->apply_until, p->apply_from);
-    if (p->capacity_min < 1 || p->capacity_min > 1000)
-        BAD("capacity_min: %d is outside 1..1000", p->capacity_min);
-    if (p->capacity_max < 1 || p->capacity_max > 1000)
-        BAD("capacity_max: %d is outside 1..1000", p->capacity_max);
-    else if (p->capacity_min > p->capacity_max)
-        BAD("capacity_min: %d is more than capacity_max %d", p->capacity_min, p->capacity_max);
-    if (!(p->own_funding_eur >= 0 && p->own_funding_eur <= 1e9))
-        BAD("own_funding_eur: must be a number from 0 to 1e9");
-    if (!(p->max_region_share > 0 && p->max_region_share <= 1))
-        BAD("max_region_share: must be more than 0 and at most 1");
-    if (!(p->max_size_share > 0 && p->max_size_share <= 1))
-        BAD("max_size_share: must be more than 0 and at most 1");
+    char f[ILM_ERROR_FIELD_LEN];
+    if (!text_ok(p->name, 1, ILM_NAME_MAX)) {
+        FIELD("name");
+        BADC(ILM_ERR_TEXT_LENGTH, "required, 1 to %d characters", ILM_NAME_MAX);
+        ilm_errors_num(err, "min", 1);
+        ilm_errors_num(err, "max", ILM_NAME_MAX);
+    }
+    if (p->year < 2000 || p->year > 2100) {
+        FIELD("year");
+        BADC(ILM_ERR_OUT_OF_RANGE, "%d is outside 2000..2100", p->year);
+        ilm_errors_num(err, "value", p->year);
+        ilm_errors_num(err, "min", 2000);
+        ilm_errors_num(err, "max", 2100);
+    }
+    if (!text_ok(p->description, 0, ILM_TEXT_MAX)) {
+        FIELD("description");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_TEXT_MAX);
+    }
+    if (!text_ok(p->eligibility_text, 0, ILM_TEXT_MAX)) {
+        FIELD("eligibility_text");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_TEXT_MAX);
+    }
+    if (!ilm_date_valid(p->apply_from)) {
+        FIELD("apply_from");
+        BADC(ILM_ERR_NOT_A_DATE, "required, a day YYYY-MM-DD");
+    }
+    if (!ilm_date_valid(p->apply_until)) {
+        FIELD("apply_until");
+        BADC(ILM_ERR_NOT_A_DATE, "required, a day YYYY-MM-DD");
+    } else if (ilm_date_valid(p->apply_from) && strcmp(p->apply_from, p->apply_until) > 0) {
+        FIELD("apply_until");
+        BADC(ILM_ERR_DATE_BEFORE, "%s is before apply_from %s", p->apply_until, p->apply_from);
+        ilm_errors_text(err, "value", p->apply_until);
+        ilm_errors_text(err, "other", p->apply_from);
+    }
+    if (p->capacity_min < 1 || p->capacity_min > 1000) {
+        FIELD("capacity_min");
+        BADC(ILM_ERR_OUT_OF_RANGE, "%d is outside 1..1000", p->capacity_min);
+        ilm_errors_num(err, "value", p->capacity_min);
+        ilm_errors_num(err, "min", 1);
+        ilm_errors_num(err, "max", 1000);
+    }
+    if (p->capacity_max < 1 || p->capacity_max > 1000) {
+        FIELD("capacity_max");
+        BADC(ILM_ERR_OUT_OF_RANGE, "%d is outside 1..1000", p->capacity_max);
+        ilm_errors_num(err, "value", p->capacity_max);
+        ilm_errors_num(err, "min", 1);
+        ilm_errors_num(err, "max", 1000);
+    } else if (p->capacity_min > p->capacity_max) {
+        FIELD("capacity_min");
+        BADC(ILM_ERR_CAPACITY_ORDER, "%d is more than capacity_max %d", p->capacity_min,
+             p->capacity_max);
+        ilm_errors_num(err, "min", p->capacity_min);
+        ilm_errors_num(err, "max", p->capacity_max);
+    }
+    if (!(p->own_funding_eur >= 0 && p->own_funding_eur <= 1e9)) {
+        FIELD("own_funding_eur");
+        BADC(ILM_ERR_OUT_OF_RANGE, "must be a number from 0 to 1e9");
+        ilm_errors_num(err, "min", 0);
+        ilm_errors_num(err, "max", 1e9);
+    }
+    if (!(p->max_region_share > 0 && p->max_region_share <= 1)) {
+        FIELD("max_region_share");
+        BADC(ILM_ERR_NOT_SHARE, "must be more than 0 and at most 1");
+    }
+    if (!(p->max_size_share > 0 && p->max_size_share <= 1)) {
+        FIELD("max_size_share");
+        BADC(ILM_ERR_NOT_SHARE, "must be more than 0 and at most 1");
+    }
     for (int i = 0; i < ILM_SCORE_COUNT; i++)
-        if (!(p->weights[i] >= 0 && p->weights[i] <= 1000))
-            BAD("score_weights.%s: must be from 0 to 1000",
-                ilm_score_criterion_name((ilm_score_criterion)i));
+        if (!(p->weights[i] >= 0 && p->weights[i] <= 1000)) {
+            FIELD("score_weights.%s", ilm_score_criterion_name((ilm_score_criterion)i));
+            BADC(ILM_ERR_OUT_OF_RANGE, "must be from 0 to 1000");
+            ilm_errors_num(err, "min", 0);
+            ilm_errors_num(err, "max", 1000);
+        }
     bool seen[ILM_PHASE_COUNT] = {false};
     bool audience_has[3] = {false};
     for (size_t i = 0; i < p->n_phases; i++) {
         ilm_phase_key k = p->phases[i].key;
-        if (seen[k])
-            BAD("phases[%zu].key: %s is listed twice", i, ilm_phase_name(k));
+        if (seen[k]) {
+            FIELD("phases[%zu].key", i);
+            BADC(ILM_ERR_LISTED_TWICE, "%s is listed twice", ilm_phase_name(k));
+            ilm_errors_text(err, "value", ilm_phase_name(k));
+        }
         seen[k] = true;
         audience_has[p->phases[i].audience] = true;
     }
-    if (p->n_periods > ILM_PROGRAMME_MAX_PERIODS)
-        BAD("periods: at most %d contact periods", ILM_PROGRAMME_MAX_PERIODS);
+    if (p->n_periods > ILM_PROGRAMME_MAX_PERIODS) {
+        FIELD("periods");
+        BADC(ILM_ERR_TOO_MANY, "at most %d contact periods", ILM_PROGRAMME_MAX_PERIODS);
+        ilm_errors_num(err, "max", ILM_PROGRAMME_MAX_PERIODS);
+    }
     for (size_t i = 0; i < p->n_periods && i < ILM_PROGRAMME_MAX_PERIODS; i++) {
         const ilm_contact_period *c = &p->periods[i];
         bool dates = ilm_date_valid(c->starts) && ilm_date_valid(c->ends);
-        if (!text_ok(c->name, 1, ILM_NAME_MAX))
-            BAD("periods[%zu].name: required, 1 to %d characters", i, ILM_NAME_MAX);
-        if (!ilm_date_valid(c->starts))
-            BAD("periods[%zu].starts: required, a day YYYY-MM-DD", i);
-        if (!ilm_date_valid(c->ends))
-            BAD("periods[%zu].ends: required, a day YYYY-MM-DD", i);
-        if (dates && strcmp(c->starts, c->ends) > 0)
-            BAD("periods[%zu].ends: %s is before its start %s", i, c->ends, c->starts);
+        if (!text_ok(c->name, 1, ILM_NAME_MAX)) {
+            FIELD("periods[%zu].name", i);
+            BADC(ILM_ERR_TEXT_LENGTH, "required, 1 to %d characters", ILM_NAME_MAX);
+            ilm_errors_num(err, "min", 1);
+            ilm_errors_num(err, "max", ILM_NAME_MAX);
+        }
+        if (!ilm_date_valid(c->starts)) {
+            FIELD("periods[%zu].starts", i);
+            BADC(ILM_ERR_NOT_A_DATE, "required, a day YYYY-MM-DD");
+        }
+        if (!ilm_date_valid(c->ends)) {
+            FIELD("periods[%zu].ends", i);
+            BADC(ILM_ERR_NOT_A_DATE, "required, a day YYYY-MM-DD");
+        }
+        if (dates && strcmp(c->starts, c->ends) > 0) {
+            FIELD("periods[%zu].ends", i);
+            BADC(ILM_ERR_DATE_BEFORE, "%s is before its start %s", c->ends, c->starts);
+            ilm_errors_text(err, "value", c->ends);
+            ilm_errors_text(err, "other", c->starts);
+        }
         if (dates && i > 0 && ilm_date_valid(p->periods[i - 1].ends) &&
-            strcmp(c->starts, p->periods[i - 1].ends) <= 0)
-            BAD("periods[%zu].starts: %s is not after the previous period's end %s", i, c->starts,
-                p->periods[i - 1].ends);
-        if (c->n_days > ILM_PROGRAMME_MAX_DAYS)
-            BAD("periods[%zu].days: at most %d contact days", i, ILM_PROGRAMME_MAX_DAYS);
+            strcmp(c->starts, p->periods[i - 1].ends) <= 0) {
+            FIELD("periods[%zu].starts", i);
+            BADC(ILM_ERR_NOT_AFTER_PREVIOUS, "%s is not after the previous period's end %s",
+                 c->starts, p->periods[i - 1].ends);
+            ilm_errors_text(err, "value", c->starts);
+            ilm_errors_text(err, "previous", p->periods[i - 1].ends);
+        }
+        if (c->n_days > ILM_PROGRAMME_MAX_DAYS) {
+            FIELD("periods[%zu].days", i);
+            BADC(ILM_ERR_TOO_MANY, "at most %d contact days", ILM_PROGRAMME_MAX_DAYS);
+            ilm_errors_num(err, "max", ILM_PROGRAMME_MAX_DAYS);
+        }
         for (size_t j = 0; j < c->n_days && j < ILM_PROGRAMME_MAX_DAYS; j++) {
             const ilm_contact_day *d = &c->days[j];
-            if (!ilm_date_valid(d->day))
-                BAD("periods[%zu].days[%zu].day: required, a day YYYY-MM-DD", i, j);
-            else if (dates && (strcmp(d->day, c->starts) < 0 || strcmp(d->day, c->ends) > 0))
-                BAD("periods[%zu].days[%zu].day: %s is outside its period %s..%s", i, j, d->day,
-                    c->starts, c->ends);
-            if (!text_ok(d->place, 1, ILM_NAME_MAX))
-                BAD("periods[%zu].days[%zu].place: required, 1 to %d characters (\"online\" for "
-                    "an online day)",
-                    i, j, ILM_NAME_MAX);
-            if (!text_ok(d->agenda, 0, ILM_TEXT_MAX))
-                BAD("periods[%zu].days[%zu].agenda: at most %d characters", i, j, ILM_TEXT_MAX);
+            if (!ilm_date_valid(d->day)) {
+                FIELD("periods[%zu].days[%zu].day", i, j);
+                BADC(ILM_ERR_NOT_A_DATE, "required, a day YYYY-MM-DD");
+            } else if (dates && (strcmp(d->day, c->starts) < 0 || strcmp(d->day, c->ends) > 0)) {
+                FIELD("periods[%zu].days[%zu].day", i, j);
+                BADC(ILM_ERR_DAY_OUTSIDE_PERIOD, "%s is outside its period %s..%s", d->day,
+                     c->starts, c->ends);
+                ilm_errors_text(err, "value", d->day);
+                ilm_errors_text(err, "starts", c->starts);
+                ilm_errors_text(err, "ends", c->ends);
+            }
+            if (!text_ok(d->place, 1, ILM_NAME_MAX)) {
+                FIELD("periods[%zu].days[%zu].place", i, j);
+                BADC(ILM_ERR_TEXT_LENGTH,
+                     "required, 1 to %d characters (\"online\" for an online day)", ILM_NAME_MAX);
+                ilm_errors_num(err, "min", 1);
+                ilm_errors_num(err, "max", ILM_NAME_MAX);
+            }
+            if (!text_ok(d->agenda, 0, ILM_TEXT_MAX)) {
+                FIELD("periods[%zu].days[%zu].agenda", i, j);
+                BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_TEXT_MAX);
+                ilm_errors_num(err, "max", ILM_TEXT_MAX);
+            }
             if (d->has_phase) {
                 size_t k = 0;
                 while (k < p->n_phases && p->phases[k].key != d->phase)
                     k++;
-                if (k == p->n_phases)
-                    BAD("periods[%zu].days[%zu].phase: %s is not a phase of this programme", i, j,
-                        ilm_phase_name(d->phase));
-                else if (!audience_fits(p->phases[k].audience, d->audience))
-                    BAD("periods[%zu].days[%zu].audience: %s does not fit phase %s, which is "
-                        "for %s",
-                        i, j, ilm_audience_name(d->audience), ilm_phase_name(d->phase),
-                        ilm_audience_name(p->phases[k].audience));
+                if (k == p->n_phases) {
+                    FIELD("periods[%zu].days[%zu].phase", i, j);
+                    BADC(ILM_ERR_NOT_A_PHASE, "%s is not a phase of this programme",
+                         ilm_phase_name(d->phase));
+                    ilm_errors_text(err, "value", ilm_phase_name(d->phase));
+                } else if (!audience_fits(p->phases[k].audience, d->audience)) {
+                    FIELD("periods[%zu].days[%zu].audience", i, j);
+                    BADC(ILM_ERR_AUDIENCE_MISFIT, "%s does not fit phase %s, which is for %s",
+                         ilm_audience_name(d->audience), ilm_phase_name(d->phase),
+                         ilm_audience_name(p->phases[k].audience));
+                    ilm_errors_text(err, "value", ilm_audience_name(d->audience));
+                    ilm_errors_text(err, "phase", ilm_phase_name(d->phase));
+                }
             } else if (p->n_phases > 0) {
                 bool fits =
                     audience_has[ILM_AUDIENCE_BOTH] || audience_has[d->audience] ||
                     (d->audience == ILM_AUDIENCE_BOTH && audience_has[ILM_AUDIENCE_CIVIL_SERVICE] &&
                      audience_has[ILM_AUDIENCE_POLITICAL]);
-                if (!fits)
-                    BAD("periods[%zu].days[%zu].audience: no phase of this programme is for %s", i,
-                        j, ilm_audience_name(d->audience));
+                if (!fits) {
+                    FIELD("periods[%zu].days[%zu].audience", i, j);
+                    BADC(ILM_ERR_NO_PHASE_FOR_AUDIENCE, "no phase of this programme is for %s",
+                         ilm_audience_name(d->audience));
+                    ilm_errors_text(err, "value", ilm_audience_name(d->audience));
+                }
             }
         }
     }
@@ -323,87 +434,165 @@ static int check_ref(const ilm_decision_ref *r, const char *field, ilm_errors *e
     if (!r->body)
         return 0;
     int rc = 0;
-    if (!text_ok(r->body, 1, ILM_NAME_MAX))
-        BAD("%s.body: 1 to %d characters", field, ILM_NAME_MAX);
-    if (!ilm_date_valid(r->date))
-        BAD("%s.date: required, a day YYYY-MM-DD", field);
-    if (!text_ok(r->section, 0, 20))
-        BAD("%s.section: at most 20 characters", field);
-    if (!text_ok(r->dnro, 0, 60))
-        BAD("%s.dnro: at most 60 characters", field);
+    char f[ILM_ERROR_FIELD_LEN];
+    if (!text_ok(r->body, 1, ILM_NAME_MAX)) {
+        FIELD("%s.body", field);
+        BADC(ILM_ERR_TEXT_LENGTH, "1 to %d characters", ILM_NAME_MAX);
+        ilm_errors_num(err, "min", 1);
+        ilm_errors_num(err, "max", ILM_NAME_MAX);
+    }
+    if (!ilm_date_valid(r->date)) {
+        FIELD("%s.date", field);
+        BADC(ILM_ERR_NOT_A_DATE, "required, a day YYYY-MM-DD");
+    }
+    if (!text_ok(r->section, 0, 20)) {
+        FIELD("%s.section", field);
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most 20 characters");
+        ilm_errors_num(err, "max", 20);
+    }
+    if (!text_ok(r->dnro, 0, 60)) {
+        FIELD("%s.dnro", field);
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most 60 characters");
+        ilm_errors_num(err, "max", 60);
+    }
     return rc;
 }
 
 int ilm_application_check(const ilm_programme *p, const ilm_application *a, ilm_errors *err)
 {
     int rc = 0;
-    if (!text_ok(a->climate_work, 0, ILM_TEXT_MAX))
-        BAD("climate_work: at most %d characters", ILM_TEXT_MAX);
-    if (!text_ok(a->easy_hard_how, 0, ILM_TEXT_MAX))
-        BAD("easy_hard_how: at most %d characters", ILM_TEXT_MAX);
-    if (!text_ok(a->sparring_problem, 0, ILM_SHORT_TEXT_MAX))
-        BAD("sparring_problem: at most %d characters", ILM_SHORT_TEXT_MAX);
-    if (a->n_problems > ILM_APPLICATION_MAX_PROBLEMS)
-        BAD("problems: at most %d", ILM_APPLICATION_MAX_PROBLEMS);
+    char f[ILM_ERROR_FIELD_LEN];
+    if (!text_ok(a->climate_work, 0, ILM_TEXT_MAX)) {
+        FIELD("climate_work");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_TEXT_MAX);
+    }
+    if (!text_ok(a->easy_hard_how, 0, ILM_TEXT_MAX)) {
+        FIELD("easy_hard_how");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_TEXT_MAX);
+    }
+    if (!text_ok(a->sparring_problem, 0, ILM_SHORT_TEXT_MAX)) {
+        FIELD("sparring_problem");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_SHORT_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_SHORT_TEXT_MAX);
+    }
+    if (a->n_problems > ILM_APPLICATION_MAX_PROBLEMS) {
+        FIELD("problems");
+        BADC(ILM_ERR_TOO_MANY, "at most %d", ILM_APPLICATION_MAX_PROBLEMS);
+        ilm_errors_num(err, "max", ILM_APPLICATION_MAX_PROBLEMS);
+    }
     for (size_t i = 0; i < a->n_problems && i < ILM_APPLICATION_MAX_PROBLEMS; i++)
-        if (!text_ok(a->problems[i], 1, ILM_SHORT_TEXT_MAX))
-            BAD("problems[%zu]: 1 to %d characters", i, ILM_SHORT_TEXT_MAX);
+        if (!text_ok(a->problems[i], 1, ILM_SHORT_TEXT_MAX)) {
+            FIELD("problems[%zu]", i);
+            BADC(ILM_ERR_TEXT_LENGTH, "1 to %d characters", ILM_SHORT_TEXT_MAX);
+            ilm_errors_num(err, "min", 1);
+            ilm_errors_num(err, "max", ILM_SHORT_TEXT_MAX);
+        }
     if (a->language[0] && strcmp(a->language, "fi") && strcmp(a->language, "sv") &&
-        strcmp(a->language, "en"))
-        BAD("language: expected fi, sv or en");
+        strcmp(a->language, "en")) {
+        FIELD("language");
+        BADC(ILM_ERR_NOT_ONE_OF, "expected fi, sv or en");
+        ilm_errors_text(err, "allowed", "fi, sv, en");
+    }
     if (check_ref(&a->target, "council_target", err))
         rc = ILM_EINVAL;
     if (check_ref(&a->board, "board_decision", err))
         rc = ILM_EINVAL;
-    if (a->n_participants > ILM_APPLICATION_MAX_PARTICIPANTS)
-        BAD("participants: at most %d", ILM_APPLICATION_MAX_PARTICIPANTS);
+    if (a->n_participants > ILM_APPLICATION_MAX_PARTICIPANTS) {
+        FIELD("participants");
+        BADC(ILM_ERR_TOO_MANY, "at most %d", ILM_APPLICATION_MAX_PARTICIPANTS);
+        ilm_errors_num(err, "max", ILM_APPLICATION_MAX_PARTICIPANTS);
+    }
     unsigned programme_phases = 0;
     for (size_t k = 0; k < p->n_phases; k++)
         programme_phases |= 1u << p->phases[k].key;
     for (size_t i = 0; i < a->n_participants && i < ILM_APPLICATION_MAX_PARTICIPANTS; i++) {
         const ilm_participant *x = &a->participants[i];
-        if (!text_ok(x->name, 1, ILM_NAME_MAX))
-            BAD("participants[%zu].name: required, 1 to %d characters", i, ILM_NAME_MAX);
-        if (!text_ok(x->title, 1, ILM_NAME_MAX))
-            BAD("participants[%zu].title: required, 1 to %d characters", i, ILM_NAME_MAX);
-        if (x->level == ILM_LEVEL_NONE)
-            BAD("participants[%zu].level: required: civil_service or political", i);
+        if (!text_ok(x->name, 1, ILM_NAME_MAX)) {
+            FIELD("participants[%zu].name", i);
+            BADC(ILM_ERR_TEXT_LENGTH, "required, 1 to %d characters", ILM_NAME_MAX);
+            ilm_errors_num(err, "min", 1);
+            ilm_errors_num(err, "max", ILM_NAME_MAX);
+        }
+        if (!text_ok(x->title, 1, ILM_NAME_MAX)) {
+            FIELD("participants[%zu].title", i);
+            BADC(ILM_ERR_TEXT_LENGTH, "required, 1 to %d characters", ILM_NAME_MAX);
+            ilm_errors_num(err, "min", 1);
+            ilm_errors_num(err, "max", ILM_NAME_MAX);
+        }
+        if (x->level == ILM_LEVEL_NONE) {
+            FIELD("participants[%zu].level", i);
+            BADC(ILM_ERR_REQUIRED, "required: civil_service or political");
+        }
         for (int k = 0; k < ILM_PHASE_COUNT; k++)
-            if ((x->phases & (1u << k)) && !(programme_phases & (1u << k)))
-                BAD("participants[%zu].phases: %s is not a phase of this programme", i,
-                    ilm_phase_name((ilm_phase_key)k));
+            if ((x->phases & (1u << k)) && !(programme_phases & (1u << k))) {
+                FIELD("participants[%zu].phases", i);
+                BADC(ILM_ERR_NOT_A_PHASE, "%s is not a phase of this programme",
+                     ilm_phase_name((ilm_phase_key)k));
+                ilm_errors_text(err, "value", ilm_phase_name((ilm_phase_key)k));
+            }
     }
-    if (a->override_reason && !text_ok(a->override_reason, 1, ILM_SHORT_TEXT_MAX))
-        BAD("override_reason: 1 to %d characters", ILM_SHORT_TEXT_MAX);
-    if (a->override_condition && !text_ok(a->override_condition, 0, ILM_SHORT_TEXT_MAX))
-        BAD("override_condition: at most %d characters", ILM_SHORT_TEXT_MAX);
-    if (a->decision_reason && !text_ok(a->decision_reason, 0, ILM_SHORT_TEXT_MAX))
-        BAD("reason: at most %d characters", ILM_SHORT_TEXT_MAX);
-    if (a->invoiced_at[0] && !ilm_date_valid(a->invoiced_at))
-        BAD("invoiced_at: a day YYYY-MM-DD");
-    if (a->paid_at[0] && !ilm_date_valid(a->paid_at))
-        BAD("paid_at: a day YYYY-MM-DD");
+    if (a->override_reason && !text_ok(a->override_reason, 1, ILM_SHORT_TEXT_MAX)) {
+        FIELD("override_reason");
+        BADC(ILM_ERR_TEXT_LENGTH, "1 to %d characters", ILM_SHORT_TEXT_MAX);
+        ilm_errors_num(err, "min", 1);
+        ilm_errors_num(err, "max", ILM_SHORT_TEXT_MAX);
+    }
+    if (a->override_condition && !text_ok(a->override_condition, 0, ILM_SHORT_TEXT_MAX)) {
+        FIELD("override_condition");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_SHORT_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_SHORT_TEXT_MAX);
+    }
+    if (a->decision_reason && !text_ok(a->decision_reason, 0, ILM_SHORT_TEXT_MAX)) {
+        FIELD("reason");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_SHORT_TEXT_MAX);
+        ilm_errors_num(err, "max", ILM_SHORT_TEXT_MAX);
+    }
+    if (a->invoiced_at[0] && !ilm_date_valid(a->invoiced_at)) {
+        FIELD("invoiced_at");
+        BADC(ILM_ERR_NOT_A_DATE, "a day YYYY-MM-DD");
+    }
+    if (a->paid_at[0] && !ilm_date_valid(a->paid_at)) {
+        FIELD("paid_at");
+        BADC(ILM_ERR_NOT_A_DATE, "a day YYYY-MM-DD");
+    }
     return rc;
 }
 
 int ilm_sparring_check(const ilm_sparring_entry *e, ilm_errors *err)
 {
     int rc = 0;
-    if (!text_ok(e->body, 1, ILM_TEXT_MAX))
-        BAD("body: required, 1 to %d characters", ILM_TEXT_MAX);
-    if (!text_ok(e->owner, 0, ILM_NAME_MAX))
-        BAD("owner: at most %d characters", ILM_NAME_MAX);
-    if (e->due[0] && !ilm_date_valid(e->due))
-        BAD("due: a day YYYY-MM-DD");
+    char f[ILM_ERROR_FIELD_LEN];
+    if (!text_ok(e->body, 1, ILM_TEXT_MAX)) {
+        FIELD("body");
+        BADC(ILM_ERR_TEXT_LENGTH, "required, 1 to %d characters", ILM_TEXT_MAX);
+        ilm_errors_num(err, "min", 1);
+        ilm_errors_num(err, "max", ILM_TEXT_MAX);
+    }
+    if (!text_ok(e->owner, 0, ILM_NAME_MAX)) {
+        FIELD("owner");
+        BADC(ILM_ERR_TEXT_TOO_LONG, "at most %d characters", ILM_NAME_MAX);
+        ilm_errors_num(err, "max", ILM_NAME_MAX);
+    }
+    if (e->due[0] && !ilm_date_valid(e->due)) {
+        FIELD("due");
+        BADC(ILM_ERR_NOT_A_DATE, "a day YYYY-MM-DD");
+    }
     if (e->kind == ILM_SPARRING_COMMITMENT) {
-        if (!e->owner || !*e->owner)
-            BAD("owner: a commitment needs an owner");
-        if (!e->due[0])
-            BAD("due: a commitment needs a due date");
+        if (!e->owner || !*e->owner) {
+            FIELD("owner");
+            BADC(ILM_ERR_OWNER_REQUIRED, "a commitment needs an owner");
+        }
+        if (!e->due[0]) {
+            FIELD("due");
+            BADC(ILM_ERR_REQUIRED, "a commitment needs a due date");
+        }
     }
     return rc;
 }
-#undef BAD
+#undef BADC
+#undef FIELD
 
 /* ---- the score ---- */
 
@@ -546,8 +735,11 @@ static int propose(const ilm_candidate *c, size_t n, int capacity_min, int capac
 {
     memset(out, 0, sizeof *out);
     if (capacity_min < 1 || capacity_max < capacity_min) {
-        ilm_errors_add(err, "capacity_min: %d and capacity_max %d are not a range from 1",
-                       capacity_min, capacity_max);
+        ilm_errors_addc(err, ILM_ERR_CAPACITY_ORDER, "capacity_min",
+                        "capacity_min: %d and capacity_max %d are not a range from 1", capacity_min,
+                        capacity_max);
+        ilm_errors_num(err, "min", capacity_min);
+        ilm_errors_num(err, "max", capacity_max);
         return ILM_EINVAL;
     }
     out->n = n;
@@ -767,7 +959,8 @@ int ilm_programme_notification(const ilm_programme *p, const ilm_application *a,
 {
     memset(out, 0, sizeof *out);
     if (a->decision == ILM_DECISION_PENDING) {
-        ilm_errors_add(err, "decision: application %lld is not decided yet", (long long)a->id);
+        ilm_errors_addc(err, ILM_ERR_NOT_DECIDED, "decision",
+                        "decision: application %lld is not decided yet", (long long)a->id);
         return ILM_EINVAL;
     }
     const char *lang = language && *language ? language

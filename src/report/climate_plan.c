@@ -443,7 +443,9 @@ int ilm_report_climate_plan(ilm_store *s, int64_t plan_id, const ilm_plan_doc_op
     if (o->lang && ilm_report_lang_check(o->lang, "lang", err))
         return ILM_EINVAL;
     if (o->adaptation && strlen(o->adaptation) > 200000) {
-        ilm_errors_add(err, "adaptation: longer than 200 000 characters");
+        ilm_errors_addc(err, ILM_ERR_TEXT_TOO_LONG, "adaptation",
+                        "adaptation: longer than 200 000 characters");
+        ilm_errors_num(err, "max", 200000);
         return ILM_EINVAL;
     }
     report_facts f;

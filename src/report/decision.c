@@ -528,11 +528,11 @@ int ilm_dnro_check(const char *dnro, const char *field, ilm_errors *err)
     }
     if (ok)
         return 0;
-    ilm_errors_add(err,
-                   "%s: \"%.40s\" is not a diary number of the form running/class/year, "
-                   "e.g. 727/11.00/2026 (also with a prefix: TOR/727/11.00/2026, "
-                   "KH 727/11.00/2026; or TORDno-2026-727)",
-                   field, dnro ? dnro : "");
+    ilm_errors_addc(err, ILM_ERR_BAD_DNRO, field,
+                    "%s: \"%.40s\" is not a diary number of the form running/class/year, "
+                    "e.g. 727/11.00/2026 (also with a prefix: TOR/727/11.00/2026, "
+                    "KH 727/11.00/2026; or TORDno-2026-727)",
+                    field, dnro ? dnro : "");
     return ILM_EINVAL;
 }
 
@@ -558,7 +558,8 @@ static int check_options(const ilm_decision_options *o, ilm_errors *err)
     if (given(o->dnro) && ilm_dnro_check(o->dnro, "dnro", err))
         rc = ILM_EINVAL;
     if (given(o->meeting_date) && !valid_date(o->meeting_date)) {
-        ilm_errors_add(err, "date: \"%.40s\" is not a date YYYY-MM-DD", o->meeting_date);
+        ilm_errors_addc(err, ILM_ERR_NOT_A_DATE, "date", "date: \"%.40s\" is not a date YYYY-MM-DD",
+                        o->meeting_date);
         rc = ILM_EINVAL;
     }
     if (given(o->section)) {
@@ -568,8 +569,9 @@ static int check_options(const ilm_decision_options *o, ilm_errors *err)
         while (*p == ' ')
             p++;
         if (!*p || strlen(p) > 8 || strspn(p, "0123456789") != strlen(p)) {
-            ilm_errors_add(err, "section: \"%.40s\" is not a section number such as 45 or § 45",
-                           o->section);
+            ilm_errors_addc(err, ILM_ERR_BAD_SECTION, "section",
+                            "section: \"%.40s\" is not a section number such as 45 or § 45",
+                            o->section);
             rc = ILM_EINVAL;
         }
     }
@@ -582,16 +584,26 @@ static int check_options(const ilm_decision_options *o, ilm_errors *err)
                  {o->court, "court"}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (texts[i].value && strlen(texts[i].value) > 200) {
-            ilm_errors_add(err, "%s: longer than 200 characters", texts[i].name);
+            ilm_errors_addc(err, ILM_ERR_TEXT_TOO_LONG, texts[i].name,
+                            "%s: longer than 200 characters", texts[i].name);
+            ilm_errors_num(err, "max", 200);
             rc = ILM_EINVAL;
         }
     if (o->n_recipients > 30) {
-        ilm_errors_add(err, "recipients: more than 30");
+        ilm_errors_addc(err, ILM_ERR_TOO_MANY, "recipients", "recipients: more than 30");
+        ilm_errors_num(err, "max", 30);
         rc = ILM_EINVAL;
     }
     for (size_t i = 0; i < o->n_recipients; i++)
         if (!o->recipients[i] || !*o->recipients[i] || strlen(o->recipients[i]) > 200) {
-            ilm_errors_add(err, "recipients[%zu]: empty or longer than 200 characters", i);
+            {
+                char f[ILM_ERROR_FIELD_LEN];
+                snprintf(f, sizeof f, "recipients[%zu]", i);
+                ilm_errors_addc(err, ILM_ERR_TEXT_LENGTH, f,
+                                "%s: empty or longer than 200 characters", f);
+                ilm_errors_num(err, "min", 1);
+                ilm_errors_num(err, "max", 200);
+            }
             rc = ILM_EINVAL;
         }
     return rc;

@@ -542,10 +542,10 @@ int ilm_export_csv(ilm_store *s, int64_t plan_id, const char *table, const char 
             id = i;
     int rc = 0;
     if (id < 0) {
-        ilm_errors_add(err,
-                       "table: \"%.40s\" is not one of inventory, totals, target, pathway, "
-                       "measures, montecarlo",
-                       table ? table : "");
+        ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, "table",
+                        "table: \"%.40s\" is not one of inventory, totals, target, pathway, "
+                        "measures, montecarlo",
+                        table ? table : "");
         rc = ILM_EINVAL;
     }
     if (lang && ilm_report_lang_check(lang, "lang", err))

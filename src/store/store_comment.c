@@ -20,7 +20,8 @@ int ilm_store_comment_add(ilm_store *s, int64_t plan_id, const char *body, int64
 {
     size_t len = body ? strlen(body) : 0;
     if (len == 0 || len > ILM_COMMENT_MAX) {
-        ilm_errors_add(err, "body: a comment is 1 to %d bytes", ILM_COMMENT_MAX);
+        ilm_errors_addc(err, ILM_ERR_TEXT_LENGTH, "body", "body: a comment is 1 to %d bytes",
+                        ILM_COMMENT_MAX);
         return ILM_EINVAL;
     }
     static const char head_sql[] = "SELECT municipality FROM plan WHERE id = ?1";

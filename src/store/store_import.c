@@ -164,8 +164,9 @@ fail:
 static int check_known(ilm_store_import *im, const char *code, const char *what, ilm_errors *err)
 {
     if (!store_is_code(code)) {
-        ilm_errors_add(err, "%s: \"%s\" is not a municipality code (three digits)", what,
-                       code ? code : "");
+        ilm_errors_addc(err, ILM_ERR_NOT_A_MUNICIPALITY, NULL,
+                        "%s: \"%s\" is not a municipality code (three digits)", what,
+                        code ? code : "");
         return ILM_EINVAL;
     }
     int n = code_number(code);
@@ -177,10 +178,10 @@ static int check_known(ilm_store_import *im, const char *code, const char *what,
     if (rc)
         return rc;
     if (!exists) {
-        ilm_errors_add(err,
-                       "%s: municipality %s is not in the store; import the municipality "
-                       "register (or a SYKE file that names it) first",
-                       what, code);
+        ilm_errors_addc(err, ILM_ERR_UNKNOWN_MUNICIPALITY, NULL,
+                        "%s: municipality %s is not in the store; import the municipality "
+                        "register (or a SYKE file that names it) first",
+                        what, code);
         return ILM_EINVAL;
     }
     im->known[n / 8] |= bit;
@@ -191,7 +192,11 @@ static int check_year(int year, const char *what, ilm_errors *err)
 {
     if (year >= ILM_MIN_YEAR && year <= ILM_MAX_YEAR)
         return 0;
-    ilm_errors_add(err, "%s: year %d is outside %d..%d", what, year, ILM_MIN_YEAR, ILM_MAX_YEAR);
+    ilm_errors_addc(err, ILM_ERR_OUT_OF_RANGE, NULL, "%s: year %d is outside %d..%d", what, year,
+                    ILM_MIN_YEAR, ILM_MAX_YEAR);
+    ilm_errors_num(err, "value", year);
+    ilm_errors_num(err, "min", ILM_MIN_YEAR);
+    ilm_errors_num(err, "max", ILM_MAX_YEAR);
     return ILM_EINVAL;
 }
 
@@ -291,16 +296,21 @@ static int stage_year_value(ilm_store_import *im, const char *sql, const char *w
         return rc;
     if (!isfinite(v) || (nonnegative && v < 0)) {
         char a[32];
-        ilm_errors_add(err, "%s of %s in %d: %s is not %s", what, code, year,
-                       ilm_format_number(a, v), nonnegative ? "a number >= 0" : "a number");
+        ilm_errors_addc(err, isfinite(v) ? ILM_ERR_NEGATIVE : ILM_ERR_NOT_FINITE, NULL,
+                        "%s of %s in %d: %s is not %s", what, code, year, ilm_format_number(a, v),
+                        nonnegative ? "a number >= 0" : "a number");
+        if (isfinite(v))
+            ilm_errors_num(err, "value", v);
         return ILM_EINVAL;
     }
     /* The readers' caps (import.h), kept here too for every other source
      * (a plan document's inventory). */
     if (fabs(v) > cap) {
         char a[32], b[32];
-        ilm_errors_add(err, "%s of %s in %d: %s is above the cap of %s", what, code, year,
-                       ilm_format_number(a, v), ilm_format_number(b, cap));
+        ilm_errors_addc(err, ILM_ERR_ABOVE_CAP, NULL, "%s of %s in %d: %s is above the cap of %s",
+                        what, code, year, ilm_format_number(a, v), ilm_format_number(b, cap));
+        ilm_errors_num(err, "value", v);
+        ilm_errors_num(err, "max", cap);
         return ILM_EINVAL;
     }
     sqlite3_stmt *st = store_stmt(im->s, sql, what, err);
@@ -379,22 +389,28 @@ int ilm_store_import_row(ilm_store_import *im, const ilm_store_row *row, ilm_err
         return rc;
     const char *sector = find_sector(im, row->sector);
     if (!sector) {
-        ilm_errors_add(err, "inventory row of %s in %d: \"%s\" is not a sector in the store",
-                       row->code, row->year, row->sector ? row->sector : "");
+        ilm_errors_addc(err, ILM_ERR_UNKNOWN_SECTOR, NULL,
+                        "inventory row of %s in %d: \"%s\" is not a sector in the store", row->code,
+                        row->year, row->sector ? row->sector : "");
         return ILM_EINVAL;
     }
     if (!(row->t >= 0) || !isfinite(row->t)) {
         char a[32];
-        ilm_errors_add(err, "inventory row of %s in %d, sector \"%s\": t %s is not a number >= 0",
-                       row->code, row->year, sector, ilm_format_number(a, row->t));
+        ilm_errors_addc(err, isfinite(row->t) ? ILM_ERR_NEGATIVE : ILM_ERR_NOT_FINITE, NULL,
+                        "inventory row of %s in %d, sector \"%s\": t %s is not a number >= 0",
+                        row->code, row->year, sector, ilm_format_number(a, row->t));
+        if (isfinite(row->t))
+            ilm_errors_num(err, "value", row->t);
         return ILM_EINVAL;
     }
     if (row->t > ILM_IMPORT_MAX_T) {
         char a[32];
-        ilm_errors_add(err,
-                       "inventory row of %s in %d, sector \"%s\": t %s is above the cap of "
-                       "100000000 t CO2e a row",
-                       row->code, row->year, sector, ilm_format_number(a, row->t));
+        ilm_errors_addc(err, ILM_ERR_ABOVE_CAP, NULL,
+                        "inventory row of %s in %d, sector \"%s\": t %s is above the cap of "
+                        "100000000 t CO2e a row",
+                        row->code, row->year, sector, ilm_format_number(a, row->t));
+        ilm_errors_num(err, "value", row->t);
+        ilm_errors_num(err, "max", ILM_IMPORT_MAX_T);
         return ILM_EINVAL;
     }
     ilm_store_row *p = &im->pending;

@@ -547,10 +547,10 @@ static int check_version(ilm_store *s, const ilm_plan *p, char **old_json, ilm_e
         return ILM_ENOTFOUND;
     }
     if (p->version != 0 && p->version != h.version) {
-        ilm_errors_add(err,
-                       "plan %lld was changed by someone else: it is at version %lld, not "
-                       "%lld; load it again and redo the change",
-                       (long long)p->store_id, (long long)h.version, (long long)p->version);
+        ilm_errors_addc(err, ILM_ERR_VERSION_CONFLICT, "version",
+                        "plan %lld was changed by someone else: it is at version %lld, not "
+                        "%lld; load it again and redo the change",
+                        (long long)p->store_id, (long long)h.version, (long long)p->version);
         return ILM_ECONFLICT;
     }
     return store_query_text(s, plan_json_sql, p->store_id, old_json, "auditing the plan", err);

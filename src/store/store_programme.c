@@ -7,6 +7,7 @@
  * version raised by every save, checked like a plan's.
  *
  * SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,21 @@
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 /* Copies a text column into a fixed buffer ("" for NULL). */
+
+/* Adds "FIELD: <fmt>" with its code, about that field. */
+static void field_error(ilm_errors *err, ilm_error_code code, const char *field, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
+static void field_error(ilm_errors *err, ilm_error_code code, const char *field, const char *fmt,
+                        ...)
+{
+    char msg[ILM_ERROR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ilm_errors_addc(err, code, field, "%s: %s", field, msg);
+}
+
 static void column_copy(sqlite3_stmt *st, int col, char *out, size_t n)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
@@ -143,8 +159,12 @@ static int save_periods(ilm_store *s, const ilm_programme *p, int64_t id, ilm_er
         if ((rc = store_step_done(s, st, what, err)))
             goto done;
         if (c->id && sqlite3_changes(s->db) == 0) {
-            ilm_errors_add(err, "periods[%zu].id: no contact period %lld in this programme", i,
-                           (long long)c->id);
+            {
+                char f_[ILM_ERROR_FIELD_LEN];
+                snprintf(f_, sizeof f_, "periods[%zu].id", i);
+                field_error(err, ILM_ERR_NO_SUCH_RECORD, f_,
+                            "no contact period %lld in this programme", (long long)c->id);
+            }
             rc = ILM_EINVAL;
             goto done;
         }
@@ -173,10 +193,12 @@ static int save_periods(ilm_store *s, const ilm_programme *p, int64_t id, ilm_er
             if ((rc = store_step_done(s, st, what, err)))
                 goto done;
             if (d->id && sqlite3_changes(s->db) == 0) {
-                ilm_errors_add(err,
-                               "periods[%zu].days[%zu].id: no contact day %lld in this "
-                               "programme",
-                               i, j, (long long)d->id);
+                {
+                    char f_[ILM_ERROR_FIELD_LEN];
+                    snprintf(f_, sizeof f_, "periods[%zu].days[%zu].id", i, j);
+                    field_error(err, ILM_ERR_NO_SUCH_RECORD, f_,
+                                "no contact day %lld in this programme", (long long)d->id);
+                }
                 rc = ILM_EINVAL;
                 goto done;
             }
@@ -253,10 +275,10 @@ int ilm_store_programme_save(ilm_store *s, const ilm_programme *p, int64_t *id, 
             goto done;
         }
         if (p->version && p->version != version) {
-            ilm_errors_add(err,
-                           "version: programme %lld was changed by someone else: it is at "
-                           "version %lld, not %lld",
-                           (long long)p->id, (long long)version, (long long)p->version);
+            ilm_errors_addc(err, ILM_ERR_VERSION_CONFLICT, "version",
+                            "version: programme %lld was changed by someone else: it is at "
+                            "version %lld, not %lld",
+                            (long long)p->id, (long long)version, (long long)p->version);
             rc = ILM_ECONFLICT;
             goto done;
         }
@@ -695,8 +717,12 @@ static int save_participants(ilm_store *s, const ilm_application *a, int64_t id,
         if (rc)
             goto done;
         if (x->id && sqlite3_changes(s->db) == 0) {
-            ilm_errors_add(err, "participants[%zu].id: no participant %lld in this application", i,
-                           (long long)x->id);
+            {
+                char f_[ILM_ERROR_FIELD_LEN];
+                snprintf(f_, sizeof f_, "participants[%zu].id", i);
+                field_error(err, ILM_ERR_NO_SUCH_RECORD, f_,
+                            "no participant %lld in this application", (long long)x->id);
+            }
             rc = ILM_EINVAL;
             goto done;
         }
@@ -790,10 +816,10 @@ int ilm_store_application_save(ilm_store *s, const ilm_application *a, int64_t *
             goto done;
         }
         if (a->version && a->version != version) {
-            ilm_errors_add(err,
-                           "version: application %lld was changed by someone else: it is "
-                           "at version %lld, not %lld",
-                           (long long)a->id, (long long)version, (long long)a->version);
+            ilm_errors_addc(err, ILM_ERR_VERSION_CONFLICT, "version",
+                            "version: application %lld was changed by someone else: it is "
+                            "at version %lld, not %lld",
+                            (long long)a->id, (long long)version, (long long)a->version);
             rc = ILM_ECONFLICT;
             goto done;
         }
@@ -818,7 +844,8 @@ int ilm_store_application_save(ilm_store *s, const ilm_application *a, int64_t *
         if ((rc = store_municipality_exists(s, a->code, &exists, err)))
             goto done;
         if (!exists) {
-            ilm_errors_add(err, "municipality: no municipality \"%s\" in the store", a->code);
+            ilm_errors_addc(err, ILM_ERR_UNKNOWN_MUNICIPALITY, "municipality",
+                            "municipality: no municipality \"%s\" in the store", a->code);
             rc = ILM_EINVAL;
             goto done;
         }
@@ -834,10 +861,10 @@ int ilm_store_application_save(ilm_store *s, const ilm_application *a, int64_t *
         if (rc)
             goto done;
         if (found) {
-            ilm_errors_add(err,
-                           "municipality: %s has already applied to programme %lld "
-                           "(application %lld); change that one instead",
-                           a->code, (long long)a->programme_id, (long long)other);
+            ilm_errors_addc(err, ILM_ERR_ALREADY_APPLIED, "municipality",
+                            "municipality: %s has already applied to programme %lld "
+                            "(application %lld); change that one instead",
+                            a->code, (long long)a->programme_id, (long long)other);
             rc = ILM_ECONFLICT;
             goto done;
         }
@@ -1146,21 +1173,24 @@ int ilm_store_plan_decision_set(ilm_store *s, const ilm_plan_decision *d, ilm_er
         " dnro = excluded.dnro, recorded_at = excluded.recorded_at";
     const char *what = "recording a decision";
     if (strcmp(d->kind, "council_target") != 0 && strcmp(d->kind, "board_proposal") != 0) {
-        ilm_errors_add(err, "kind: expected council_target or board_proposal");
+        ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, "kind",
+                        "kind: expected council_target or board_proposal");
         return ILM_EINVAL;
     }
     if (!d->ref.body || !*d->ref.body || strlen(d->ref.body) > ILM_NAME_MAX) {
-        ilm_errors_add(err, "body: required, 1 to %d bytes (\"Kaupunginvaltuusto\")", ILM_NAME_MAX);
+        ilm_errors_addc(err, ILM_ERR_TEXT_LENGTH, "body",
+                        "body: required, 1 to %d bytes (\"Kaupunginvaltuusto\")", ILM_NAME_MAX);
         return ILM_EINVAL;
     }
     if (!ilm_date_valid(d->ref.date)) {
-        ilm_errors_add(err, "date: required, a day YYYY-MM-DD");
+        ilm_errors_addc(err, ILM_ERR_NOT_A_DATE, "date", "date: required, a day YYYY-MM-DD");
         return ILM_EINVAL;
     }
     if ((d->ref.section && strlen(d->ref.section) > 20) ||
         (d->ref.dnro && strlen(d->ref.dnro) > 60)) {
-        ilm_errors_add(err, "%s: too long",
-                       d->ref.dnro && strlen(d->ref.dnro) > 60 ? "dnro" : "section");
+        bool dnro = d->ref.dnro && strlen(d->ref.dnro) > 60;
+        field_error(err, ILM_ERR_TEXT_TOO_LONG, dnro ? "dnro" : "section", "too long");
+        ilm_errors_num(err, "max", dnro ? 60 : 20);
         return ILM_EINVAL;
     }
     int rc = store_begin_write(s, what, err);
@@ -1314,10 +1344,13 @@ int ilm_store_attendance_record(ilm_store *s, int64_t programme_id, const ilm_at
         if (rc)
             break;
         if (!found) {
-            ilm_errors_add(err,
-                           "attendance[%zu].contact_day_id: no contact day %lld in "
-                           "programme %lld",
-                           i, (long long)v[i].contact_day_id, (long long)programme_id);
+            {
+                char f_[ILM_ERROR_FIELD_LEN];
+                snprintf(f_, sizeof f_, "attendance[%zu].contact_day_id", i);
+                field_error(err, ILM_ERR_NO_SUCH_RECORD, f_,
+                            "no contact day %lld in programme %lld", (long long)v[i].contact_day_id,
+                            (long long)programme_id);
+            }
             rc = ILM_EINVAL;
             break;
         }
@@ -1335,10 +1368,13 @@ int ilm_store_attendance_record(ilm_store *s, int64_t programme_id, const ilm_at
         if (rc)
             break;
         if (!found) {
-            ilm_errors_add(err,
-                           "attendance[%zu].participant_id: no participant %lld in an "
-                           "application to programme %lld",
-                           i, (long long)v[i].participant_id, (long long)programme_id);
+            {
+                char f_[ILM_ERROR_FIELD_LEN];
+                snprintf(f_, sizeof f_, "attendance[%zu].participant_id", i);
+                field_error(err, ILM_ERR_NO_SUCH_RECORD, f_,
+                            "no participant %lld in an application to programme %lld",
+                            (long long)v[i].participant_id, (long long)programme_id);
+            }
             rc = ILM_EINVAL;
             break;
         }
@@ -1636,7 +1672,11 @@ int ilm_store_peer_groups_set(ilm_store *s, int64_t programme_id, const ilm_peer
         goto done;
     for (size_t i = 0; i < n; i++) {
         if (!v[i].name || !*v[i].name || strlen(v[i].name) > ILM_NAME_MAX) {
-            ilm_errors_add(err, "groups[%zu].name: required, 1 to %d bytes", i, ILM_NAME_MAX);
+            {
+                char f_[ILM_ERROR_FIELD_LEN];
+                snprintf(f_, sizeof f_, "groups[%zu].name", i);
+                field_error(err, ILM_ERR_TEXT_LENGTH, f_, "required, 1 to %d bytes", ILM_NAME_MAX);
+            }
             rc = ILM_EINVAL;
             goto done;
         }
@@ -1665,18 +1705,24 @@ int ilm_store_peer_groups_set(ilm_store *s, int64_t programme_id, const ilm_peer
                 if (rc)
                     goto done;
                 if (q == 0 && !found) {
-                    ilm_errors_add(err,
-                                   "groups[%zu].members[%zu]: no application %lld to this "
-                                   "programme",
-                                   i, j, (long long)v[i].application_ids[j]);
+                    {
+                        char f_[ILM_ERROR_FIELD_LEN];
+                        snprintf(f_, sizeof f_, "groups[%zu].members[%zu]", i, j);
+                        field_error(err, ILM_ERR_NOT_APPLICANT, f_,
+                                    "no application %lld to this programme",
+                                    (long long)v[i].application_ids[j]);
+                    }
                     rc = ILM_EINVAL;
                     goto done;
                 }
                 if (q == 1 && found) {
-                    ilm_errors_add(err,
-                                   "groups[%zu].members[%zu]: application %lld is in "
-                                   "another group already",
-                                   i, j, (long long)v[i].application_ids[j]);
+                    {
+                        char f_[ILM_ERROR_FIELD_LEN];
+                        snprintf(f_, sizeof f_, "groups[%zu].members[%zu]", i, j);
+                        field_error(err, ILM_ERR_IN_ANOTHER_GROUP, f_,
+                                    "application %lld is in another group already",
+                                    (long long)v[i].application_ids[j]);
+                    }
                     rc = ILM_EINVAL;
                     goto done;
                 }
@@ -1903,7 +1949,8 @@ int ilm_store_plan_decision_delete(ilm_store *s, int64_t plan_id, const char *ki
                                    ilm_errors *err)
 {
     if (!kind || (strcmp(kind, "council_target") != 0 && strcmp(kind, "board_proposal") != 0)) {
-        ilm_errors_add(err, "kind: expected council_target or board_proposal");
+        ilm_errors_addc(err, ILM_ERR_NOT_ONE_OF, "kind",
+                        "kind: expected council_target or board_proposal");
         return ILM_EINVAL;
     }
     char missing[120];

@@ -72,20 +72,22 @@ void ilm_session_clear(ilm_session *se)
 static int normalise_email(const char *email, char out[EMAIL_MAX + 1], ilm_errors *err)
 {
     if (!email || !*email) {
-        ilm_errors_add(err, "email: missing");
+        ilm_errors_addc(err, ILM_ERR_REQUIRED, "email", "email: missing");
         return ILM_EINVAL;
     }
     size_t len = strlen(email);
     if (len > EMAIL_MAX) {
-        ilm_errors_add(err, "email: %zu bytes, at most %d", len, EMAIL_MAX);
+        ilm_errors_addc(err, ILM_ERR_TEXT_TOO_LONG, "email", "email: %zu bytes, at most %d", len,
+                        EMAIL_MAX);
         return ILM_EINVAL;
     }
     size_t at = len, n_at = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)email[i];
         if (c <= 0x20 || c == 0x7f) {
-            ilm_errors_add(err, "email \"%.*s\": a space or control character at byte %zu",
-                           (int)len, email, i);
+            ilm_errors_addc(err, ILM_ERR_BAD_EMAIL, "email",
+                            "email \"%.*s\": a space or control character at byte %zu", (int)len,
+                            email, i);
             return ILM_EINVAL;
         }
         if (c == '@') {
@@ -96,7 +98,8 @@ static int normalise_email(const char *email, char out[EMAIL_MAX + 1], ilm_error
     }
     out[len] = '\0';
     if (n_at != 1 || at == 0 || at == len - 1) {
-        ilm_errors_add(err, "email \"%s\": not an address (name@domain)", email);
+        ilm_errors_addc(err, ILM_ERR_BAD_EMAIL, "email",
+                        "email \"%s\": not an address (name@domain)", email);
         return ILM_EINVAL;
     }
     return 0;
@@ -207,24 +210,28 @@ static int check_codes(ilm_store *s, ilm_role role, const char *const *codes, si
                        ilm_errors *err)
 {
     if (role == ILM_ROLE_ORGANISER && n > 0) {
-        ilm_errors_add(err, "an organiser works on every municipality: give none");
+        ilm_errors_addc(err, ILM_ERR_MUNICIPALITY_RULE, "municipalities",
+                        "an organiser works on every municipality: give none");
         return ILM_EINVAL;
     }
     if (role != ILM_ROLE_ORGANISER && n == 0) {
         const char *name = ilm_role_name(role);
-        ilm_errors_add(err, "%s %s needs at least one municipality",
-                       strchr("aeiou", name[0]) ? "an" : "a", name);
+        ilm_errors_addc(err, ILM_ERR_MUNICIPALITY_RULE, "municipalities",
+                        "%s %s needs at least one municipality",
+                        strchr("aeiou", name[0]) ? "an" : "a", name);
         return ILM_EINVAL;
     }
     if (n > ILM_MAX_USER_MUNICIPALITIES) {
-        ilm_errors_add(err, "%zu municipalities, at most %d", n, ILM_MAX_USER_MUNICIPALITIES);
+        ilm_errors_addc(err, ILM_ERR_TOO_MANY, "municipalities", "%zu municipalities, at most %d",
+                        n, ILM_MAX_USER_MUNICIPALITIES);
         return ILM_ELIMIT;
     }
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (!store_is_code(codes[i])) {
-            ilm_errors_add(err, "municipality \"%s\": not a municipality code (three digits)",
-                           codes[i] ? codes[i] : "");
+            ilm_errors_addc(err, ILM_ERR_NOT_A_MUNICIPALITY, "municipalities",
+                            "municipality \"%s\": not a municipality code (three digits)",
+                            codes[i] ? codes[i] : "");
             rc = ILM_EINVAL;
             continue;
         }
@@ -233,7 +240,8 @@ static int check_codes(ilm_store *s, ilm_role role, const char *const *codes, si
         if (q)
             return q;
         if (!exists) {
-            ilm_errors_add(err, "municipality %s: not in the register", codes[i]);
+            ilm_errors_addc(err, ILM_ERR_UNKNOWN_MUNICIPALITY, "municipalities",
+                            "municipality %s: not in the register", codes[i]);
             if (!rc)
                 rc = ILM_ENOTFOUND;
         }
@@ -292,7 +300,7 @@ int ilm_store_user_add(ilm_store *s, const char *email, ilm_role role, const cha
         goto done;
     ilm_user_clear(&old);
     if (found) {
-        ilm_errors_add(err, "user %s already exists", norm);
+        ilm_errors_addc(err, ILM_ERR_USER_EXISTS, "email", "user %s already exists", norm);
         rc = ILM_ECONFLICT;
         goto done;
     }
@@ -542,7 +550,7 @@ int ilm_store_session_create(ilm_store *s, const char *token_hash, int64_t user_
         goto done;
     }
     if (disabled) {
-        ilm_errors_add(err, "user %lld is disabled", (long long)user_id);
+        ilm_errors_addc(err, ILM_ERR_INVALID, NULL, "user %lld is disabled", (long long)user_id);
         rc = ILM_EINVAL;
         goto done;
     }

@@ -189,6 +189,46 @@ try {
     await page.click('text=Peruuta');
   });
 
+  await step('server validation speaks Finnish with the typed values (issue 13: structured errors)', async () => {
+    // English words the server's own texts use; none may reach a Finnish screen.
+    const english = /\b(is|before|after|must|start|the|last|inventory|year|outside)\b/i;
+    const before = await apiGet(page, `/api/plans/${plan901}`);
+    await page.click('[data-testid=add-measure]');
+    await page.fill('#m-id', 'full-before-start');
+    await page.selectOption('#m-sector', 'waste');
+    await page.fill('#m-start', '2032');
+    await page.fill('#m-full', '2027');
+    await page.fill('#m-value', '10');
+    await page.click('[data-testid=save-measure]');
+    await page.waitForFunction(() => document.querySelector('#merr-full')?.textContent.length > 0);
+    const full = await page.textContent('#merr-full');
+    check(/2027/.test(full) && /2032/.test(full) && /aloitusvuotta/.test(full), `the message at full: ${full}`);
+    check(!english.test(full), `English in the message: ${full}`);
+    check(await page.getAttribute('#m-full', 'aria-invalid') === 'true', 'full is not marked invalid');
+    await page.click('text=Peruuta');
+    const mid = await apiGet(page, `/api/plans/${plan901}`);
+    check(mid.version === before.version && mid.measures.length === before.measures.length, 'the measure was saved');
+
+    // The new-plan form on the municipality's page, where the issue saw
+    // "Tavoitevuosi: target_year: 2005 must be after the last inventory year 2024".
+    const plansBefore = await apiGet(page, '/api/municipalities/901/plans');
+    await page.goto(`${base}/#/m/901`);
+    await page.click('details.new-plan summary');
+    await page.fill('#np-target', '2005');
+    await page.click('details.new-plan button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('details.new-plan .form-error')?.textContent.length > 0);
+    const ty = await page.textContent('details.new-plan .form-error');
+    const inv = await apiGet(page, '/api/municipalities/901/inventory?scope=total');
+    const last = Math.max(...inv.totals.map((r) => r.year));
+    check(/^Tavoitevuosi: /.test(ty) && /2005/.test(ty) && ty.includes(String(last)) && /Tavoitevuoden/.test(ty),
+      `the message of the new plan: ${ty}`);
+    check(!english.test(ty) && !/target_year/.test(ty), `English in the message: ${ty}`);
+    const plansAfter = await apiGet(page, '/api/municipalities/901/plans');
+    check(JSON.stringify(plansAfter).length === JSON.stringify(plansBefore).length, 'a plan was created');
+    await page.goto(`${base}/#/m/901/plans/${plan901}/measures`);
+    await page.waitForSelector('a[data-tab=pathway]');
+  });
+
   await step('the pathway view: chart, key figures, wedges; an edit updates the chart quickly', async () => {
     await page.click('a[data-tab=pathway]');
     await page.waitForSelector('[data-testid=chart-pathway] canvas');

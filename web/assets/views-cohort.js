@@ -6,19 +6,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
+import {errorText, fieldKey} from './errors.js';
 import {t, num, pct, tonnes, date, getLang} from './i18n.js';
 import {app} from './app.js';
 
 const isOrganiser = () => app.me && app.me.user && app.me.user.role === 'organiser';
 
 function errText(e) {
-  if (!(e instanceof ApiError)) return t('err.failed');
-  if (e.fault) return t(e.fault);
-  const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
-  if (e.status === 422 || e.status === 409) return t('err.invalid', {msg: detail});
-  if (e.status === 403) return t('err.forbidden');
-  if (e.status === 404) return t('err.notfound');
-  return t('err.failed');
+  return errorText(e, {label: false});
 }
 
 /** A peer group's name without the generic word a formed group's stored name starts with ("Vertaisryhmä 1" is group "1"). */
@@ -130,9 +125,8 @@ function contactDays(pid, cd, rerender) {
       announce(t('coh.day.added'));
       rerender();
     } catch (e) {
-      const f = e.field || '';
-      const key = f.endsWith('.day') ? 'day' : f.endsWith('.place') ? 'place' : f.endsWith('.audience') ? 'audience' : null;
-      (key ? errs[key] : formErr).textContent = errText(e);
+      const key = fieldKey(e.field);
+      (key && errs[key] ? errs[key] : formErr).textContent = errText(e);
     }
   }},
   h('h3', {}, t('coh.day.add')),

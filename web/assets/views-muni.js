@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, postText, ApiError} from './api.js';
+import {errorText} from './errors.js';
 import {t, num, tonnes, pct, share, sectorName, sectorList, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks} from './charts.js';
 import {app} from './app.js';
@@ -259,7 +260,7 @@ function uploadPanel(code) {
       announce(t('upload.done', {file: f.name}));
     } catch (e) {
       const msg = e instanceof ApiError && (e.status === 422 || e.status === 413)
-        ? t('upload.bad', {msg: e.message}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+        ? t('upload.bad', {msg: errorText(e, {label: false})}) : errorText(e);
       out.append(h('p', {class: 'form-error', role: 'alert', 'data-testid': 'upload-error'}, msg));
       announce(msg);
     }
@@ -314,7 +315,7 @@ function peersPanel(code) {
       h('p', {class: 'muted small'}, t('peers.nolist'))].filter(Boolean));
   }).catch((e) => {
     body.replaceChildren(h('p', {class: 'muted', 'data-testid': 'peers-error'},
-      e instanceof ApiError && e.status === 422 ? t('peers.cannot', {msg: e.message}) : t('err.failed')));
+      e instanceof ApiError && e.status === 422 ? t('peers.cannot', {msg: errorText(e, {label: false})}) : errorText(e)));
   });
   return h('section', {class: 'panel', 'aria-labelledby': 'peers-h'}, h('h2', {id: 'peers-h'}, t('peers.title')), body);
 }
@@ -345,7 +346,7 @@ function newPlanForm(code, m) {
           reduction: Number(f.reduction.value) / 100, scope: f.scope.value});
         app.navigate(`#/m/${code}/plans/${p.id}/target`);
       } catch (e) {
-        err.textContent = (e.field ? t(`field.${e.field.replace(/^.*\./, '')}`) + ': ' : '') + e.message;
+        err.textContent = errorText(e);
       }
     }},
     h('div', {class: 'field'}, h('label', {for: 'np-name'}, t('field.name')), f.name),

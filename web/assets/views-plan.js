@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, announce} from './dom.js';
 import {get, post, put, del, ApiError} from './api.js';
+import {errorText, placeErrors} from './errors.js';
 import {t, num, tonnes, pct, share, eur, sectorName, sectorList, getLang, date} from './i18n.js';
 import {chartBlock, makeChart, chartAvailable, sectorColor, hatch, numTicks, LINE, CLASSES,
   CLASS_COLORS, macChart, classSwatch} from './charts.js';
@@ -252,30 +253,16 @@ function copyForm(plan) {
         announce(t('copy.done', {name: p.name}));
         app.navigate(`#/m/${p.municipality.code}/plans/${p.id}/target`);
       } catch (e) {
-        msg.textContent = e.status === 422 ? t('err.invalid', {msg: e.message}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+        msg.textContent = errorText(e);
       }
     }},
     h('div', {class: 'field'}, h('label', {for: 'copy-name'}, t('copy.name')), name, msg),
     h('div', {class: 'actions'}, h('button', {type: 'submit', 'data-testid': 'copy-submit'}, t('copy.submit')))));
 }
 
-/** Puts the API's 422 at its field (or at the form's status line). */
+/** Puts each of the API's messages at its field (or at the form's status line). */
 function showFieldError(e, err, f, status) {
-  const key = e.field ? e.field.replace(/^measures\[\d+\]\./, '').replace(/^target\./, '').replace(/[[.].*$/, '') : null;
-  const target = key && err[key] ? key : key && key.endsWith('_range') && err.range ? 'range'
-    : (key === 'share' || key === 'absolute_t') && err.value ? 'value' : null;
-  const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
-  const msg = e.fault ? t(e.fault) : e.status === 422 ? ((key === 'share' || key === 'share_range') && /outside 0\.\.1/.test(detail)
-    ? t('err.share') : t('err.invalid', {msg: detail})) : e.status === 403 ? t('err.forbidden')
-    : e.status === 404 ? t('err.notfound') : t('err.failed') + (e.message ? ` (${e.message})` : '');
-  if (target) {
-    err[target].textContent = msg;
-    const input = f[target] || f[target + '_lo'];
-    if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
-  } else {
-    status.textContent = msg;
-  }
-  announce(msg);
+  announce(placeErrors(e, err, status, f));
 }
 
 function scopeTable(invs, x, last) {
@@ -887,7 +874,7 @@ function quickEdit(plan, res, tried, saved) {
       } catch (e) {
         delete overrides[ms.id];
         mark();
-        status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+        status.textContent = errorText(e);
         input.setAttribute('aria-invalid', 'true');
       }
     });
@@ -921,7 +908,7 @@ function quickEdit(plan, res, tried, saved) {
         () => save(cur.version, cur.measures), () => app.rerender()));
         return;
       }
-      status.textContent = e.fault ? t(e.fault) : e.status === 422 ? t('err.invalid', {msg: e.message}) : t('err.failed');
+      status.textContent = errorText(e);
     }
   };
   saveBtn.addEventListener('click', () => save(plan.version, plan.measures));
@@ -1022,7 +1009,7 @@ async function tabOptimize(ctx, plan, m) {
         h('p', {class: 'muted small'}, t('opt.method', {method: o.method, exact: o.exact ? t('yes') : t('no'), n: num(o.optional)})),
         app.canWrite(plan.municipality.code) && (o.keep.length || o.drop.length) ? applyBox(plan, o) : null));
     } catch (e) {
-      out.replaceChildren(h('p', {class: 'form-error'}, ...(e.fault ? [t(e.fault)] : [t('err.failed'), ' ', e.message])));
+      out.replaceChildren(h('p', {class: 'form-error'}, errorText(e)));
     }
     btn.disabled = false;
   });
@@ -1123,9 +1110,7 @@ async function tabDecision(ctx, plan, m) {
       drawList();
       status.textContent = t('decision.saved');
     } catch (e) {
-      const k = e.field && err[e.field] ? e.field : null;
-      const msg = e.status === 422 ? t('err.invalid', {msg: (e.message || '').replace(/^[\w.]+: /, '')}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
-      if (k) { err[k].textContent = msg; f[k].setAttribute('aria-invalid', 'true'); f[k].focus(); } else status.textContent = msg;
+      announce(placeErrors(e, err, status, f));
     }
     announce(status.textContent);
   }},
@@ -1175,7 +1160,7 @@ async function tabComments(ctx, plan, m) {
       draw();
       announce(t('comments.added'));
     } catch (e) {
-      msg.textContent = e.status === 422 || e.status === 413 ? t('err.invalid', {msg: e.message}) : e.status === 403 ? t('err.forbidden') : t('err.failed');
+      msg.textContent = errorText(e);
     }
   }}, h('div', {class: 'field'}, h('label', {for: 'comment-body'}, t('comments.new')), text, msg),
   h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary', 'data-testid': 'comment-submit'}, t('comments.add')))) : null;
@@ -1271,7 +1256,7 @@ async function tabPublish(ctx, plan, m) {
             announce(status.textContent);
             draw();
           } catch (e) {
-            status.textContent = e.fault ? t(e.fault) : t('err.failed') + ' ' + e.message;
+            status.textContent = errorText(e);
             ev.target.disabled = false;
           }
         }}, plan.published ? t('publish.unpublish') : t('publish.publish')) : null);

@@ -7,6 +7,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 import {h, clear, announce} from './dom.js';
 import {get, post, put, ApiError} from './api.js';
+import {errorText} from './errors.js';
 import {t, num, eur, date, getLang} from './i18n.js';
 import {app} from './app.js';
 
@@ -47,12 +48,7 @@ async function guarded(ctx, fn) {
 function errText(e) {
   if (!(e instanceof ApiError)) return t('err.failed');
   if (e.code === 'applications_closed') return t('prog.closed.msg');
-  if (e.fault) return t(e.fault);
-  const detail = (e.message || '').replace(/^[\w.[\]]+: /, '');
-  if (e.status === 422 || e.status === 409) return t('err.invalid', {msg: detail});
-  if (e.status === 403) return t('err.forbidden');
-  if (e.status === 404) return t('err.notfound');
-  return t('err.failed') + (e.message ? ` (${e.message})` : '');
+  return errorText(e, {label: false});
 }
 
 /* ------------------------------------------------------------ the list */
