@@ -42,9 +42,8 @@ static int reply_conflict(http_request *req, int64_t id, const ilm_errors *err)
     api_ctx *c = api_context(req);
     ilm_plan *p = NULL;
     ilm_errors quiet = {0};
-    char *current = ilm_store_plan_load(c->store, id, &p, &quiet) == 0
-                        ? ilm_stored_plan_to_json(p)
-                        : NULL;
+    char *current =
+        ilm_store_plan_load(c->store, id, &p, &quiet) == 0 ? ilm_stored_plan_to_json(p) : NULL;
     ilm_plan_free(p);
     json_t *e = json_pack("{s:s, s:s}", "code", "conflict", "message",
                           err->count ? err->msg[0] : "The plan was changed by someone else");
@@ -133,8 +132,8 @@ int h_plans_create(void *app, http_request *req)
     json_t *o = body_object(req);
     if (!o)
         return 0;
-    static const char *const keys[] = {"name", "base_year", "target_year", "reduction",
-                                       "scope", NULL};
+    static const char *const keys[] = {"name",      "base_year", "target_year",
+                                       "reduction", "scope",     NULL};
     long long base, target;
     bool ok = only_keys(req, o, keys) &&
               get_int_field(req, o, "base_year", true, ILM_MIN_YEAR, ILM_MAX_YEAR, &base) &&
@@ -164,8 +163,8 @@ int h_plans_create(void *app, http_request *req)
     int64_t id = 0;
     ilm_errors err = {0};
     int rc = ilm_app_plan_new(c->store, http_param(req, "code"), (int)base, (int)target,
-                              json_number_value(jr), scope, jn ? json_string_value(jn) : NULL,
-                              &id, &err);
+                              json_number_value(jr), scope, jn ? json_string_value(jn) : NULL, &id,
+                              &err);
     json_decref(o);
     /* The model names these fields in the plan document ("target.reduction");
      * in this body they are top-level ("reduction"). */
@@ -203,9 +202,9 @@ int h_plan_put(void *app, http_request *req)
     json_t *body = body_object(req);
     if (!body)
         return 0;
-    static const char *const keys[] = {"ilmava_plan", "name",     "municipality", "baseline",
-                                       "target",      "measures", "settings",     "id",
-                                       "version",     "published", NULL};
+    static const char *const keys[] = {
+        "ilmava_plan", "name", "municipality", "baseline",  "target", "measures",
+        "settings",    "id",   "version",      "published", NULL};
     long long version = 0;
     if (!only_keys(req, body, keys) ||
         !get_int_field(req, body, "version", true, 1, INT64_MAX, &version) ||
@@ -232,7 +231,7 @@ int h_plan_put(void *app, http_request *req)
         bad = "municipality: a plan stays with its municipality";
     const char *key;
     json_t *v;
-    json_object_foreach(body, key, v) {
+    json_object_foreach (body, key, v) {
         if (!strcmp(key, "id") || !strcmp(key, "version") || !strcmp(key, "published") ||
             !strcmp(key, "municipality"))
             continue;
@@ -243,7 +242,7 @@ int h_plan_put(void *app, http_request *req)
     json_t *ms = json_object_get(doc, "measures");
     size_t i;
     json_t *m;
-    json_array_foreach(ms, i, m) {
+    json_array_foreach (ms, i, m) {
         if (json_is_object(m))
             json_object_del(m, "measure_id");
     }
@@ -408,7 +407,7 @@ static bool draws_allowed(http_request *req, const char *code, long long draws)
              "draws: at most %d for a reader who cannot edit this plan (asked: %lld); "
              "give ?draws=",
              API_READER_MAX_DRAWS, draws);
-    http_reply_error(req, 422, NULL, msg, "draws");
+    reply_invalid(req, ILM_ERR_INVALID, "draws", msg);
     return false;
 }
 
@@ -448,8 +447,8 @@ int h_pathway(void *app, http_request *req)
     if (draws < 0 && p->draws > API_MAX_DRAWS) {
         ilm_plan_free(p);
         char msg[160];
-        snprintf(msg, sizeof msg, "draws: the plan asks for more than %d; give ?draws=",
-                 API_MAX_DRAWS);
+        snprintf(msg, sizeof msg,
+                 "draws: the plan asks for more than %d; give ?draws=", API_MAX_DRAWS);
         return http_reply_error(req, 422, NULL, msg, "draws");
     }
     if (draws < 0 && !draws_allowed(req, st.code, p->draws)) {
@@ -516,11 +515,11 @@ static bool trial_plan(http_request *req, api_ctx *c, const ilm_plan *stored, js
     char msg[256] = "";
     const char *mid;
     json_t *v;
-    json_object_foreach(over, mid, v) {
+    json_object_foreach (over, mid, v) {
         json_t *found = NULL;
         size_t i;
         json_t *m;
-        json_array_foreach(ms, i, m) {
+        json_array_foreach (ms, i, m) {
             const char *x = json_string_value(json_object_get(m, "id"));
             if (x && !strcmp(x, mid))
                 found = m;
@@ -597,8 +596,8 @@ int h_pathway_trial(void *app, http_request *req)
         ilm_plan_free(stored);
         json_decref(body);
         char msg[160];
-        snprintf(msg, sizeof msg, "draws: the plan asks for more than %d; give ?draws=",
-                 API_MAX_DRAWS);
+        snprintf(msg, sizeof msg,
+                 "draws: the plan asks for more than %d; give ?draws=", API_MAX_DRAWS);
         return http_reply_error(req, 422, NULL, msg, "draws");
     }
     if (!draws_allowed(req, stored->municipality_code, draws >= 0 ? draws : stored->draws)) {
@@ -679,8 +678,8 @@ static int reply_audit(http_request *req, const char *code, int64_t plan_id)
     if (!query_int(req, "limit", 1, 1000, 100, &limit) ||
         !query_int(req, "before", 1, INT64_MAX, 0, &before))
         return 0;
-    ilm_audit_filter f = {.code = code, .plan_id = plan_id, .before_id = before,
-                          .limit = (size_t)limit};
+    ilm_audit_filter f = {
+        .code = code, .plan_id = plan_id, .before_id = before, .limit = (size_t)limit};
     ilm_audit_entry *v = NULL;
     size_t n = 0;
     ilm_errors err = {0};
@@ -690,14 +689,13 @@ static int reply_audit(http_request *req, const char *code, int64_t plan_id)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         const ilm_audit_entry *e = &v[i];
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at,
-                              "actor", e->actor, "action", e->action);
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at, "actor",
+                              e->actor, "action", e->action);
         json_object_set_new(o, "municipality", e->code[0] ? json_string(e->code) : json_null());
         json_object_set_new(o, "plan_id",
                             e->plan_id ? json_integer((json_int_t)e->plan_id) : json_null());
-        json_object_set_new(o, "measure_id", e->measure_id
-                                                 ? json_integer((json_int_t)e->measure_id)
-                                                 : json_null());
+        json_object_set_new(o, "measure_id",
+                            e->measure_id ? json_integer((json_int_t)e->measure_id) : json_null());
         json_object_set_new(o, "old", parsed_or_null(e->old_json));
         json_object_set_new(o, "new", parsed_or_null(e->new_json));
         json_array_append_new(a, o);
@@ -744,8 +742,8 @@ static int reply_comments(http_request *req, int status, int64_t id)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)v[i].id,
-                                           "author", v[i].author, "body", v[i].body,
-                                           "created_at", v[i].created_at));
+                                           "author", v[i].author, "body", v[i].body, "created_at",
+                                           v[i].created_at));
     ilm_comments_free(v, n);
     return reply_value(req, status, a);
 }
@@ -811,8 +809,8 @@ int h_plan_copy(void *app, http_request *req)
     json_t *jn = json_object_get(o, "name");
     if (!json_is_string(jn)) {
         json_decref(o);
-        return http_reply_error(req, 422, NULL, "name: required: the copy needs a name of its own",
-                                "name");
+        return reply_invalid(req, ILM_ERR_REQUIRED, "name",
+                             "name: required: the copy needs a name of its own");
     }
     int64_t new_id = 0;
     ilm_errors err = {0};

@@ -21,7 +21,8 @@ static bool has_text(const char *name)
 int ilm_app_plan_copy(ilm_store *s, int64_t id, const char *name, int64_t *new_id, ilm_errors *err)
 {
     if (!has_text(name)) {
-        ilm_errors_add(err, "name: required: the copy needs a name of its own");
+        ilm_errors_addc(err, ILM_ERR_REQUIRED, "name",
+                        "name: required: the copy needs a name of its own");
         return ILM_EINVAL;
     }
     ilm_plan *p = NULL;
