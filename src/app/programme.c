@@ -110,20 +110,28 @@ static void ref_text(char *out, size_t n, const ilm_decision_ref *r)
              r->dnro && *r->dnro ? ", Dnro " : "", r->dnro ? r->dnro : "");
 }
 
-/* Which plan eligibility assesses: the one whose target the council set,
- * else the most recently changed one (ties: the higher id). 0: none. */
+/* Which plan eligibility assesses: the one whose target the council set;
+ * else the most recently changed published plan, so that a newer empty
+ * draft never stands in for the plan the municipality stands behind; else
+ * the most recently changed plan (ties: the higher id). 0: none. */
 static int64_t assessed_plan(const ilm_plan_summary *v, size_t n, const ilm_eligibility *e)
 {
     if (e->has_council_target)
         return e->council.plan_id;
     int64_t best = 0;
+    bool best_published = false;
     const char *at = "";
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].updated_at, at) > 0 ||
-            (strcmp(v[i].updated_at, at) == 0 && v[i].id > best)) {
+    for (size_t i = 0; i < n; i++) {
+        int newer = strcmp(v[i].updated_at, at);
+        bool better = best == 0 || (v[i].published && !best_published) ||
+                      (v[i].published == best_published &&
+                       (newer > 0 || (newer == 0 && v[i].id > best)));
+        if (better) {
             best = v[i].id;
+            best_published = v[i].published;
             at = v[i].updated_at;
         }
+    }
     return best;
 }
 

@@ -643,6 +643,26 @@ def run(store, server):
     A.finish()
 
     issue13(org, eds, pid)
+    evidence_cites_published(eds, apps, plans)
+
+
+def evidence_cites_published(eds, apps, plans):
+    """Issue 13: without a council target, the evidence cites the published
+    plan, never a newer empty draft."""
+    A.begin("eligibility cites the published plan, not a newer empty draft")
+    ed901 = eds["901"]
+    r = ed901.post(f"/api/plans/{plans['901']}/publish", {})
+    A.check(r.status in (200, 204), f"publish 901's plan: {r!r}")
+    r = ed901.post("/api/municipalities/901/plans",
+                   {"name": "Tyhjä luonnos", "base_year": 2007, "target_year": 2035,
+                    "reduction": 0.5})
+    A.check_eq(r.status, 201, "a newer empty draft")
+    crit = {e["criterion"]: e for e in
+            ed901.get(f"/api/applications/{apps['901']}?lang=en").json()["eligibility"]}
+    ev = crit["easy_and_hard"]["evidence"]
+    A.check(str(plans["901"]) in ev and "Tyhjä luonnos" not in ev,
+            f"the evidence cites: {ev}")
+    A.finish()
 
 
 def issue13(org, eds, pid):
