@@ -267,10 +267,11 @@ static double published_of(const ilm_inventory_view *v, int year, bool *present)
 typedef struct inventory_texts {
     const char *scope_names[3], *synthetic, *no_rows, *year, *total, *per_capita, *syke, *diff;
     const char *ets;    /* marks an EU-ETS column, on the heading's second line */
-    const char *change; /* %d from %d to %+.1f change */
+    const char *change; /* %d from %d to %s change (a signed number) */
     const char *shares; /* %d year */
     const char *note;
     const char *labels[13]; /* short sector labels, in sector_keys order */
+    char decimal;           /* the decimal mark: a comma in fi and sv */
 } inventory_texts;
 
 static const char *const sector_keys[13] = {
@@ -289,12 +290,13 @@ static const inventory_texts inventory_fi = {
     "SYKE yht.",
     "ero",
     "(PK)",
-    "muutos %d-%d: %+.1f %%\n",
+    "muutos %d-%d: %s %%\n",
     "osuudet %d:",
     "SYKE yht.: SYKEn julkaisema Hinku-laskennan kokonaissumma, jonka SYKE pyöristää erikseen; "
     "ero = sektorien summa - SYKE yht.\n",
     {"Sähkö", "Sähkölämm.", "Kaukolämpö", "Öljylämm.", "Muu lämm.", "Teollisuus", "Työkoneet",
      "Tieliik.", "Raideliik.", "Vesiliik.", "Maatalous", "Jätteet", "F-kaasut"},
+    .decimal = ',',
 };
 
 static const inventory_texts inventory_sv = {
@@ -307,12 +309,13 @@ static const inventory_texts inventory_sv = {
     "SYKE tot.",
     "diff",
     "(ETS)",
-    "förändring %d-%d: %+.1f %%\n",
+    "förändring %d-%d: %s %%\n",
     "andelar %d:",
     "SYKE tot.: SYKE:s publicerade summa enligt Hinku-beräkningen, avrundad av SYKE för sig; "
     "diff = summan av sektorerna - SYKE tot.\n",
     {"Elförbr.", "Elvärme", "Fjärrvärme", "Oljevärme", "Övr. värme", "Industri", "Maskiner",
      "Vägtrafik", "Spårtrafik", "Sjötrafik", "Jordbruk", "Avfall", "F-gaser"},
+    .decimal = ',',
 };
 
 static const inventory_texts inventory_en = {
@@ -325,12 +328,13 @@ static const inventory_texts inventory_en = {
     "SYKE total",
     "diff",
     "(ETS)",
-    "change %d-%d: %+.1f %%\n",
+    "change %d-%d: %s %%\n",
     "shares in %d:",
     "SYKE total: the published Hinku-rule total, rounded by SYKE on its own; "
     "diff = sum of sectors - SYKE total.\n",
     {"Elec. use", "El. heat", "Dist. heat", "Oil heat", "Oth. heat", "Industry", "Machinery",
      "Road", "Rail", "Water", "Agricult.", "Waste", "F-gases"},
+    .decimal = '.',
 };
 
 /* A sector's short label in the table's language; the key itself when
@@ -341,6 +345,21 @@ static const char *sector_label(const inventory_texts *t, const char *key)
         if (strcmp(key, sector_keys[i]) == 0)
             return t->labels[i];
     return key;
+}
+
+/* v with `decimals` decimals in the table's language: grouped as
+ * cli_group does, with the language's decimal mark; `sign` adds + to a
+ * positive number. Returns buf. */
+static const char *inv_num(const inventory_texts *t, char *buf, size_t n, double v, int decimals,
+                           bool sign)
+{
+    char grouped[30];
+    cli_group(grouped, sizeof grouped, v, decimals);
+    snprintf(buf, n, "%s%s", sign && v >= 0.05 ? "+" : "", grouped);
+    for (char *p = buf; *p; p++)
+        if (*p == '.')
+            *p = t->decimal;
+    return buf;
 }
 
 #define INV_COL 10 /* display columns of a sector column */
@@ -410,19 +429,22 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
         cli_printf("%-5d", years[y]);
         for (size_t c = 0; c < nc; c++)
             cli_printf(" %*s", INV_COL,
-                       cli_group(g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1));
+                       inv_num(t, g, sizeof g, cell(v, years[y], &cols[c]) / 1000, 1, false));
         bool present;
         double total = year_total(v, years[y], &present);
         double pop = population_of(v, years[y]);
-        cli_printf(" %9s", cli_group(g, sizeof g, total / 1000, 1));
+        cli_printf(" %9s", inv_num(t, g, sizeof g, total / 1000, 1, false));
         if (pop > 0)
-            cli_printf(" %7.1f", total / pop);
+            cli_printf(" %7s", inv_num(t, g, sizeof g, total / pop, 1, false));
         else
             cli_printf(" %7s", "-");
         bool has_pub;
         double pub = published_of(v, years[y], &has_pub);
-        if (has_pub)
-            cli_printf("  %10s %6.1f", cli_group(g, sizeof g, pub / 1000, 1), (total - pub) / 1000);
+        if (has_pub) {
+            char d[48];
+            cli_printf("  %10s %6s", inv_num(t, g, sizeof g, pub / 1000, 1, false),
+                       inv_num(t, d, sizeof d, (total - pub) / 1000, 1, false));
+        }
         cli_printf("\n");
     }
 
@@ -434,16 +456,17 @@ static void print_inventory_text(const ilm_municipality *m, const ilm_inventory_
         bool has;
         double tr = year_total(v, refs[r], &has);
         if (has && tr > 0 && refs[r] != last)
-            cli_printf(t->change, refs[r], last, 100.0 * (last_total / tr - 1));
+            cli_printf(t->change, refs[r], last,
+                       inv_num(t, g, sizeof g, 100.0 * (last_total / tr - 1), 1, true));
     }
     if (last_total > 0) {
         cli_printf(t->shares, last);
         for (size_t c = 0; c < nc; c++) {
             double tc = cell(v, last, &cols[c]);
             if (tc > 0)
-                cli_printf(" %s%s%s %.1f %%;", sector_label(t, cols[c].sector),
+                cli_printf(" %s%s%s %s %%;", sector_label(t, cols[c].sector),
                            cols[c].ets ? " " : "", cols[c].ets ? t->ets : "",
-                           100.0 * tc / last_total);
+                           inv_num(t, g, sizeof g, 100.0 * tc / last_total, 1, false));
         }
         cli_printf("\n");
     }
